@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from hub.models import District, Language, Partner, Person, Region, School
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "code"]
+    search_fields = ["name", "full_name"]
+
+
+class SchoolInline(admin.TabularInline):
+    model = School
+    extra = 0
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "leap_since"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SchoolInline]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "grades"]
+    list_filter = ["district"]
+    search_fields = ["name"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    filter_horizontal = ["districts"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "job_title", "home_district", "school", "partner"]
+    list_filter = ["home_district__region", "home_district"]
+    search_fields = ["user__first_name", "user__last_name", "user__username", "user__email"]
+    list_select_related = ["user", "home_district", "school", "partner"]
+    autocomplete_fields = ["home_district", "school", "partner"]
+    filter_horizontal = ["languages"]
+    raw_id_fields = ["user"]

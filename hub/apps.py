@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class HubConfig(AppConfig):
+    name = "hub"
+    label = "hub"
+    verbose_name = "People and organisations"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hub.navigation import NavItem, nav_register
+        from hub.roles import CONTENT_EDITORS, COORDINATOR, REGIONAL_STAFF, STATE_STAFF
+
+        nav_register(NavItem("Home", "/", public=True, order=0))
+        nav_register(NavItem("My profile", "hub:profile", order=80))
+        nav_register(
+            NavItem("Districts", "hub:districts", roles=frozenset({COORDINATOR, REGIONAL_STAFF, STATE_STAFF}),
+                    order=70)
+        )
+        nav_register(NavItem("Edit the site", "wagtailadmin_home", roles=CONTENT_EDITORS, order=90))

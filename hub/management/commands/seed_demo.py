@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from hub.demo import demo_logins, demo_steps
+
+
+class Command(BaseCommand):
+    help = "Load the demo site (idempotent): organisations, people in every role, and each app's content."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, **options):
+        if not settings.HUB_ALLOW_DEMO_DATA:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: it creates accounts with published passwords. "
+                "Set HUB_ALLOW_DEMO_DATA=1 only for a throwaway database."
+            )
+        autodiscover_modules("demo")
+        for name, step in demo_steps():
+            with transaction.atomic():
+                summary = step()
+            self.stdout.write(f"  {name}: {summary or 'done'}")
+        if not options["quiet_logins"]:
+            self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: shown beside each):"))
+            for username, password, note in demo_logins():
+                self.stdout.write(f"  {username:<14} {password:<16} {note}")

@@ -1,0 +1,27 @@
+"""Roles are Django groups. These are their names, and the one way to ask which a user holds."""
+
+VISITOR = "Visitor"
+TRAINER = "Trainer"
+COORDINATOR = "Coordinator"
+REGIONAL_STAFF = "Regional staff"
+STATE_STAFF = "State staff"
+
+ALL_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF)
+
+# Roles that edit content in the Wagtail admin (and so need `is_staff` for django-filer's picker).
+CONTENT_EDITORS = frozenset({TRAINER, STATE_STAFF})
+
+
+def roles_of(user) -> frozenset[str]:
+    """The role names a user holds, read once per request and kept on the user object."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_hub_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        user._hub_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))

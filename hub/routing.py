@@ -1,0 +1,3 @@
+"""Websocket routes. Each app that speaks websockets adds its consumers here (`/ws/...`)."""
+
+websocket_urlpatterns: list = []

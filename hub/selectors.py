@@ -1,0 +1,61 @@
+"""Reads with a rule in them, shared by every app."""
+
+from django.db.models import Count, Q, QuerySet
+
+from hub.models import District, Partner, Person, School
+from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, VISITOR, roles_of
+
+
+def person_for(user) -> Person | None:
+    """The user's profile (None for anonymous users and accounts without one), fetched once."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def scope_for(user) -> QuerySet[District]:
+    """The districts a person may see. Every view that narrows data by district starts here.
+
+    - state staff (and superusers) and trainers: every district (trainers run statewide training);
+    - regional staff: the districts of their region;
+    - coordinators: their home district;
+    - visitors: their home district, their school's district and the districts their partner serves.
+
+    Roles add up. Whether a role may see a kind of data at all (student cases, say) is the feature's
+    own rule; this only says where.
+    """
+    districts = District.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return districts.none()
+    roles = roles_of(user)
+    if user.is_superuser or STATE_STAFF in roles or TRAINER in roles:
+        return districts
+    person = person_for(user)
+    if person is None:
+        return districts.none()
+    where = Q(pk__in=[])
+    if REGIONAL_STAFF in roles and person.region_id:
+        where |= Q(region_id=person.region_id)
+    if roles & {COORDINATOR, VISITOR} and person.home_district_id:
+        where |= Q(pk=person.home_district_id)
+    if VISITOR in roles:
+        if person.school_id:
+            where |= Q(pk__in=School.objects.filter(pk=person.school_id).values("district_id"))
+        if person.partner_id:
+            where |= Q(pk__in=Partner.districts.through.objects.filter(partner_id=person.partner_id)
+                       .values("district_id"))
+    return districts.filter(where)
+
+
+def districts_overview(*, user) -> QuerySet[District]:
+    """Districts in scope with their region, schools, partners and number of people: 4 queries."""
+    return (
+        scope_for(user)
+        .select_related("region")
+        .prefetch_related("schools", "partners")
+        .annotate(people_count=Count("people", distinct=True))
+        .order_by("region__name", "name")
+    )

@@ -1,0 +1,23 @@
+from django import template
+
+from hub.navigation import nav_items_for
+from hub.roles import roles_of
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    current = getattr(request, "path", "")
+    return [
+        {"label": label, "url": url, "current": url == current or (url != "/" and current.startswith(url))}
+        for label, url in nav_items_for(user)
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def user_roles(context):
+    request = context.get("request")
+    return sorted(roles_of(getattr(request, "user", None)))

@@ -1,0 +1,42 @@
+"""Friendly error pages (403, 404, 500) and the small shared views."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, has_role, roles_of
+from hub.selectors import districts_overview, person_for, scope_for
+
+
+def error_403(request, exception=None):
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without a request context: the database may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+@login_required
+def profile(request):
+    person = person_for(request.user)
+    return render(
+        request,
+        "hub/profile.html",
+        {"person": person, "roles": sorted(roles_of(request.user)), "scope": scope_for(request.user)},
+    )
+
+
+@login_required
+def district_list(request):
+    """Districts in the person's scope with their schools and partners (coordinators and staff)."""
+    if not has_role(request.user, COORDINATOR, REGIONAL_STAFF, STATE_STAFF) and not request.user.is_superuser:
+        raise PermissionDenied("Only coordinators and regional or state staff see the district directory.")
+    return render(request, "hub/district_list.html", {"districts": districts_overview(user=request.user)})

@@ -1,0 +1,136 @@
+"""Pages of the foundation: home, navigation by role, sign-in, password reset, refusals, errors."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from hub.models import School
+from hub.roles import COORDINATOR, STATE_STAFF, TRAINER, VISITOR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visitor(orgs, home_page, make_person):
+    return make_person("ana", roles=[VISITOR], school=School.objects.get(name="Burns Latino Studies Academy"))
+
+
+@pytest.fixture
+def coordinator(orgs, home_page, make_person):
+    return make_person("carla", roles=[COORDINATOR], home_district=orgs["Hartford"])
+
+
+def nav_labels(response):
+    html = response.content.decode()
+    start = html.index('aria-label="Main"')
+    nav = html[start:html.index("</nav>", start)]
+    import re
+
+    return re.findall(r'<a href="[^"]*"(?: aria-current="page")?>([^<]+)</a>', nav)
+
+
+def test_the_home_page_shows_its_editable_intro_and_a_sign_in_link(client, home_page):
+    home_page.intro = "<p>Welcome, Hartford visitors.</p>"
+    home_page.save_revision().publish()
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Welcome, Hartford visitors." in html
+    assert '<html lang="en">' in html
+    assert 'href="#main"' in html and 'id="main"' in html
+    assert nav_labels(response) == ["Home"]
+
+
+def test_navigation_shows_each_role_what_it_can_do(client, visitor, coordinator, make_person):
+    client.force_login(visitor.user)
+    assert nav_labels(client.get("/")) == ["Home", "My profile"]
+    client.force_login(coordinator.user)
+    assert nav_labels(client.get("/")) == ["Home", "Districts", "My profile"]
+    client.force_login(make_person(roles=[TRAINER]).user)
+    assert nav_labels(client.get("/")) == ["Home", "My profile", "Edit the site"]
+    client.force_login(make_person(roles=[STATE_STAFF]).user)
+    assert nav_labels(client.get("/")) == ["Home", "Districts", "My profile", "Edit the site"]
+
+
+def test_a_visitor_asking_for_admin_pages_gets_a_refusal_never_data(client, visitor):
+    client.force_login(visitor.user)
+    for url in ("/admin/", "/admin/pages/", "/django-admin/", "/django-admin/hub/person/"):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert "login" in response["Location"], url
+        assert b"Burns Latino" not in response.content
+    response = client.get("/districts/")
+    assert response.status_code == 403
+    assert b"You can't open this page" in response.content
+    assert b"Bulkeley" not in response.content
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, home_page):
+    response = client.get("/districts/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/districts/")
+
+
+def test_a_coordinator_sees_only_their_districts_in_the_directory(client, coordinator):
+    client.force_login(coordinator.user)
+    response = client.get("/districts/")
+    assert response.status_code == 200
+    assert b"Bulkeley High School" in response.content
+    assert b"Fair Haven School" not in response.content
+    assert b"1 district in your view" in response.content
+
+
+def test_the_profile_page_shows_roles_school_and_scope(client, visitor):
+    client.force_login(visitor.user)
+    html = client.get("/me/").content.decode()
+    assert "Visitor" in html and "Burns Latino Studies Academy" in html and "Hartford" in html
+
+
+def test_signing_in_with_the_right_password_works_and_a_wrong_one_says_so(client, visitor):
+    response = client.post("/accounts/login/", {"username": "ana", "password": "wrong"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.post("/accounts/login/", {"username": "ana", "password": "a-long-test-password"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(visitor.user.pk)
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(client, visitor):
+    client.force_login(visitor.user)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_does_not_reveal_whether_an_address_exists(client, visitor):
+    known = client.post("/accounts/password_reset/", {"email": "ana@example.org"})
+    unknown = client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ana@example.org"]
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_unknown_addresses_get_the_friendly_404(client, home_page):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"We couldn't find that page" in response.content
+
+
+@override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
+def test_a_server_error_shows_the_friendly_500(client, home_page, monkeypatch):
+    import hub.views
+
+    def boom(request):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(hub.views, "profile", boom)
+    from hub.views import error_500
+
+    response = error_500(None)
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"database on fire" not in response.content

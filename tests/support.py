@@ -1,0 +1,106 @@
+"""Helpers for tests that need real services (PostgreSQL, Redis, chromium, daphne)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+REQUIRE_SERVICES = os.environ.get("HUB_REQUIRE_SERVICES") == "1"
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
+
+
+def unavailable(reason: str):
+    """Skip, naming what is missing (the conftest hook turns it into a failure in CI)."""
+    pytest.skip(reason)
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_available() -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(REDIS_URL)
+    return port_open(parts.hostname or "127.0.0.1", parts.port or 6379)
+
+
+def manage(*args: str, env: dict, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        check=check,
+    )
+
+
+# Every variable hub.settings reads (test.py sets some of them in this process).
+SETTINGS_VARIABLES = {
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+    "SERVE_STATIC", "HUB_ALLOW_DEMO_DATA", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "EMAIL_BACKEND", "CSRF_TRUSTED_ORIGINS", "BEHIND_PROXY",
+}
+
+
+def clean_env(**overrides: str) -> dict:
+    """The process environment without the variables settings read, plus `overrides`."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in SETTINGS_VARIABLES}
+    env.update(overrides)
+    return env
+
+
+class Daphne:
+    """A real daphne process serving hub.asgi on a free port."""
+
+    def __init__(self, env: dict, port: int | None = None):
+        self.port = port or free_port()
+        self.env = env
+        self.proc = None
+        self.log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> "Daphne":
+        self.log = open(ROOT / f".daphne-{self.port}.log", "w+")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [str(Path(PYTHON).parent / "daphne"), "-b", "127.0.0.1", "-p", str(self.port),
+             "hub.asgi:application"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"daphne exited: {self.log.read()[-2000:]}")
+            if port_open("127.0.0.1", self.port):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("daphne did not start listening in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if self.log:
+            self.log.close()
+            Path(self.log.name).unlink(missing_ok=True)
