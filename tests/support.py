@@ -104,3 +104,12 @@ class Daphne:
         if self.log:
             self.log.close()
             Path(self.log.name).unlink(missing_ok=True)
+
+
+POSTGRES_ONLY = "runs in the PostgreSQL pass"
+
+
+def require_postgres(connection) -> None:
+    """Skip on SQLite (the PostgreSQL pass of .ci/run runs it); such a skip is allowed in CI."""
+    if connection.vendor != "postgresql":
+        pytest.skip(f"{POSTGRES_ONLY}: needs row locks and real parallel transactions")

@@ -1,0 +1,249 @@
+"""Courses as Wagtail pages, the role-play scenario library, and each person's progress.
+
+Page tree: CourseIndexPage → CoursePage (e.g. LEAP-101) → ModulePage (ordered as in the tree).
+Progress, attempts, reflections, practice credits and certificates are plain models written only by
+`courses.services`; certification is read only through `courses.selectors`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import ModuleBodyBlock
+from hub.models import Person, TimeStampedModel
+
+
+class Scenario(index.Indexed, TimeStampedModel):
+    """A role play for LEAP 101 and its live practice sessions (a Wagtail snippet)."""
+
+    class Stage(models.TextChoices):
+        FIRST_VISIT = "first_visit", "First visit"
+        FOLLOW_UP_CALL = "follow_up_call", "Follow-up call"
+        SECOND_VISIT = "second_visit", "Second visit"
+        LATER_VISIT = "later_visit", "Later visits (#3, #4, #5…)"
+
+    STAGE_GOALS = {
+        Stage.FIRST_VISIT: "Begin a positive relationship; learn about the family and the student; offer resources if needed.",
+        Stage.FOLLOW_UP_CALL: "Keep up what visit #1 began: the relationship, learning about the family, resources.",
+        Stage.SECOND_VISIT: "Build the relationship; connect the student to teacher and school; helpful attendance and school resources.",
+        Stage.LATER_VISIT: "Deepen the relationship; check on the student's well-being, especially if still chronically absent; ask whether the family wants to continue.",
+    }
+
+    slug = models.SlugField(unique=True, max_length=120)
+    title = models.CharField(max_length=200)
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    setting = models.TextField()
+    family_situation = models.TextField()
+    role_visitor_a = models.TextField("first visitor's brief")
+    role_visitor_b = models.TextField("second visitor's brief")
+    role_parent = models.TextField("parent or guardian's brief")
+    role_student = models.TextField("student's brief")
+    opening = models.TextField("how to open")
+    coach_prompts = models.TextField(help_text="One prompt per line.")
+    debrief_questions = models.TextField(help_text="One question per line.")
+    culture_language_notes = models.TextField("culture and language notes", blank=True)
+
+    panels = [
+        FieldPanel("title"), FieldPanel("slug"), FieldPanel("stage"), FieldPanel("setting"),
+        FieldPanel("family_situation"),
+        MultiFieldPanel([FieldPanel("role_visitor_a"), FieldPanel("role_visitor_b"), FieldPanel("role_parent"),
+                         FieldPanel("role_student")], heading="Roles"),
+        FieldPanel("opening"), FieldPanel("coach_prompts"), FieldPanel("debrief_questions"),
+        FieldPanel("culture_language_notes"),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("family_situation"),
+                     index.FilterField("stage")]
+
+    class Meta:
+        ordering = ["stage", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_stage_display()})"
+
+    @property
+    def stage_goals(self) -> str:
+        return self.STAGE_GOALS[self.stage]
+
+    @property
+    def coach_prompt_list(self) -> list[str]:
+        return [line.strip() for line in self.coach_prompts.splitlines() if line.strip()]
+
+    @property
+    def debrief_question_list(self) -> list[str]:
+        return [line.strip() for line in self.debrief_questions.splitlines() if line.strip()]
+
+
+class CourseIndexPage(Page):
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+    template = "courses/course_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import courses_for_person
+
+        context = super().get_context(request, *args, **kwargs)
+        context["rows"] = courses_for_person(person=getattr(request.user, "person", None)
+                                             if request.user.is_authenticated else None)
+        return context
+
+
+class CoursePage(Page):
+    code = models.CharField(max_length=30, unique=True, help_text="e.g. LEAP-101")
+    summary = models.TextField()
+    audience = models.CharField(max_length=300)
+    estimated_minutes = models.PositiveIntegerField(default=60)
+    sequential = models.BooleanField(default=True, help_text="Modules unlock one after another.")
+    # The certification rule.
+    requires_live_practice = models.BooleanField(
+        default=False, help_text="A certificate also needs attendance at a live practice session."
+    )
+    certificate_valid_months = models.PositiveSmallIntegerField(default=24)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("code"), FieldPanel("summary"), FieldPanel("audience"), FieldPanel("estimated_minutes"),
+        MultiFieldPanel([FieldPanel("sequential"), FieldPanel("requires_live_practice"),
+                         FieldPanel("certificate_valid_months")], heading="Progress and certification rule"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    template = "courses/course_page.html"
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views import course_serve
+
+        return course_serve(request, self)
+
+
+class ModulePage(Page):
+    estimated_minutes = models.PositiveIntegerField(default=20)
+    required = models.BooleanField(default=True, help_text="Needed for the certificate.")
+    in_refresher = models.BooleanField(default=False, help_text="Part of the refresher path for renewals.")
+    body = StreamField(ModuleBodyBlock(), use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("estimated_minutes"), FieldPanel("required"), FieldPanel("in_refresher"), FieldPanel("body"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "courses/module_page.html"
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views import module_serve
+
+        return module_serve(request, self)
+
+    def knowledge_checks(self) -> list:
+        return [block for block in self.body if block.block_type == "knowledge_check"]
+
+
+class Enrollment(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments")
+    last_module = models.ForeignKey(ModulePage, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Where to resume.")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "course"], name="enrollment_once_per_course")]
+
+
+class ModuleCompletion(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="module_completions")
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="module_completions")
+    completed_at = models.DateTimeField(help_text="Latest completion (a review for renewal moves it on).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "module"], name="module_completed_once")]
+        indexes = [models.Index(fields=["course", "person"])]
+
+
+class KnowledgeCheckAttempt(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="check_attempts")
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="check_attempts")
+    check_id = models.CharField(max_length=64, help_text="The StreamField block id of the knowledge check.")
+    answers = models.JSONField(help_text="{question number: [choice numbers]}")
+    score = models.PositiveSmallIntegerField(help_text="Percent correct.")
+    passed = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "module", "check_id"])]
+
+
+class Reflection(TimeStampedModel):
+    """A visitor's answer to a reflection prompt: private to them."""
+
+    MAX_LENGTH = 5000
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reflections")
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="reflections")
+    block_id = models.CharField(max_length=64)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "module", "block_id"], name="reflection_once")]
+
+
+class PracticeCredit(TimeStampedModel):
+    """Attendance at a live practice session, reported by the sessions app through a service."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="practice_credits")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="practice_credits")
+    source = models.CharField(max_length=60, help_text="Who reported it, e.g. training_sessions.attendance")
+    source_ref = models.CharField(max_length=100, help_text="The reporter's own id for the attendance.")
+    attended_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_ref"], name="practice_credit_once")]
+        indexes = [models.Index(fields=["course", "person"])]
+
+
+def certificate_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Certificate(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(max_length=40, unique=True, default=certificate_code, editable=False)
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        indexes = [models.Index(fields=["course", "person", "-issued_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_at")),
+                                   name="certificate_valid_after_issue"),
+            models.CheckConstraint(condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason=""),
+                                   name="certificate_revocation_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} certificate of {self.person}"
+
+
+class CertificateReminder(TimeStampedModel):
+    """A reminder sent ahead of expiry: at most one per certificate, audience and lead time."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    audience = models.CharField(max_length=20, default="visitor")  # visitor | coordinator
+    sent_to = models.CharField(max_length=254)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["certificate", "days_before", "audience", "sent_to"],
+                                               name="certificate_reminder_once")]

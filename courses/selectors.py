@@ -1,0 +1,185 @@
+"""Reads with a rule in them. Certification is computed here and nowhere else.
+
+`certification_statuses` answers for many people in a fixed number of queries (the roster and the
+case-assignment gate call it); `certification_status` is its one-person form.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from courses.models import Certificate, CoursePage, Enrollment, ModuleCompletion, ModulePage, PracticeCredit
+from hub.models import Person
+
+EXPIRING_WITHIN = timedelta(days=60)
+
+
+class State:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    CERTIFIED = "certified"
+    EXPIRING_SOON = "expiring_soon"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    ORDER = (NOT_STARTED, IN_PROGRESS, CERTIFIED, EXPIRING_SOON, EXPIRED, REVOKED)
+    LABELS = {
+        NOT_STARTED: "Not started", IN_PROGRESS: "In progress", CERTIFIED: "Certified",
+        EXPIRING_SOON: "Expiring soon", EXPIRED: "Expired", REVOKED: "Revoked",
+    }
+
+
+@dataclass(frozen=True)
+class CertificationStatus:
+    course_code: str
+    state: str
+    completed: int
+    total: int
+    valid_until: datetime | None = None
+    certificate_code: str | None = None
+    practice_attended: bool = False
+
+    @property
+    def is_current(self) -> bool:
+        """Holds a certificate that counts now (expiring soon still counts)."""
+        return self.state in (State.CERTIFIED, State.EXPIRING_SOON)
+
+    @property
+    def label(self) -> str:
+        return State.LABELS[self.state]
+
+    def describe(self) -> str:
+        """In a coordinator's words, e.g. "LEAP 101 in progress, 4 of 7 modules"."""
+        name = self.course_code.replace("-", " ")
+        until = date_format(timezone.localtime(self.valid_until), "N j, Y") if self.valid_until else ""
+        if self.state == State.NOT_STARTED:
+            return f"{name} not started"
+        if self.state == State.IN_PROGRESS:
+            return f"{name} in progress, {self.completed} of {self.total} modules"
+        if self.state == State.CERTIFIED:
+            return f"{name} certified until {until}"
+        if self.state == State.EXPIRING_SOON:
+            return f"{name} certificate expires {until}"
+        if self.state == State.EXPIRED:
+            return f"{name} certificate expired {until}"
+        return f"{name} certificate revoked"
+
+
+def certification_statuses(*, people, course_code: str, now: datetime | None = None
+                           ) -> dict[int, CertificationStatus]:
+    """{person id: status} for every person given (Person objects or ids): 5 queries, however many."""
+    now = now or timezone.now()
+    ids = [p if isinstance(p, int) else p.pk for p in people]
+    course = CoursePage.objects.filter(code=course_code).only("pk", "code").first()
+    if course is None:
+        return {pid: CertificationStatus(course_code, State.NOT_STARTED, 0, 0) for pid in ids}
+    required = list(ModulePage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True))
+    done = dict(
+        ModuleCompletion.objects.filter(person_id__in=ids, module_id__in=required)
+        .values("person_id").annotate(n=Count("module_id", distinct=True)).values_list("person_id", "n")
+    )
+    enrolled = set(Enrollment.objects.filter(course=course, person_id__in=ids).values_list("person_id", flat=True))
+    latest_issue = (Certificate.objects.filter(course=course, person_id=OuterRef("person_id"))
+                    .order_by("-issued_at").values("pk")[:1])
+    certificates = {
+        c.person_id: c for c in Certificate.objects.filter(
+            course=course, person_id__in=ids, pk=Subquery(latest_issue)
+        ).only("person_id", "code", "valid_until", "revoked_at")
+    }
+    practised = set(PracticeCredit.objects.filter(course=course, person_id__in=ids)
+                    .values_list("person_id", flat=True))
+    statuses = {}
+    for pid in ids:
+        completed, total = done.get(pid, 0), len(required)
+        certificate = certificates.get(pid)
+        valid_until = code = None
+        if certificate is not None:
+            valid_until, code = certificate.valid_until, certificate.code
+            if certificate.revoked_at is not None:
+                state = State.REVOKED
+            elif certificate.valid_until <= now:
+                state = State.EXPIRED
+            elif certificate.valid_until - now <= EXPIRING_WITHIN:
+                state = State.EXPIRING_SOON
+            else:
+                state = State.CERTIFIED
+        elif completed or pid in enrolled:
+            state = State.IN_PROGRESS
+        else:
+            state = State.NOT_STARTED
+        statuses[pid] = CertificationStatus(course_code, state, completed, total, valid_until, code, pid in practised)
+    return statuses
+
+
+def certification_status(*, person, course_code: str, now: datetime | None = None) -> CertificationStatus:
+    pid = person if isinstance(person, int) else person.pk
+    return certification_statuses(people=[pid], course_code=course_code, now=now)[pid]
+
+
+@dataclass
+class ModuleRow:
+    module: ModulePage
+    done: bool
+    unlocked: bool
+    current: bool
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    enrolled: bool
+    rows: list[ModuleRow]
+    required_total: int
+    required_done: int
+    status: CertificationStatus | None
+    resume: ModulePage | None
+    last_activity_at: datetime | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.required_done / self.required_total) if self.required_total else 0
+
+    @property
+    def next_module(self) -> ModulePage | None:
+        if self.resume is not None:
+            row = next((r for r in self.rows if r.module.pk == self.resume.pk), None)
+            if row and not row.done:
+                return self.resume
+        return next((r.module for r in self.rows if not r.done and r.unlocked), None)
+
+
+def course_progress(*, person: Person | None, course: CoursePage) -> CourseProgress:
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path")
+                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes", "in_refresher"))
+    done_ids: set[int] = set()
+    enrollment = None
+    if person is not None:
+        done_ids = set(ModuleCompletion.objects.filter(person=person, module__in=modules)
+                       .values_list("module_id", flat=True))
+        enrollment = Enrollment.objects.filter(person=person, course=course).select_related("last_module").first()
+    rows, open_path = [], True
+    for module in modules:
+        unlocked = (not course.sequential) or open_path
+        rows.append(ModuleRow(module, module.pk in done_ids, unlocked and enrollment is not None, False))
+        if module.pk not in done_ids:
+            open_path = False
+    required = [r for r in rows if r.module.required]
+    status = certification_status(person=person, course_code=course.code) if person else None
+    resume = enrollment.last_module if enrollment else None
+    for row in rows:
+        row.current = resume is not None and row.module.pk == resume.pk
+    return CourseProgress(course, enrollment is not None, rows, len(required), sum(r.done for r in required),
+                          status, resume, enrollment.last_activity_at if enrollment else None)
+
+
+def courses_for_person(*, person: Person | None) -> list[CourseProgress]:
+    return [course_progress(person=person, course=c) for c in CoursePage.objects.live().order_by("path")]
+
+
+def last_activity(*, people) -> dict[int, datetime]:
+    """{person id: latest training activity} (for the roster): one query."""
+    ids = [p if isinstance(p, int) else p.pk for p in people]
+    return dict(Enrollment.objects.filter(person_id__in=ids).values("person_id")
+                .annotate(at=Max("last_activity_at")).values_list("person_id", "at"))
