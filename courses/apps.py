@@ -4,4 +4,14 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     label = "courses"
+    verbose_name = "Courses and certificates"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hub.navigation import NavItem, nav_register
+        from hub.roles import STATE_STAFF, TRAINER
+
+        nav_register(NavItem("My training", "courses:my_training", order=10))
+        nav_register(NavItem("Courses", "/courses/", public=True, order=11))
+        nav_register(NavItem("Certificates", "courses:certificate_list", roles=frozenset({TRAINER, STATE_STAFF}),
+                             order=60))

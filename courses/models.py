@@ -89,10 +89,10 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import courses_for_person
+        from hub.selectors import person_for
 
         context = super().get_context(request, *args, **kwargs)
-        context["rows"] = courses_for_person(person=getattr(request.user, "person", None)
-                                             if request.user.is_authenticated else None)
+        context["rows"] = courses_for_person(person=person_for(request.user))
         return context
 
 

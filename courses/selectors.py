@@ -67,12 +67,24 @@ class CertificationStatus:
         return f"{name} certificate revoked"
 
 
+def certification_state_of(certificate: Certificate, now: datetime | None = None) -> str:
+    """The state of one certificate: certified, expiring soon, expired or revoked."""
+    now = now or timezone.now()
+    if certificate.revoked_at is not None:
+        return State.REVOKED
+    if certificate.valid_until <= now:
+        return State.EXPIRED
+    if certificate.valid_until - now <= EXPIRING_WITHIN:
+        return State.EXPIRING_SOON
+    return State.CERTIFIED
+
+
 def certification_statuses(*, people, course_code: str, now: datetime | None = None
                            ) -> dict[int, CertificationStatus]:
     """{person id: status} for every person given (Person objects or ids): 5 queries, however many."""
     now = now or timezone.now()
     ids = [p if isinstance(p, int) else p.pk for p in people]
-    course = CoursePage.objects.filter(code=course_code).only("pk", "code").first()
+    course = CoursePage.objects.filter(code=course_code).only("pk", "code", "path", "depth").first()
     if course is None:
         return {pid: CertificationStatus(course_code, State.NOT_STARTED, 0, 0) for pid in ids}
     required = list(ModulePage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True))
@@ -97,14 +109,7 @@ def certification_statuses(*, people, course_code: str, now: datetime | None = N
         valid_until = code = None
         if certificate is not None:
             valid_until, code = certificate.valid_until, certificate.code
-            if certificate.revoked_at is not None:
-                state = State.REVOKED
-            elif certificate.valid_until <= now:
-                state = State.EXPIRED
-            elif certificate.valid_until - now <= EXPIRING_WITHIN:
-                state = State.EXPIRING_SOON
-            else:
-                state = State.CERTIFIED
+            state = certification_state_of(certificate, now)
         elif completed or pid in enrolled:
             state = State.IN_PROGRESS
         else:
@@ -183,3 +188,72 @@ def last_activity(*, people) -> dict[int, datetime]:
     ids = [p if isinstance(p, int) else p.pk for p in people]
     return dict(Enrollment.objects.filter(person_id__in=ids).values("person_id")
                 .annotate(at=Max("last_activity_at")).values_list("person_id", "at"))
+
+
+@dataclass
+class CheckState:
+    block: object
+    latest: object | None  # the latest KnowledgeCheckAttempt
+    passed_ever: bool
+    result: object | None  # courses.services.CheckResult of the latest attempt
+
+
+@dataclass
+class ModuleView:
+    module: ModulePage
+    course: CoursePage
+    enrollment: Enrollment | None
+    progress: CourseProgress
+    unlocked: bool
+    done: bool
+    checks: dict[str, CheckState]
+    reflections: dict[str, str]
+
+    @property
+    def can_complete(self) -> bool:
+        return all(state.passed_ever for state in self.checks.values())
+
+    @property
+    def next_module(self) -> ModulePage | None:
+        ids = [row.module.pk for row in self.progress.rows]
+        at = ids.index(self.module.pk) if self.module.pk in ids else -1
+        return self.progress.rows[at + 1].module if 0 <= at < len(ids) - 1 else None
+
+
+def module_view(*, person: Person, module: ModulePage) -> ModuleView:
+    """Everything a module page shows for one person, in a fixed handful of queries."""
+    from courses.models import KnowledgeCheckAttempt, Reflection
+    from courses.services import grade
+
+    course = CoursePage.objects.get(path=module.path[: -ModulePage.steplen])
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path")
+                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes"))
+    enrollment = Enrollment.objects.filter(person=person, course=course).first()
+    done_ids = set(ModuleCompletion.objects.filter(person=person, module__in=modules)
+                   .values_list("module_id", flat=True))
+    rows, open_path, unlocked = [], True, False
+    for m in modules:
+        row_unlocked = enrollment is not None and ((not course.sequential) or open_path)
+        rows.append(ModuleRow(m, m.pk in done_ids, row_unlocked, m.pk == module.pk))
+        if m.pk == module.pk:
+            unlocked = row_unlocked
+        if m.pk not in done_ids:
+            open_path = False
+    required = [r for r in rows if r.module.required]
+    progress = CourseProgress(course, enrollment is not None, rows, len(required), sum(r.done for r in required),
+                              None, module, enrollment.last_activity_at if enrollment else None)
+    checks: dict[str, CheckState] = {}
+    check_blocks = [b for b in module.body if b.block_type == "knowledge_check"]
+    if check_blocks:
+        attempts = list(KnowledgeCheckAttempt.objects.filter(person=person, module=module)
+                        .order_by("created_at", "pk"))
+        for block in check_blocks:
+            mine = [a for a in attempts if a.check_id == block.id]
+            latest = mine[-1] if mine else None
+            result = grade(block, {int(k): v for k, v in latest.answers.items()}) if latest else None
+            checks[block.id] = CheckState(block, latest, any(a.passed for a in mine), result)
+    reflections = {}
+    if any(b.block_type == "reflection" for b in module.body):
+        reflections = dict(Reflection.objects.filter(person=person, module=module)
+                           .values_list("block_id", "text"))
+    return ModuleView(module, course, enrollment, progress, unlocked, module.pk in done_ids, checks, reflections)

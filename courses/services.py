@@ -189,16 +189,20 @@ def checks_passed(*, person: Person, module: ModulePage) -> dict[str, bool]:
 
 
 @transaction.atomic
-def module_complete(*, person: Person, module_id) -> ModuleCompletion:
-    """Complete a module once all its knowledge checks are passed; then try to certify."""
+def module_complete(*, person: Person, module_id, now: datetime | None = None) -> ModuleCompletion:
+    """Complete a module once all its knowledge checks are passed; then try to certify.
+
+    `now` backdates the completion (imports of earlier training, the demo data).
+    """
+    now = now or timezone.now()
     module, course = _usable_module(person=person, module_id=module_id)
     if not all(checks_passed(person=person, module=module).values()):
         raise errors.ChecksNotPassed("Pass this module's knowledge check before completing it.")
     completion, _ = ModuleCompletion.objects.update_or_create(
-        person=person, module=module, defaults={"course": course, "completed_at": timezone.now()}
+        person=person, module=module, defaults={"course": course, "completed_at": now}
     )
     module_visit(person=person, module=module, course=course)
-    certificate_issue_if_eligible(person=person, course=course)
+    certificate_issue_if_eligible(person=person, course=course, now=now)
     return completion
 
 
@@ -213,14 +217,16 @@ def course_by_code(code: str) -> CoursePage:
 
 @transaction.atomic
 def practice_credit_record(*, person: Person, course_code: str, source: str, source_ref: str,
-                           attended_on: date) -> PracticeCredit:
+                           attended_on: date, now: datetime | None = None) -> PracticeCredit:
     """Record that `person` attended a live practice for the course (idempotent per source_ref)."""
     course = course_by_code(course_code)
-    credit, _ = PracticeCredit.objects.get_or_create(
+    credit, created = PracticeCredit.objects.get_or_create(
         source=source, source_ref=str(source_ref),
         defaults={"person": person, "course": course, "attended_on": attended_on},
     )
-    certificate_issue_if_eligible(person=person, course=course)
+    if created and now is not None:
+        PracticeCredit.objects.filter(pk=credit.pk).update(created_at=now)
+    certificate_issue_if_eligible(person=person, course=course, now=now)
     return credit
 
 
@@ -237,7 +243,7 @@ def certificate_rule_met(*, person: Person, course: CoursePage, since: datetime 
     """Required modules complete (and checks passed, which completion needs) + practice if required.
 
     `since` (a renewal): the refresher modules (or, without any, all required modules) must have been
-    completed after that moment, and practice attended after it if the course requires practice.
+    completed after that moment; a live practice attended once still counts.
     """
     modules = course_modules(course)
     required = [m.pk for m in modules if m.required]
@@ -252,7 +258,6 @@ def certificate_rule_met(*, person: Person, course: CoursePage, since: datetime 
         if ModuleCompletion.objects.filter(person=person, module_id__in=path, completed_at__gt=since).count() \
                 != len(path):
             return False
-        practice = practice.filter(created_at__gt=since)
     if course.requires_live_practice and not practice.exists():
         return False
     return True
@@ -261,7 +266,11 @@ def certificate_rule_met(*, person: Person, course: CoursePage, since: datetime 
 @transaction.atomic
 def certificate_issue_if_eligible(*, person: Person, course: CoursePage, now: datetime | None = None
                                   ) -> Certificate | None:
-    """Issue a certificate when the rule is met and the person holds no current one for the course."""
+    """Issue a certificate when the rule is met and the person holds no current one for the course.
+
+    Renewal: after a certificate expires or is revoked, completing the refresher path again (or the
+    whole course, when it marks no refresher modules) issues a new one.
+    """
     now = now or timezone.now()
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one issue at a time per person
     latest = Certificate.objects.filter(person=person, course=course).order_by("-issued_at").first()
@@ -290,3 +299,79 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
 
 REMINDER_DAYS = (90, 30, 7)
 EXPIRING_SOON = timedelta(days=60)
+
+
+# -- expiry reminders ---------------------------------------------------------------------------
+
+# Apps above `courses` (coordinators) register a function here that, given person ids, returns
+# {person id: [email addresses of people to tell]} for visitors who hold open cases; `courses` never
+# imports them.
+_lapse_watchers: list = []
+
+
+def lapse_watcher_register(func) -> None:
+    if func not in _lapse_watchers:
+        _lapse_watchers.append(func)
+
+
+def _reminder_text(certificate: Certificate, days_left: int) -> tuple[str, str]:
+    until = timezone.localtime(certificate.valid_until).strftime("%B %-d, %Y")
+    subject = f"Your {certificate.course.code} certificate expires in {days_left} days"
+    body = (
+        f"Hello {certificate.person.user.first_name or certificate.person.full_name},\n\n"
+        f"Your {certificate.course.title} certificate is valid until {until}. After that date you can't be "
+        "assigned new home-visit cases until you renew it.\n\n"
+        "To renew, sign in to the Home Visit Hub, open the course and take its refresher modules.\n\n"
+        "— The Home Visit Hub team\n"
+    )
+    return subject, body
+
+
+@transaction.atomic
+def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
+    """Tell visitors 90, 30 and 7 days before their certificate expires (once each), and the
+    coordinators of visitors who hold open cases. Idempotent: a sent reminder is recorded first."""
+    from django.core.mail import send_mail
+
+    from courses.models import CertificateReminder
+
+    now = now or timezone.now()
+    horizon = now + timedelta(days=max(REMINDER_DAYS))
+    latest = {}
+    for certificate in (Certificate.objects.filter(revoked_at__isnull=True, valid_until__gt=now,
+                                                   valid_until__lte=horizon)
+                        .select_related("person__user", "course").order_by("issued_at")):
+        latest[(certificate.person_id, certificate.course_id)] = certificate
+    # A renewed certificate supersedes the old one: remind only about a person's newest certificate.
+    newer = set(Certificate.objects.filter(valid_until__gt=horizon, revoked_at__isnull=True)
+                .values_list("person_id", "course_id"))
+    due = [c for key, c in latest.items() if key not in newer]
+    watchers = {}
+    for watcher in _lapse_watchers:
+        for person_id, emails in watcher([c.person_id for c in due]).items():
+            watchers.setdefault(person_id, set()).update(emails)
+    sent = {"visitor": 0, "coordinator": 0}
+    for certificate in due:
+        days_left = (certificate.valid_until - now).days
+        threshold = min(d for d in REMINDER_DAYS if days_left <= d)
+        recipients = [("visitor", certificate.person.user.email)]
+        recipients += [("coordinator", email) for email in sorted(watchers.get(certificate.person_id, ()))]
+        for audience, address in recipients:
+            if not address:
+                continue
+            already = CertificateReminder.objects.filter(certificate=certificate, audience=audience,
+                                                         sent_to=address, days_before__lte=threshold)
+            if already.exists():
+                continue
+            CertificateReminder.objects.create(certificate=certificate, days_before=threshold, audience=audience,
+                                               sent_to=address)
+            subject, body = _reminder_text(certificate, days_left)
+            if audience == "coordinator":
+                subject = f"{certificate.person.full_name}'s {certificate.course.code} certificate expires in " \
+                          f"{days_left} days"
+                body = (f"{certificate.person.full_name} holds open home-visit cases and their "
+                        f"{certificate.course.code} certificate expires in {days_left} days. Once it lapses, "
+                        "they can't be assigned new cases until they renew.\n\n— The Home Visit Hub\n")
+            send_mail(subject, body, None, [address])
+            sent[audience] += 1
+    return sent

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from courses import views
 
 app_name = "courses"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_training, name="my_training"),
+    path("courses/<int:course_id>/enroll/", views.course_enroll, name="enroll"),
+    path("modules/<int:module_id>/checks/<str:check_id>/", views.check_submit, name="check_submit"),
+    path("modules/<int:module_id>/reflections/<str:block_id>/", views.reflection_submit, name="reflection_submit"),
+    path("modules/<int:module_id>/complete/", views.module_complete, name="module_complete"),
+    path("certificates/", views.certificate_list, name="certificate_list"),
+    path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<str:code>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
+]

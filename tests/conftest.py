@@ -63,3 +63,13 @@ def make_person(db):
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Row ids are reused after a rolled-back test; cached renderings keyed by them must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

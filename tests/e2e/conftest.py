@@ -119,3 +119,8 @@ def assert_accessible(page, impacts=("serious", "critical")) -> None:
         for v in result["violations"] if v["impact"] in impacts
     ]
     assert not bad, "axe-core violations:\n" + "\n".join(bad)
+
+
+def hub_python(hub_env: dict, code: str) -> str:
+    """Run Python against the browser tests' Hub database (setup a journey needs, e.g. attendance)."""
+    return manage("shell", "-c", code, env=hub_env).stdout

@@ -1,0 +1,143 @@
+"""Demo content: LEAP 101 and a wellness course as Wagtail pages, the scenario library, and visitors
+at every stage (not started, part-way, certified, expiring soon, expired, revoked). Built through the
+services, so the demo obeys the real rules."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from courses import services
+from courses.models import Certificate, CourseIndexPage, CoursePage, ModulePage, Scenario
+from hub.demo import demo_step
+from hub.models import HomePage, Person
+
+LEAP = "LEAP-101"
+
+
+def _raw_block(kind, *payload, scenarios):
+    if kind == "text":
+        return {"type": "text", "value": payload[0]}
+    if kind == "scenario":
+        slug = payload[0]
+        return {"type": "scenario",
+                "value": {"scenario": scenarios[slug].pk, "how_to_use": payload[1] if len(payload) > 1 else ""}}
+    if kind == "check":
+        check = payload[0]
+        return {"type": "knowledge_check", "value": {
+            "title": check["title"], "pass_mark": check.get("pass_mark", 80),
+            "questions": [{"prompt": q["prompt"], "explanation": q["explanation"],
+                           "choices": [{"text": c["text"], "correct": c["correct"]} for c in q["choices"]]}
+                          for q in check["questions"]],
+        }}
+    if kind == "reflection":
+        return {"type": "reflection", "value": {"prompt": payload[0]["prompt"],
+                                                 "guidance": payload[0].get("guidance", "")}}
+    raise ValueError(f"unknown block kind {kind}")
+
+
+def _publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@transaction.atomic
+def ensure_course_content() -> str:
+    from courses.demo_content import COURSES, SCENARIOS
+
+    scenarios = {}
+    for spec in SCENARIOS:
+        fields = {k: ("\n".join(v) if isinstance(v, list) else v) for k, v in spec.items() if k != "slug"}
+        scenarios[spec["slug"]] = Scenario.objects.get_or_create(slug=spec["slug"], defaults=fields)[0]
+    home = HomePage.objects.first()
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = _publish(home, CourseIndexPage(
+            title="Courses", slug="courses",
+            intro="<p>Training for home visitors: start with <b>LEAP 101</b>, which you need before your "
+                  "first visit. Work through it in as many sittings as you like; the Hub remembers where "
+                  "you stopped.</p>"))
+    created = 0
+    for spec in COURSES:
+        course = CoursePage.objects.filter(code=spec["code"]).first()
+        if course is None:
+            course = _publish(index, CoursePage(
+                title=spec["title"], slug=spec["slug"], code=spec["code"], summary=spec["summary"],
+                audience=spec["audience"], estimated_minutes=spec["estimated_minutes"],
+                sequential=spec["sequential"], requires_live_practice=spec["requires_live_practice"],
+                certificate_valid_months=spec["certificate_valid_months"]))
+            created += 1
+        existing = set(ModulePage.objects.child_of(course).values_list("slug", flat=True))
+        for module in spec["modules"]:
+            if module["slug"] in existing:
+                continue
+            body = [_raw_block(block[0], *block[1:], scenarios=scenarios) for block in module["body"]]
+            _publish(course, ModulePage(
+                title=module["title"], slug=module["slug"], estimated_minutes=module["estimated_minutes"],
+                required=module["required"], in_refresher=module.get("in_refresher", False), body=body))
+    return f"{len(scenarios)} scenarios, {CoursePage.objects.count()} courses ({created} new), " \
+           f"{ModulePage.objects.count()} modules"
+
+
+def complete_module(person: Person, module: ModulePage, when) -> None:
+    """Answer the module's knowledge checks correctly and complete it (through the services)."""
+    for block in module.knowledge_checks():
+        answers = {n: [i for i, c in enumerate(q["choices"]) if c["correct"]]
+                   for n, q in enumerate(block.value["questions"])}
+        services.knowledge_check_submit(person=person, module_id=module.pk, check_id=block.id, answers=answers)
+    services.module_complete(person=person, module_id=module.pk, now=when)
+
+
+def train(person: Person, course: CoursePage, *, modules: int | None = None, practised=False, when=None):
+    """Bring `person` through the first `modules` modules (all when None), at `when`."""
+    when = when or timezone.now()
+    services.enrollment_start(person=person, course=course)
+    for module in services.course_modules(course)[:modules]:
+        complete_module(person, module, when)
+    if practised:
+        services.practice_credit_record(person=person, course_code=course.code, source="demo",
+                                        source_ref=f"demo:{course.code}:{person.pk}",
+                                        attended_on=(when - timedelta(days=3)).date(), now=when)
+
+
+# username -> (LEAP 101 modules done or None for all, practised, months ago certified, then)
+STAGES = {
+    "visitor": (4, False, None, None),            # Ana Ruiz: in progress, 4 of 7
+    "kevin": (2, False, None, None),              # in progress, 2 of 7
+    "marcus": (None, True, 3, None),              # certified
+    "luis": (None, True, 10, None),
+    "dana": (None, True, 2, None),                # community partner, certified
+    "jordan": (None, True, 5, None),
+    "rosa": (None, True, 23, None),               # certified, expiring within 60 days
+    "beatriz": (None, True, 25, None),            # expired
+    "james": (None, True, 6, "revoke"),           # revoked
+    # fatima and nadia: not started
+}
+
+
+@demo_step(order=20)
+def seed_courses() -> str:
+    summary = ensure_course_content()
+    leap = CoursePage.objects.get(code=LEAP)
+    now = timezone.now()
+    trained = 0
+    for username, (modules, practised, months_ago, then) in STAGES.items():
+        person = Person.objects.filter(user__username=username).first()
+        if person is None or person.enrollments.filter(course=leap).exists():
+            continue
+        when = now - relativedelta(months=months_ago) + timedelta(days=7) if months_ago else now
+        train(person, leap, modules=modules, practised=practised, when=when)
+        if then == "revoke":
+            certificate = Certificate.objects.filter(person=person, course=leap).first()
+            services.certificate_revoke(
+                certificate=certificate, by=get_user_model().objects.filter(username="state").first(),
+                reason="Left the district's visiting team; withdrawn at the coordinator's request.")
+        trained += 1
+    luis = Person.objects.filter(user__username="luis").first()
+    wellness = CoursePage.objects.filter(code="SEHW-101").first()
+    if luis and wellness and not luis.enrollments.filter(course=wellness).exists():
+        train(luis, wellness, when=now - relativedelta(months=1))
+    return f"{summary}; {trained} visitors brought to their training stage"
