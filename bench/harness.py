@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import Daphne, clean_env, manage  # noqa: E402
+from tests.support import Daphne, clean_env, manage  # noqa: E402,F401
 
 
 def seeded_env(database_url: str | None = None) -> dict:
@@ -102,4 +102,4 @@ def emit(rows: list[dict]) -> None:
     print("RESULTS " + json.dumps(rows))
 
 
-__all__ = ["Daphne", "seeded_env", "session_cookie", "load", "emit"]
+__all__ = ["Daphne", "manage", "seeded_env", "session_cookie", "load", "emit"]

@@ -10,10 +10,12 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from courses.blocks import ModuleBodyBlock
 from hub.models import Person, TimeStampedModel
@@ -86,6 +88,17 @@ class CourseIndexPage(Page):
     subpage_types = ["courses.CoursePage"]
     max_count = 1
     template = "courses/course_index_page.html"
+
+    def route(self, request, path_components):
+        """Courses and modules have no sub-routes: find the target by its url_path in one query
+        instead of Wagtail's two per level (the module page is on every visitor's hot path)."""
+        if 1 <= len(path_components) <= 2:
+            model = CoursePage if len(path_components) == 1 else ModulePage
+            page = model.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+            if page is None or not page.live:
+                raise Http404
+            return RouteResult(page)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import courses_for_person

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from courses.blocks import ModuleBodyBlock
 from courses.models import Certificate, CoursePage, Enrollment, ModuleCompletion, ModulePage, PracticeCredit
 from hub.models import Person
 
@@ -196,6 +197,7 @@ class CheckState:
     latest: object | None  # the latest KnowledgeCheckAttempt
     passed_ever: bool
     result: object | None  # courses.services.CheckResult of the latest attempt
+    questions: list[dict]  # per question: number, prompt, choices [(index, text, checked)], result
 
 
 @dataclass
@@ -208,6 +210,7 @@ class ModuleView:
     done: bool
     checks: dict[str, CheckState]
     reflections: dict[str, str]
+    personal_blocks: dict[str, object]  # block id -> knowledge-check or reflection block
 
     @property
     def can_complete(self) -> bool:
@@ -242,8 +245,12 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
     required = [r for r in rows if r.module.required]
     progress = CourseProgress(course, enrollment is not None, rows, len(required), sum(r.done for r in required),
                               None, module, enrollment.last_activity_at if enrollment else None)
+    # Only the reader-dependent blocks are converted (by index): text and scenario blocks come from
+    # the rendered-body cache, so the scenario snippet is not fetched on every request.
+    personal = [module.body[i] for i, item in enumerate(module.body.raw_data)
+                if item["type"] in ModuleBodyBlock.PERSONAL]
     checks: dict[str, CheckState] = {}
-    check_blocks = [b for b in module.body if b.block_type == "knowledge_check"]
+    check_blocks = [b for b in personal if b.block_type == "knowledge_check"]
     if check_blocks:
         attempts = list(KnowledgeCheckAttempt.objects.filter(person=person, module=module)
                         .order_by("created_at", "pk"))
@@ -251,9 +258,18 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
             mine = [a for a in attempts if a.check_id == block.id]
             latest = mine[-1] if mine else None
             result = grade(block, {int(k): v for k, v in latest.answers.items()}) if latest else None
-            checks[block.id] = CheckState(block, latest, any(a.passed for a in mine), result)
+            questions = []
+            for number, question in enumerate(block.value["questions"]):
+                graded = result.questions[number] if result else None
+                questions.append({
+                    "number": number, "prompt": question["prompt"], "result": graded,
+                    "choices": [(i, choice["text"], bool(graded and i in graded.chosen))
+                                for i, choice in enumerate(question["choices"])],
+                })
+            checks[block.id] = CheckState(block, latest, any(a.passed for a in mine), result, questions)
     reflections = {}
-    if any(b.block_type == "reflection" for b in module.body):
+    if any(b.block_type == "reflection" for b in personal):
         reflections = dict(Reflection.objects.filter(person=person, module=module)
                            .values_list("block_id", "text"))
-    return ModuleView(module, course, enrollment, progress, unlocked, module.pk in done_ids, checks, reflections)
+    return ModuleView(module, course, enrollment, progress, unlocked, module.pk in done_ids, checks, reflections,
+                      {b.id: b for b in personal})

@@ -66,9 +66,8 @@ def module_serve(request, module: ModulePage):
         return redirect(view.course.url)
     if view.enrollment.last_module_id != module.pk:
         services.module_visit(person=person, module=module, course=view.course)
-    blocks = {block.id: block for block in module.body}
     return render(request, module.get_template(request), {
-        "page": module, "self": module, "view": view, "body": _rendered_body(module), "blocks": blocks,
+        "page": module, "self": module, "view": view, "body": _rendered_body(module), "blocks": view.personal_blocks,
         "reflection_limit": services.Reflection.MAX_LENGTH,
     })
 

@@ -7,4 +7,5 @@ app_name = "hub"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("districts/", views.district_list, name="districts"),
+    path("health/", views.health, name="health"),
 ]

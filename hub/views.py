@@ -40,3 +40,8 @@ def district_list(request):
     if not has_role(request.user, COORDINATOR, REGIONAL_STAFF, STATE_STAFF) and not request.user.is_superuser:
         raise PermissionDenied("Only coordinators and regional or state staff see the district directory.")
     return render(request, "hub/district_list.html", {"districts": districts_overview(user=request.user)})
+
+
+def health(request):
+    """Liveness for the proxy and the benchmarks: a template render, no database."""
+    return render(request, "health.html", {"status": "ok"})
