@@ -20,4 +20,5 @@ SECURE_HSTS_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that daphne processes started by the tests can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # HUB_TEST_DB_NAME lets two test runs on one checkout keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / os.environ.get("HUB_TEST_DB_NAME", ".test-db.sqlite3"))}
