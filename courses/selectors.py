@@ -273,3 +273,10 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
                            .values_list("block_id", "text"))
     return ModuleView(module, course, enrollment, progress, unlocked, module.pk in done_ids, checks, reflections,
                       {b.id: b for b in personal})
+
+
+def practice_counts(*, people) -> dict[int, int]:
+    """{person id: live practice sessions attended (credits held)}: one query."""
+    ids = [p if isinstance(p, int) else p.pk for p in people]
+    return dict(PracticeCredit.objects.filter(person_id__in=ids).values("person_id")
+                .annotate(n=Count("pk")).values_list("person_id", "n"))
