@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
 
+def _load_full_occurrence_rows(sender, instance, **kwargs):
+    """Deliberately empty: with a pre_delete receiver connected, Django's delete collector loads whole
+    ``schedule.Occurrence`` rows instead of deferred ones, whose ``__init__`` recursed forever
+    (DEPENDENCIES.md §4, upstream llazzaro/django-scheduler#443)."""
+
+
 class SessionsConfig(AppConfig):
     # `sessions` is django.contrib.sessions' label. Use `training_sessions` in every lazy reference
     # and in `makemigrations training_sessions` / `migrate training_sessions` (DEPENDENCIES.md §3).
@@ -8,3 +14,15 @@ class SessionsConfig(AppConfig):
     label = "training_sessions"
     verbose_name = "Live sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
+        from hub.navigation import NavItem, nav_register
+        from hub.roles import STATE_STAFF, TRAINER
+
+        pre_delete.connect(_load_full_occurrence_rows, sender="schedule.Occurrence",
+                           dispatch_uid="training_sessions_occurrence_delete_fix")
+        nav_register(NavItem("Sessions", "training_sessions:upcoming", order=30))
+        nav_register(NavItem("Schedule sessions", "training_sessions:manage",
+                             roles=frozenset({TRAINER, STATE_STAFF}), order=85))

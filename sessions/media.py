@@ -1,0 +1,91 @@
+"""Recording uploads: only audio or video, recognised by their first bytes, and not too large.
+
+The file name and the browser's content type are not trusted: a renamed PDF called ``talk.mp4`` is
+refused. The limit is the setting ``SESSIONS_RECORDING_MAX_BYTES`` (default 2 GB).
+"""
+
+from django.conf import settings
+
+from sessions.errors import RecordingRejected
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+HEAD_BYTES = 64
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "SESSIONS_RECORDING_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """The audio/video type the bytes start with, or None."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"  # MP4, MOV, 3GP
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"  # Matroska / WebM (EBML)
+    if head.startswith(b"OggS"):
+        return "audio/ogg"
+    if head.startswith(b"fLaC"):
+        return "audio/flac"
+    if head.startswith(b"ID3"):
+        return "audio/mpeg"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "audio/wav"
+    if head.startswith(b"RIFF") and head[8:12] == b"AVI ":
+        return "video/x-msvideo"
+    if head.startswith(b"\x00\x00\x01\xba") or head.startswith(b"\x00\x00\x01\xb3"):
+        return "video/mpeg"
+    if head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"):
+        return "video/x-ms-asf"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        # MPEG audio frame sync (MP3) or ADTS (AAC): 11 set bits; layer bits never both zero in MP3.
+        return "audio/aac" if head[1] & 0x06 == 0 else "audio/mpeg"
+    return None
+
+
+def recording_check(*, name: str, size: int, head: bytes) -> str:
+    """The sniffed media type, or RecordingRejected with a reason a trainer can act on."""
+    limit = max_bytes()
+    if size > limit:
+        raise RecordingRejected(
+            f"{name} is {_human(size)}; recordings may be at most {_human(limit)}. "
+            "Shorten or compress it, or link to it by its address instead."
+        )
+    if size == 0:
+        raise RecordingRejected(f"{name} is empty.")
+    kind = sniff_media_type(head)
+    if kind is None:
+        raise RecordingRejected(
+            f"{name} is not an audio or video file (checked by its contents, not its name). "
+            "Upload an MP4, MOV, WebM, MKV, MP3, M4A, WAV, OGG or FLAC recording."
+        )
+    return kind
+
+
+def recording_upload_check(uploaded) -> str:
+    """Check a Django UploadedFile; returns the sniffed type."""
+    uploaded.seek(0)
+    head = uploaded.read(HEAD_BYTES)
+    uploaded.seek(0)
+    return recording_check(name=uploaded.name, size=uploaded.size, head=head)
+
+
+def recording_filer_file_check(filer_file) -> str:
+    """Check a django-filer File already stored (the page editor's picker bypasses our upload form)."""
+    name = filer_file.original_filename or filer_file.label
+    size = filer_file.size or 0
+    try:
+        with filer_file.file.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except (OSError, ValueError):
+        raise RecordingRejected(f"{name} could not be read.") from None
+    return recording_check(name=name, size=size, head=head)
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

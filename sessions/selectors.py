@@ -1,0 +1,344 @@
+"""Reads with a rule in them: who may see and join which session, occurrences in a window, feeds.
+
+Occurrences are expanded by django-scheduler's engine (``Event.get_rrule_object``, which merges the
+Event's start with its Rule) in America/New_York, so a 6 pm session stays at 6 pm across daylight
+saving. Persisted occurrences (moved, cancelled, or with registrations) replace the generated ones.
+Listing a window costs a fixed number of queries, however many occurrences it holds.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
+from hub.selectors import person_for, scope_for
+from sessions.capacity import ACTIVE, SeatStatus
+from sessions.models import Audience, Kind, Registration, Series, SessionOccurrence
+
+NY = ZoneInfo("America/New_York")
+LEAP_COURSE = "LEAP-101"
+KEY_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+# -- who may do what ------------------------------------------------------------------------------
+
+def may_manage_sessions(user) -> bool:
+    """Trainers and state staff schedule sessions and mark attendance."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(roles_of(user) & {TRAINER, STATE_STAFF})
+
+
+@dataclass
+class Viewer:
+    """What the audience rules need to know about one person, read once per request."""
+
+    user: object
+    person: object
+    roles: frozenset
+    manager: bool
+    district_ids: set[int]
+    _certified: bool | None = None
+
+    @property
+    def certified(self) -> bool:
+        if self._certified is None:
+            from courses.selectors import certification_status
+
+            self._certified = bool(self.person) and certification_status(
+                person=self.person, course_code=LEAP_COURSE).is_current
+        return self._certified
+
+
+def viewer_for(user) -> Viewer:
+    person = person_for(user)
+    manager = may_manage_sessions(user)
+    district_ids = set() if manager or person is None else set(scope_for(user).values_list("pk", flat=True))
+    return Viewer(user, person, roles_of(user), manager, district_ids)
+
+
+def audience_refusal(*, series: Series, viewer: Viewer) -> str:
+    """Why this person may not register for the series ("" when they may)."""
+    if viewer.person is None:
+        return "Only members with a Hub profile can register for sessions."
+    if viewer.manager:
+        return ""
+    if series.audience == Audience.COORDINATORS and not viewer.roles & {COORDINATOR, REGIONAL_STAFF}:
+        return "This session is for district coordinators only."
+    if series.audience == Audience.DISTRICT and series.district_id not in viewer.district_ids:
+        return f"This session is for {series.district} staff only."
+    if series.audience == Audience.CERTIFIED and not viewer.certified:
+        return "This session is for visitors with a current LEAP 101 certificate. Finish LEAP 101 first."
+    return ""
+
+
+def series_visible(*, series: Series, viewer: Viewer) -> bool:
+    """Certified-only sessions are listed to everyone (they show what to aim for); the others only to
+    the people they are for."""
+    return series.audience == Audience.CERTIFIED or not audience_refusal(series=series, viewer=viewer)
+
+
+# -- occurrences ------------------------------------------------------------------------------------
+
+def occurrence_key(original_start: datetime) -> str:
+    return original_start.astimezone(ZoneInfo("UTC")).strftime(KEY_FORMAT)
+
+
+def parse_occurrence_key(key: str) -> datetime | None:
+    try:
+        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=ZoneInfo("UTC")).astimezone(NY)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class OccurrenceRow:
+    series: Series
+    original_start: datetime
+    start: datetime
+    end: datetime
+    cancelled: bool = False
+    persisted: SessionOccurrence | None = None
+    confirmed: int = 0
+    waitlisted: int = 0
+    my_registration: Registration | None = None
+    refusal: str = ""
+    recordings: list = field(default_factory=list)
+
+    @cached_property
+    def key(self) -> str:
+        return occurrence_key(self.original_start)
+
+    @cached_property
+    def url(self) -> str:
+        return reverse("training_sessions:occurrence", args=[self.series.pk, self.key])
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.series.capacity - self.confirmed, 0)
+
+    @property
+    def moved(self) -> bool:
+        return self.start != self.original_start
+
+    @property
+    def my_status(self) -> str | None:
+        reg = self.my_registration
+        return reg.status if reg is not None and reg.status in ACTIVE else None
+
+    @property
+    def is_past(self) -> bool:
+        return self.end <= timezone.now()
+
+    @property
+    def in_progress(self) -> bool:
+        return self.start <= timezone.now() < self.end
+
+    @property
+    def local_date(self) -> date:
+        return self.start.astimezone(NY).date()
+
+
+def rule_starts(series: Series, start: datetime, end: datetime) -> list[datetime]:
+    """Original starts (aware, New York) of the series' occurrences overlapping [start, end)."""
+    event = series.event
+    duration = event.end - event.start
+    rule = event.get_rrule_object(NY)
+    if rule is None:
+        first = event.start.astimezone(NY)
+        return [first] if first < end and first + duration > start else []
+    lo = (start - duration).astimezone(NY).replace(tzinfo=None)
+    hi = end.astimezone(NY).replace(tzinfo=None)
+    starts = [naive.replace(tzinfo=NY) for naive in rule.between(lo, hi, inc=True)]
+    return [s for s in starts if s < end and s + duration > start]
+
+
+def is_scheduled_start(series: Series, start: datetime) -> bool:
+    """Whether the series' rule (or single date) places an occurrence exactly at `start`."""
+    event = series.event
+    rule = event.get_rrule_object(NY)
+    local = start.astimezone(NY)
+    if rule is None:
+        return local == event.start
+    naive = local.replace(tzinfo=None)
+    return rule.after(naive, inc=True) == naive
+
+
+def _counted(queryset):
+    return queryset.select_related("occurrence").annotate(
+        n_confirmed=Count("registrations", filter=Q(registrations__status=SeatStatus.CONFIRMED)),
+        n_waitlisted=Count("registrations", filter=Q(registrations__status=SeatStatus.WAITLISTED)),
+    )
+
+
+def _row_from_persisted(series: Series, occ: SessionOccurrence) -> OccurrenceRow:
+    return OccurrenceRow(
+        series=series, original_start=occ.original_start.astimezone(NY),
+        start=occ.occurrence.start.astimezone(NY), end=occ.occurrence.end.astimezone(NY),
+        cancelled=occ.occurrence.cancelled, persisted=occ,
+        confirmed=getattr(occ, "n_confirmed", 0), waitlisted=getattr(occ, "n_waitlisted", 0),
+    )
+
+
+def occurrences_between(*, user, start: datetime, end: datetime, kind: str | None = None,
+                        series_ids: list[int] | None = None, viewer: Viewer | None = None
+                        ) -> list[OccurrenceRow]:
+    """Every occurrence overlapping [start, end) that the user may see, in start order.
+
+    Queries: the viewer (profile, roles, scope), the series, the persisted occurrences with their seat
+    counts, the user's registrations — a fixed number, whatever the number of occurrences.
+    """
+    viewer = viewer or viewer_for(user)
+    running_after = SessionOccurrence.objects.filter(occurrence__end__gt=start).values("series_id")
+    series_qs = (Series.objects.select_related("event", "event__rule", "district")
+                 .filter(Q(event__end__gt=start) | Q(event__end_recurring_period__gte=start)
+                         | Q(pk__in=running_after))
+                 .filter(event__start__lt=end))
+    if kind:
+        series_qs = series_qs.filter(kind=kind)
+    if series_ids is not None:
+        series_qs = series_qs.filter(pk__in=series_ids)
+    series_list = [s for s in series_qs if series_visible(series=s, viewer=viewer)]
+    by_id = {s.pk: s for s in series_list}
+    persisted = _counted(SessionOccurrence.objects.filter(series_id__in=list(by_id)).filter(
+        Q(occurrence__start__lt=end, occurrence__end__gt=start)
+        | Q(original_start__gte=start - timedelta(days=1), original_start__lt=end)
+    ))
+    persisted_by_key = {(o.series_id, o.original_start): o for o in persisted}
+    rows: list[OccurrenceRow] = []
+    for series in series_list:
+        for original in rule_starts(series, start, end):
+            if (series.pk, original) in persisted_by_key:
+                continue  # the persisted row (possibly moved) is added below
+            duration = series.event.end - series.event.start
+            rows.append(OccurrenceRow(series=series, original_start=original, start=original,
+                                      end=original + duration))
+    for occ in persisted_by_key.values():
+        if occ.occurrence.start < end and occ.occurrence.end > start:
+            rows.append(_row_from_persisted(by_id[occ.series_id], occ))
+    _attach_viewer(rows, viewer)
+    rows.sort(key=lambda r: (r.start, r.series.event.title))
+    return rows
+
+
+def _attach_viewer(rows: list[OccurrenceRow], viewer: Viewer) -> None:
+    refusals = {}
+    for row in rows:
+        if row.series.pk not in refusals:
+            refusals[row.series.pk] = audience_refusal(series=row.series, viewer=viewer)
+        row.refusal = refusals[row.series.pk]
+    ids = [r.persisted.pk for r in rows if r.persisted is not None]
+    if viewer.person is None or not ids:
+        return
+    mine = {reg.occurrence_id: reg for reg in
+            Registration.objects.filter(person=viewer.person, occurrence_id__in=ids)}
+    for row in rows:
+        if row.persisted is not None:
+            row.my_registration = mine.get(row.persisted.pk)
+
+
+def upcoming(*, user, days: int = 42, kind: str | None = None, start: datetime | None = None
+             ) -> list[OccurrenceRow]:
+    """Occurrences not yet over, in the next `days` days (the upcoming-sessions page)."""
+    start = start or timezone.now()
+    return occurrences_between(user=user, start=start, end=start + timedelta(days=days), kind=kind)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    first = datetime.combine(date(year, month, 1), time(0), tzinfo=NY)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return first, datetime.combine(following, time(0), tzinfo=NY)
+
+
+def month_weeks(*, year: int, month: int, rows: list[OccurrenceRow]) -> list[list[dict]]:
+    """Weeks (Monday first) of {day, in_month, rows} covering the month, for the month view."""
+    first = date(year, month, 1)
+    last = month_bounds(year, month)[1].date() - timedelta(days=1)
+    day = first - timedelta(days=first.weekday())
+    stop = last + timedelta(days=6 - last.weekday())
+    by_day: dict[date, list[OccurrenceRow]] = {}
+    for row in rows:
+        by_day.setdefault(row.local_date, []).append(row)
+    weeks: list[list[dict]] = []
+    while day <= stop:
+        if day.weekday() == 0:
+            weeks.append([])
+        weeks[-1].append({"day": day, "in_month": day.month == month, "rows": by_day.get(day, [])})
+        day += timedelta(days=1)
+    return weeks
+
+
+def occurrence_at(*, series: Series, start: datetime, viewer: Viewer) -> OccurrenceRow | None:
+    """The occurrence whose original start is `start` (persisted or generated), or None."""
+    persisted = _counted(SessionOccurrence.objects.filter(series=series, original_start=start)).first()
+    if persisted is not None:
+        row = _row_from_persisted(series, persisted)
+        row.recordings = list(persisted.recordings.live().order_by("-recorded_on"))
+    elif is_scheduled_start(series, start):
+        duration = series.event.end - series.event.start
+        local = start.astimezone(NY)
+        row = OccurrenceRow(series=series, original_start=local, start=local, end=local + duration)
+    else:
+        return None
+    _attach_viewer([row], viewer)
+    return row
+
+
+def registrants(*, occurrence: SessionOccurrence) -> list[Registration]:
+    """Everyone registered (confirmed first, then the waitlist in order), with attendance."""
+    regs = list(occurrence.registrations.filter(status__in=ACTIVE)
+                .select_related("person__user", "person__home_district", "attendance"))
+    regs.sort(key=lambda r: (r.status != SeatStatus.CONFIRMED, r.created_at, r.pk))
+    return regs
+
+
+def registration_attendance(registration: Registration):
+    try:
+        return registration.attendance
+    except Registration.attendance.RelatedObjectDoesNotExist:
+        return None
+
+
+def my_registrations(*, person, since: datetime | None = None) -> list[Registration]:
+    """A person's registrations (any status but cancelled) from `since` on, soonest first."""
+    regs = (Registration.objects.filter(person=person, status__in=ACTIVE)
+            .select_related("occurrence__occurrence", "occurrence__series__event", "attendance")
+            .order_by("occurrence__occurrence__start"))
+    if since is not None:
+        regs = regs.filter(occurrence__occurrence__end__gte=since)
+    return list(regs)
+
+
+def series_for_managers() -> list[Series]:
+    return list(Series.objects.select_related("event", "district").order_by("-event__start"))
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return list(Kind.choices)
+
+
+# -- recordings -------------------------------------------------------------------------------------
+
+def recordings_search(*, index_page, query: str = "", topic: str = "") -> dict:
+    """Published recordings under the index, searched with Wagtail search and filtered by topic."""
+    from taggit.models import Tag
+
+    from sessions.models import RecordingPage
+
+    pages = RecordingPage.objects.live().descendant_of(index_page)
+    if topic:
+        ids = list(pages.filter(topics__slug=topic).values_list("pk", flat=True))
+        pages = pages.filter(pk__in=ids)
+    if query:
+        results = list(pages.search(query))
+    else:
+        results = list(pages.order_by("-recorded_on"))
+    topics = (Tag.objects.filter(training_sessions_recordingpagetag_items__content_object__in=
+                                 RecordingPage.objects.live().descendant_of(index_page))
+              .distinct().order_by("name"))
+    return {"recordings": results, "query": query, "topic": topic, "topics": topics}

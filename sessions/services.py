@@ -1,0 +1,532 @@
+"""Rules that change live sessions: series, occurrences, registrations, attendance, feeds, reminders.
+
+Every function takes keyword arguments, runs in one transaction and raises a ``sessions.errors``
+error (a message for the person) when a rule refuses; a refusal changes nothing. E-mails are sent
+after the transaction commits. Seats and the waitlist follow ``sessions.capacity``.
+"""
+
+import itertools
+import logging
+import re
+from datetime import date, datetime, time, timedelta
+
+from dateutil import rrule
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from schedule.models import Calendar, Event, Occurrence, Rule
+
+from courses.services import practice_credit_record, practice_credit_withdraw
+from hub.models import District, Person
+from sessions import errors
+from sessions.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+from sessions.models import (
+    Attendance,
+    Audience,
+    CalendarFeed,
+    Kind,
+    Registration,
+    ReminderSent,
+    Repeat,
+    Series,
+    SessionOccurrence,
+    feed_token,
+)
+from sessions.selectors import (
+    LEAP_COURSE,
+    NY,
+    audience_refusal,
+    is_scheduled_start,
+    may_manage_sessions,
+    rule_starts,
+    viewer_for,
+)
+
+log = logging.getLogger(__name__)
+
+ATTENDANCE_SOURCE = "training_sessions.attendance"
+CALENDAR_SLUG = "hub-training"
+MAX_OCCURRENCES = 200          # a weekly series over almost four years; a daily one over ten is refused
+MAX_SPAN_DAYS = 2 * 366        # first to last date
+MAX_DURATION_MINUTES = 12 * 60
+MAX_CAPACITY = 1000
+_RRULE_DAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
+_DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+# -- series ------------------------------------------------------------------------------------------
+
+def _require_manager(user) -> None:
+    if not may_manage_sessions(user):
+        raise errors.NotAllowed("Only trainers and state staff can schedule sessions.")
+
+
+def _recurrence(*, repeat: str, weekday: int | None, nth: int | None, first_date: date,
+                last_date: date | None, start_time: time) -> tuple[str | None, str, list[datetime]]:
+    """(rule frequency, rule params, the first few local starts) or InvalidSeries with the reason.
+
+    Counting stops at MAX_OCCURRENCES + 1, so even a daily rule over a century cannot hang.
+    """
+    first_local = datetime.combine(first_date, start_time)
+    if repeat == Repeat.ONCE:
+        return None, "", [first_local]
+    if repeat not in Repeat.values:
+        raise errors.InvalidSeries("Choose how the series repeats.")
+    if last_date is None:
+        raise errors.InvalidSeries("A repeating series needs a last date.")
+    if last_date < first_date:
+        raise errors.InvalidSeries("The last date is before the first date.")
+    if (last_date - first_date).days > MAX_SPAN_DAYS:
+        raise errors.InvalidSeries("A series can run for at most two years; schedule a new one after that.")
+    kwargs: dict = {}
+    if repeat in (Repeat.WEEKLY, Repeat.BIWEEKLY, Repeat.MONTHLY_NTH):
+        if weekday is None or not 0 <= weekday <= 6:
+            raise errors.InvalidSeries("Choose the weekday the series meets on.")
+        kwargs["byweekday"] = _RRULE_DAYS[weekday]
+    if repeat == Repeat.MONTHLY_NTH:
+        if nth not in (1, 2, 3, 4, -1):
+            raise errors.InvalidSeries("Choose which weekday of the month (first to fourth, or last).")
+        kwargs["bysetpos"] = nth
+    frequency = {Repeat.WEEKLY: rrule.WEEKLY, Repeat.BIWEEKLY: rrule.WEEKLY, Repeat.MONTHLY_NTH: rrule.MONTHLY,
+                 Repeat.DAILY: rrule.DAILY}[repeat]
+    if repeat == Repeat.BIWEEKLY:
+        kwargs["interval"] = 2
+    if repeat in (Repeat.WEEKLY, Repeat.BIWEEKLY):
+        # Count "every other week" from the first meeting day on or after the first date (dateutil
+        # would count from the week of the first date, skipping a fortnight if that day had passed).
+        first_local += timedelta(days=(weekday - first_date.weekday()) % 7)
+    until = datetime.combine(last_date, start_time)
+    starts = list(itertools.islice(rrule.rrule(frequency, dtstart=first_local, until=until, **kwargs),
+                                   MAX_OCCURRENCES + 1))
+    if not starts:
+        raise errors.InvalidSeries("That pattern gives no session between the first and the last date.")
+    if len(starts) > MAX_OCCURRENCES:
+        raise errors.InvalidSeries(
+            f"That pattern gives more than {MAX_OCCURRENCES} sessions; shorten the series or meet less often."
+        )
+    day = _DAY_CODES[weekday] if weekday is not None else ""
+    params = {Repeat.WEEKLY: f"byweekday:{day}", Repeat.BIWEEKLY: f"interval:2;byweekday:{day}",
+              Repeat.MONTHLY_NTH: f"byweekday:{day};bysetpos:{nth}", Repeat.DAILY: ""}[repeat]
+    freq_name = {Repeat.WEEKLY: "WEEKLY", Repeat.BIWEEKLY: "WEEKLY", Repeat.MONTHLY_NTH: "MONTHLY",
+                 Repeat.DAILY: "DAILY"}[repeat]
+    return freq_name, params, starts
+
+
+def _rule_for(frequency: str, params: str) -> Rule:
+    rule = Rule.objects.filter(frequency=frequency, params=params).order_by("pk").first()
+    if rule is None:
+        name = f"{frequency.lower()} {params}".strip()[:32]
+        rule = Rule.objects.create(name=name, description=f"{frequency} {params}".strip(),
+                                   frequency=frequency, params=params)
+    return rule
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar.objects.filter(slug=CALENDAR_SLUG).first()
+    return calendar or Calendar.objects.create(name="Hub training", slug=CALENDAR_SLUG)
+
+
+def _unique_slug(title: str, exclude_pk=None) -> str:
+    base = slugify(title)[:60] or "session"
+    slug, n = base, 1
+    while Series.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _validate_details(*, kind, title, audience, district, capacity, join_link, duration_minutes) -> str:
+    if kind not in Kind.values:
+        raise errors.InvalidSeries("Choose the kind of session.")
+    title = (title or "").strip()
+    if not title:
+        raise errors.InvalidSeries("Give the series a title.")
+    if audience not in Audience.values:
+        raise errors.InvalidSeries("Choose who the session is for.")
+    if audience == Audience.DISTRICT and district is None:
+        raise errors.InvalidSeries("Choose the district this session is for.")
+    if not 1 <= int(capacity) <= MAX_CAPACITY:
+        raise errors.InvalidSeries(f"Seats per session must be between 1 and {MAX_CAPACITY}.")
+    if not 1 <= int(duration_minutes) <= MAX_DURATION_MINUTES:
+        raise errors.InvalidSeries("A session lasts between 1 minute and 12 hours.")
+    if join_link and not re.match(r"^https://", join_link):
+        raise errors.InvalidSeries("The join link must be an https:// address.")
+    return title[:255]
+
+
+@transaction.atomic
+def series_create(*, by, kind: str, title: str, capacity: int, first_date: date, start_time: time,
+                  duration_minutes: int, repeat: str = Repeat.ONCE, weekday: int | None = None,
+                  nth: int | None = None, last_date: date | None = None, description: str = "",
+                  audience: str = Audience.ALL, district: District | None = None, join_link: str = "",
+                  facilitators=(), scenarios=(), slug: str | None = None) -> Series:
+    """A new series: a django-scheduler Event with its Rule on the Hub's training calendar."""
+    _require_manager(by)
+    title = _validate_details(kind=kind, title=title, audience=audience, district=district, capacity=capacity,
+                              join_link=join_link, duration_minutes=duration_minutes)
+    frequency, params, starts = _recurrence(repeat=repeat, weekday=weekday, nth=nth, first_date=first_date,
+                                            last_date=last_date, start_time=start_time)
+    first = starts[0].replace(tzinfo=NY)
+    event = Event.objects.create(
+        calendar=_calendar(), title=title, description=description or "", creator=by,
+        start=first, end=first + timedelta(minutes=int(duration_minutes)),
+        rule=_rule_for(frequency, params) if frequency else None,
+        end_recurring_period=(datetime.combine(last_date, time(23, 59, 59), tzinfo=NY)
+                              if frequency else None),
+    )
+    series = Series.objects.create(
+        event=event, slug=slug or _unique_slug(title), kind=kind, audience=audience,
+        district=district if audience == Audience.DISTRICT else None, capacity=int(capacity),
+        join_link=join_link, repeat=repeat, weekday=weekday if frequency else None,
+        nth=nth if repeat == Repeat.MONTHLY_NTH else None, first_date=first_date,
+        last_date=last_date if frequency else None, start_time=start_time,
+        duration_minutes=int(duration_minutes), created_by=by,
+    )
+    series.facilitators.set(facilitators)
+    series.scenarios.set(scenarios)
+    return series
+
+
+@transaction.atomic
+def series_update(*, series: Series, by, kind: str, title: str, capacity: int, first_date: date,
+                  start_time: time, duration_minutes: int, repeat: str = Repeat.ONCE, weekday: int | None = None,
+                  nth: int | None = None, last_date: date | None = None, description: str = "",
+                  audience: str = Audience.ALL, district: District | None = None, join_link: str = "",
+                  facilitators=(), scenarios=()) -> Series:
+    """Change a series. Future occurrences the new pattern drops are removed, unless people are
+    registered for them (then the change is refused: cancel or move those first)."""
+    _require_manager(by)
+    series = Series.objects.select_for_update().select_related("event").get(pk=series.pk)
+    title = _validate_details(kind=kind, title=title, audience=audience, district=district, capacity=capacity,
+                              join_link=join_link, duration_minutes=duration_minutes)
+    frequency, params, starts = _recurrence(repeat=repeat, weekday=weekday, nth=nth, first_date=first_date,
+                                            last_date=last_date, start_time=start_time)
+    first = starts[0].replace(tzinfo=NY)
+    event = series.event
+    event.title, event.description = title, description or ""
+    event.start, event.end = first, first + timedelta(minutes=int(duration_minutes))
+    event.rule = _rule_for(frequency, params) if frequency else None
+    event.end_recurring_period = (datetime.combine(last_date, time(23, 59, 59), tzinfo=NY)
+                                  if frequency else None)
+    event.save()
+    old_capacity = series.capacity
+    series.kind, series.audience = kind, audience
+    series.district = district if audience == Audience.DISTRICT else None
+    series.capacity, series.join_link, series.repeat = int(capacity), join_link, repeat
+    series.weekday = weekday if frequency else None
+    series.nth = nth if repeat == Repeat.MONTHLY_NTH else None
+    series.first_date, series.last_date = first_date, last_date if frequency else None
+    series.start_time, series.duration_minutes = start_time, int(duration_minutes)
+    series.save()
+    series.facilitators.set(facilitators)
+    series.scenarios.set(scenarios)
+
+    now = timezone.now()
+    future = list(SessionOccurrence.objects.filter(series=series, occurrence__end__gt=now)
+                  .select_related("occurrence"))
+    orphans = [o for o in future if not is_scheduled_start(series, o.original_start)]
+    busy = [o for o in orphans if o.registrations.filter(status__in=ACTIVE).exists()]
+    if busy:
+        when = ", ".join(f"{o.original_start.astimezone(NY):%b %-d}" for o in busy[:5])
+        raise errors.InvalidSeries(
+            f"People are registered for sessions the new pattern drops ({when}). "
+            "Move or cancel those sessions first, or keep their dates."
+        )
+    for orphan in orphans:
+        orphan.occurrence.delete()  # cascades to our row
+    duration = event.end - event.start
+    for occ in future:
+        if occ in orphans:
+            continue
+        if not occ.occurrence.moved:
+            occ.occurrence.end = occ.occurrence.start + duration
+            occ.occurrence.original_end = occ.occurrence.end
+        occ.occurrence.title, occ.occurrence.description = title, event.description
+        occ.occurrence.save()
+        if series.capacity > old_capacity:
+            parent = lock_parent(SessionOccurrence, occ.pk)
+            promoted = seats_fill(capacity=series.capacity, holders=parent.registrations.all())
+            _notify_promoted(promoted)
+    return series
+
+
+# -- occurrences -------------------------------------------------------------------------------------
+
+def occurrence_ensure(*, series: Series, start: datetime) -> SessionOccurrence:
+    """The persisted occurrence of `series` originally at `start`, created once (race-safe).
+
+    Our unique constraint on (series, original_start) is the guard against the duplicate
+    ``schedule.Occurrence`` rows django-scheduler would otherwise allow (DEPENDENCIES.md §4).
+    """
+    start = start.astimezone(NY)
+    existing = SessionOccurrence.objects.filter(series=series, original_start=start).first()
+    if existing is not None:
+        return existing
+    if not is_scheduled_start(series, start):
+        raise errors.NoSuchOccurrence("This series does not meet at that time.")
+    event = series.event
+    end = start + (event.end - event.start)
+    try:
+        with transaction.atomic():
+            occurrence = (Occurrence.objects.filter(event=event, original_start=start, training__isnull=True)
+                          .order_by("pk").first())
+            if occurrence is None:
+                occurrence = Occurrence.objects.create(
+                    event=event, title=event.title, description=event.description, start=start, end=end,
+                    original_start=start, original_end=end,
+                )
+            return SessionOccurrence.objects.create(series=series, occurrence=occurrence, original_start=start)
+    except IntegrityError:
+        return SessionOccurrence.objects.get(series=series, original_start=start)
+
+
+def _locked_occurrence(occurrence_id) -> SessionOccurrence:
+    occ = lock_parent(SessionOccurrence, occurrence_id)
+    occ.occurrence = Occurrence.objects.get(pk=occ.occurrence_id)
+    occ.series = Series.objects.select_related("event").get(pk=occ.series_id)
+    return occ
+
+
+@transaction.atomic
+def occurrence_cancel(*, series: Series, start: datetime, by, now: datetime | None = None) -> SessionOccurrence:
+    """Cancel one date of a series; the others are untouched. Registrants are told."""
+    _require_manager(by)
+    now = now or timezone.now()
+    occ = _locked_occurrence(occurrence_ensure(series=series, start=start).pk)
+    if occ.occurrence.cancelled:
+        raise errors.OccurrenceCancelled("This session is already cancelled.")
+    if occ.occurrence.end <= now:
+        raise errors.OccurrencePast("This session is over; there is nothing to cancel.")
+    occ.occurrence.cancel()
+    when = _when(occ.occurrence.start)
+    _notify_registrants(occ, subject=f"Cancelled: {series.title}, {when}",
+                        body=f"The session {series.title} on {when} is cancelled. "
+                             "Other dates of the series go ahead as planned.")
+    return occ
+
+
+@transaction.atomic
+def occurrence_move(*, series: Series, start: datetime, new_start: datetime, by,
+                    now: datetime | None = None) -> SessionOccurrence:
+    """Move one date of a series (same length); the others are untouched. Registrants are told."""
+    _require_manager(by)
+    now = now or timezone.now()
+    occ = _locked_occurrence(occurrence_ensure(series=series, start=start).pk)
+    if occ.occurrence.cancelled:
+        raise errors.OccurrenceCancelled("This session is cancelled; it cannot be moved.")
+    if occ.occurrence.end <= now:
+        raise errors.OccurrencePast("This session is over; it cannot be moved.")
+    if timezone.is_naive(new_start):
+        new_start = new_start.replace(tzinfo=NY)
+    if new_start <= now:
+        raise errors.InvalidMove("Move the session to a time in the future.")
+    if abs(new_start - occ.original_start) > timedelta(days=90):
+        raise errors.InvalidMove("A session can be moved by at most 90 days; schedule a new one instead.")
+    old = _when(occ.occurrence.start)
+    duration = occ.occurrence.end - occ.occurrence.start
+    occ.occurrence.move(new_start, new_start + duration)
+    _notify_registrants(occ, subject=f"New time: {series.title}",
+                        body=f"The session {series.title} planned for {old} now takes place on "
+                             f"{_when(new_start)}. Your registration stands.")
+    return occ
+
+
+# -- registrations -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def registration_create(*, series: Series, start: datetime, person: Person,
+                        now: datetime | None = None) -> Registration:
+    """Register `person` for the occurrence of `series` originally at `start`.
+
+    Confirmed while seats remain, otherwise waitlisted (``registration.status`` says which). Refused
+    for a session that is over or cancelled, for someone outside its audience, or twice.
+    """
+    now = now or timezone.now()
+    refusal = audience_refusal(series=series, viewer=viewer_for(person.user))
+    if refusal:
+        raise errors.NotInAudience(refusal)
+    occ = _locked_occurrence(occurrence_ensure(series=series, start=start).pk)
+    if occ.occurrence.cancelled:
+        raise errors.OccurrenceCancelled("This session is cancelled; registration is closed.")
+    if occ.occurrence.end <= now:
+        raise errors.OccurrencePast("This session is over; registration is closed.")
+    registration = Registration.objects.filter(occurrence=occ, person=person).first()
+    if registration is not None and registration.is_active:
+        state = "have a seat" if registration.confirmed else "are on the waitlist"
+        raise errors.AlreadyRegistered(f"You already {state} for this session.")
+    registration = registration or Registration(occurrence=occ, person=person)
+    seat_take(seat=registration, capacity=occ.series.capacity, holders=occ.registrations.all())
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by, now: datetime | None = None) -> list[Registration]:
+    """Give up a seat (or a waitlist place); the first on the waitlist is promoted and told by e-mail.
+
+    Returns the registrations promoted.
+    """
+    now = now or timezone.now()
+    occ = _locked_occurrence(registration.occurrence_id)
+    registration = Registration.objects.select_related("person__user").get(pk=registration.pk)
+    if registration.person.user_id != getattr(by, "pk", None) and not may_manage_sessions(by):
+        raise errors.NotAllowed("You can only cancel your own registration.")
+    if not registration.is_active:
+        raise errors.NotRegistered("You are not registered for this session.")
+    if occ.occurrence.end <= now:
+        raise errors.OccurrencePast("This session is over.")
+    promoted = seat_release(seat=registration, capacity=occ.series.capacity, holders=occ.registrations.all())
+    _notify_promoted(promoted)
+    return promoted
+
+
+def _notify_promoted(promoted: list[Registration]) -> None:
+    for registration in promoted:
+        reg = Registration.objects.select_related("person__user", "occurrence__occurrence",
+                                                  "occurrence__series__event").get(pk=registration.pk)
+        series = reg.occurrence.series
+        when = _when(reg.occurrence.occurrence.start)
+        join = f"\nJoin link: {series.join_link}" if series.join_link else ""
+        _mail_on_commit(reg.person.user.email, f"You have a seat: {series.title}, {when}",
+                        f"Hello {reg.person.full_name},\n\nA seat opened up and you have moved off the "
+                        f"waitlist: you are now confirmed for {series.title} on {when} (New York time).{join}"
+                        f"\n\nIf you can no longer come, please cancel so that the next person can have it."
+                        f"\n{_occurrence_link(reg.occurrence)}")
+
+
+def _notify_registrants(occ: SessionOccurrence, *, subject: str, body: str) -> None:
+    for reg in occ.registrations.filter(status__in=ACTIVE).select_related("person__user"):
+        _mail_on_commit(reg.person.user.email, subject,
+                        f"Hello {reg.person.full_name},\n\n{body}\n{_occurrence_link(occ)}")
+
+
+def _occurrence_link(occ: SessionOccurrence) -> str:
+    from django.conf import settings
+
+    from sessions.selectors import occurrence_key
+
+    path = reverse("training_sessions:occurrence", args=[occ.series_id, occurrence_key(occ.original_start)])
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def _mail_on_commit(to: str, subject: str, body: str) -> None:
+    if not to:
+        return
+    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=False))
+
+
+def _when(moment: datetime) -> str:
+    local = moment.astimezone(NY)
+    return f"{local:%A %B} {local.day}, {local:%Y} at {local:%-I:%M %p}".replace(":00 ", " ")
+
+
+# -- attendance --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def attendance_mark(*, registration: Registration, present: bool, by, now: datetime | None = None) -> Attendance:
+    """Mark a registrant attended or absent. At a LEAP 101 live practice, attending records a practice
+    credit in `courses` (and correcting to absent withdraws it)."""
+    _require_manager(by)
+    now = now or timezone.now()
+    occ = _locked_occurrence(registration.occurrence_id)
+    registration = Registration.objects.select_related("person").get(pk=registration.pk)
+    if occ.occurrence.cancelled:
+        raise errors.OccurrenceCancelled("This session was cancelled; there is no attendance to mark.")
+    if occ.occurrence.start > now:
+        raise errors.AttendanceTooEarly("You can mark attendance once the session has started.")
+    if not registration.is_active:
+        raise errors.NotRegistered(f"{registration.person} cancelled their registration.")
+    attendance = Attendance.objects.filter(registration=registration).first()
+    was_present = bool(attendance and attendance.present)
+    if attendance is None:
+        attendance = Attendance.objects.create(registration=registration, present=present, marked_by=by)
+    else:
+        attendance.present, attendance.marked_by = present, by
+        attendance.save(update_fields=["present", "marked_by", "updated_at"])
+    if occ.series.kind == Kind.LEAP101_PRACTICE:
+        if present:
+            practice_credit_record(person=registration.person, course_code=LEAP_COURSE,
+                                   source=ATTENDANCE_SOURCE, source_ref=str(attendance.pk),
+                                   attended_on=occ.occurrence.start.astimezone(NY).date())
+        elif was_present:
+            practice_credit_withdraw(source=ATTENDANCE_SOURCE, source_ref=str(attendance.pk))
+    return attendance
+
+
+# -- calendar feeds ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def calendar_feed_ensure(*, person: Person) -> CalendarFeed:
+    feed = CalendarFeed.objects.filter(person=person).first()
+    return feed or CalendarFeed.objects.create(person=person)
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, person: Person) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed = calendar_feed_ensure(person=person)
+    feed.token = feed_token()
+    feed.save(update_fields=["token", "updated_at"])
+    return feed
+
+
+# -- reminders ---------------------------------------------------------------------------------------
+
+def reminders_send(*, now: datetime | None = None, lead_from: timedelta = timedelta(hours=24),
+                   lead_to: timedelta = timedelta(hours=30)) -> int:
+    """E-mail each confirmed registrant of a session starting between 24 and 30 hours from now, once.
+
+    Run it hourly. The ``ReminderSent`` row (unique per registration and start time) is written in
+    the same transaction as the sending, so a second run, or two runs at once, send nothing twice.
+    """
+    now = now or timezone.now()
+    due = (Registration.objects.filter(
+        status=SeatStatus.CONFIRMED, occurrence__occurrence__cancelled=False,
+        occurrence__occurrence__start__gte=now + lead_from, occurrence__occurrence__start__lt=now + lead_to)
+        .select_related("person__user", "occurrence__occurrence", "occurrence__series__event"))
+    sent = 0
+    for reg in due:
+        start = reg.occurrence.occurrence.start
+        if ReminderSent.objects.filter(registration=reg, for_start=start).exists() or not reg.person.user.email:
+            continue
+        series = reg.occurrence.series
+        join = f"\nJoin link: {series.join_link}" if series.join_link else ""
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(registration=reg, for_start=start)
+                send_mail(f"Tomorrow: {series.title}, {_when(start)}",
+                          f"Hello {reg.person.full_name},\n\nA reminder that you have a seat at {series.title} "
+                          f"on {_when(start)} (New York time).{join}\n\nCan't come? Please cancel so that "
+                          f"someone on the waitlist can have your seat.\n{_occurrence_link(reg.occurrence)}",
+                          None, [reg.person.user.email], fail_silently=False)
+        except IntegrityError:
+            continue  # another run sent it
+        sent += 1
+    return sent
+
+
+def occurrences_of_series(*, series: Series, start: datetime, end: datetime) -> list[datetime]:
+    """Original starts of a series in a window (used by the demo and the feeds)."""
+    return rule_starts(series, start, end)
+
+
+# -- recordings --------------------------------------------------------------------------------------
+
+RECORDINGS_FOLDER = "Session recordings"
+
+
+@transaction.atomic
+def recording_upload(*, uploaded, by, title: str = ""):
+    """Store an uploaded recording in django-filer, after checking it is audio or video by its first
+    bytes and within the size limit. Returns the filer File (pick it on a RecordingPage)."""
+    from filer.models import File, Folder
+
+    from sessions.media import recording_upload_check
+
+    _require_manager(by)
+    mime_type = recording_upload_check(uploaded)
+    folder = Folder.objects.filter(name=RECORDINGS_FOLDER, parent=None).first() \
+        or Folder.objects.create(name=RECORDINGS_FOLDER, parent=None, owner=by)
+    return File.objects.create(owner=by, folder=folder, file=uploaded, original_filename=uploaded.name,
+                               name=(title or uploaded.name)[:255], mime_type=mime_type, is_public=True)

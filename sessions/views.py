@@ -1,0 +1,361 @@
+"""Pages of live sessions. Views read through `sessions.selectors` and write through
+`sessions.services`; a refusal becomes a message (and a 4xx where nothing else is shown)."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hub.errors import HubError
+from sessions import ical, selectors, services
+from sessions.capacity import SeatStatus, waitlist_position
+from sessions.forms import MoveForm, RecordingUploadForm, SeriesForm
+from sessions.models import CalendarFeed, Kind, Series
+from sessions.selectors import NY
+
+
+def _person_or_403(request):
+    person = selectors.person_for(request.user)
+    if person is None:
+        raise PermissionDenied("Your account has no Hub profile yet; ask the Hub team.")
+    return person
+
+
+def _manager_or_403(request):
+    if not selectors.may_manage_sessions(request.user):
+        raise PermissionDenied("Only trainers and state staff schedule sessions.")
+
+
+def _series(series_id) -> Series:
+    return get_object_or_404(Series.objects.select_related("event", "event__rule", "district"), pk=series_id)
+
+
+def _row(request, series_id, key):
+    """The occurrence the URL names, seen by this user (404 when the series does not meet then)."""
+    series = _series(series_id)
+    start = selectors.parse_occurrence_key(key)
+    if start is None:
+        raise Http404("No such session.")
+    viewer = selectors.viewer_for(request.user)
+    if not selectors.series_visible(series=series, viewer=viewer):
+        raise PermissionDenied(selectors.audience_refusal(series=series, viewer=viewer))
+    row = selectors.occurrence_at(series=series, start=start, viewer=viewer)
+    if row is None:
+        raise Http404("This series does not meet at that time.")
+    return row, viewer
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    """Render with what the sessions sub-navigation needs."""
+    from sessions.models import RecordingIndexPage
+
+    context.setdefault("manager", selectors.may_manage_sessions(request.user))
+    index = RecordingIndexPage.objects.live().only("url_path", "path", "depth").first()
+    context["recordings_url"] = index.url if index is not None else ""
+    return render(request, template, context, status=status)
+
+
+def _kind(request) -> str | None:
+    kind = request.GET.get("kind") or None
+    return kind if kind in Kind.values else None
+
+
+@login_required
+def upcoming(request):
+    kind = _kind(request)
+    start = timezone.now()
+    raw = request.GET.get("from", "")
+    try:
+        chosen = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        chosen = None
+    if chosen is not None:
+        start = max(start, datetime.combine(chosen, datetime.min.time(), tzinfo=NY))
+    days = 42
+    rows = selectors.upcoming(user=request.user, days=days, kind=kind, start=start)
+    later = (start + timedelta(days=days)).astimezone(NY).date()
+    today = timezone.localdate()
+    return _render(request, "sessions/upcoming.html", {
+        "rows": rows, "kind": kind, "kinds": Kind.choices, "later": later, "until": later - timedelta(days=1),
+        "this_month": (today.year, today.month), "manager": selectors.may_manage_sessions(request.user),
+    })
+
+
+@login_required
+def month(request, year: int | None = None, month: int | None = None):
+    today = timezone.localdate()
+    year, month = year or today.year, month or today.month
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404("No such month.")
+    kind = _kind(request)
+    start, end = selectors.month_bounds(year, month)
+    rows = selectors.occurrences_between(user=request.user, start=start, end=end, kind=kind)
+    previous = (start - timedelta(days=1)).date()
+    return _render(request, "sessions/month.html", {
+        "weeks": selectors.month_weeks(year=year, month=month, rows=rows), "month_start": start.date(),
+        "previous": previous, "next": end.date(), "kind": kind, "kinds": Kind.choices, "today": today,
+        "count": len(rows),
+    })
+
+
+@login_required
+def occurrence(request, series_id: int, key: str):
+    row, viewer = _row(request, series_id, key)
+    context = {"row": row, "series": row.series, "manager": viewer.manager, "move_form": None}
+    if row.my_registration is not None and row.my_registration.status == SeatStatus.WAITLISTED:
+        context["position"] = waitlist_position(seat=row.my_registration,
+                                                holders=row.persisted.registrations.all())
+    if viewer.manager:
+        context["registrants"] = selectors.registrants(occurrence=row.persisted) if row.persisted else []
+        for reg in context["registrants"]:
+            reg.marked = selectors.registration_attendance(reg)
+        local = row.start.astimezone(NY)
+        context["move_form"] = MoveForm(initial={"new_date": local.date(), "new_time": local.time()})
+        context["attendance_open"] = row.start <= timezone.now() and not row.cancelled
+    context["scenarios"] = list(row.series.scenarios.all()) if row.series.kind == Kind.LEAP101_PRACTICE else []
+    context["facilitators"] = list(row.series.facilitators.select_related("user"))
+    return _render(request, "sessions/occurrence.html", context)
+
+
+@login_required
+@require_POST
+def register(request, series_id: int, key: str):
+    row, _ = _row(request, series_id, key)
+    person = _person_or_403(request)
+    try:
+        registration = services.registration_create(series=row.series, start=row.original_start, person=person)
+    except HubError as error:
+        messages.error(request, str(error))
+        return redirect(row.url)
+    if registration.status == SeatStatus.CONFIRMED:
+        messages.success(request, "You're registered: your seat is confirmed.")
+    else:
+        position = waitlist_position(seat=registration, holders=registration.occurrence.registrations.all())
+        messages.warning(request, f"This session is full, so you are on the waitlist (number {position}). "
+                                  "We will e-mail you if a seat opens.")
+    return redirect(row.url)
+
+
+@login_required
+@require_POST
+def unregister(request, series_id: int, key: str):
+    row, _ = _row(request, series_id, key)
+    if row.my_registration is None:
+        messages.error(request, "You are not registered for this session.")
+        return redirect(row.url)
+    try:
+        services.registration_cancel(registration=row.my_registration, by=request.user)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Your registration is cancelled.")
+    return redirect(row.url)
+
+
+@login_required
+@require_POST
+def attendance(request, series_id: int, key: str):
+    _manager_or_403(request)
+    row, _ = _row(request, series_id, key)
+    if row.persisted is None:
+        messages.error(request, "Nobody is registered for this session.")
+        return redirect(row.url)
+    changed, problems = 0, []
+    for reg in selectors.registrants(occurrence=row.persisted):
+        value = request.POST.get(f"attendance-{reg.pk}", "")
+        if value not in ("present", "absent"):
+            continue
+        marked = selectors.registration_attendance(reg)
+        if marked is not None and marked.present == (value == "present"):
+            continue
+        try:
+            services.attendance_mark(registration=reg, present=value == "present", by=request.user)
+            changed += 1
+        except HubError as error:
+            problems.append(f"{reg.person}: {error}")
+    for problem in problems:
+        messages.error(request, problem)
+    if changed or not problems:
+        messages.success(request, f"Attendance saved ({changed} change{'s' if changed != 1 else ''}).")
+    return redirect(row.url)
+
+
+@login_required
+@require_POST
+def cancel_occurrence(request, series_id: int, key: str):
+    _manager_or_403(request)
+    row, _ = _row(request, series_id, key)
+    try:
+        services.occurrence_cancel(series=row.series, start=row.original_start, by=request.user)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "This session is cancelled; registrants were told. Other dates are unchanged.")
+    return redirect(row.url)
+
+
+@login_required
+@require_POST
+def move_occurrence(request, series_id: int, key: str):
+    _manager_or_403(request)
+    row, _ = _row(request, series_id, key)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new date and start time.")
+        return redirect(row.url)
+    new_start = datetime.combine(form.cleaned_data["new_date"], form.cleaned_data["new_time"], tzinfo=NY)
+    try:
+        services.occurrence_move(series=row.series, start=row.original_start, new_start=new_start, by=request.user)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "This session is moved; registrants were told. Other dates are unchanged.")
+    return redirect(row.url)
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def occurrence_ics(request, series_id: int, key: str):
+    row, _ = _row(request, series_id, key)
+    return _ics_response(ical.occurrence_ics(row=row), f"{row.series.slug}-{row.local_date}.ics")
+
+
+@login_required
+def series_feed(request, series_id: int):
+    series = _series(series_id)
+    viewer = selectors.viewer_for(request.user)
+    if not selectors.series_visible(series=series, viewer=viewer):
+        raise PermissionDenied(selectors.audience_refusal(series=series, viewer=viewer))
+    return _ics_response(ical.series_ics(series=series), f"{series.slug}.ics")
+
+
+def personal_feed(request, token: str):
+    """No sign-in (calendar apps cannot): the secret token is the key. A replaced token is a 404."""
+    feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
+    if feed is None or not feed.person.user.is_active:
+        raise Http404("No such calendar.")
+    return _ics_response(ical.personal_ics(person=feed.person), "home-visit-hub-sessions.ics")
+
+
+@login_required
+def mine(request):
+    person = _person_or_403(request)
+    feed = services.calendar_feed_ensure(person=person)
+    regs = selectors.my_registrations(person=person)
+    now = timezone.now()
+    for reg in regs:
+        reg.marked = selectors.registration_attendance(reg)
+        reg.url = selectors.OccurrenceRow(series=reg.occurrence.series, original_start=reg.occurrence.original_start,
+                                          start=reg.occurrence.occurrence.start,
+                                          end=reg.occurrence.occurrence.end).url
+    return _render(request, "sessions/mine.html", {
+        "upcoming": [r for r in regs if r.occurrence.occurrence.end > now],
+        "past": [r for r in reversed(regs) if r.occurrence.occurrence.end <= now],
+        "feed_url": request.build_absolute_uri(f"/sessions/feed/{feed.token}.ics"),
+    })
+
+
+@login_required
+@require_POST
+def feed_regenerate(request):
+    person = _person_or_403(request)
+    services.calendar_feed_regenerate(person=person)
+    messages.success(request, "Your calendar has a new address. Subscribe to it again; the old one no longer works.")
+    return redirect("training_sessions:mine")
+
+
+@login_required
+def manage(request):
+    _manager_or_403(request)
+    return _render(request, "sessions/manage.html", {"series_list": selectors.series_for_managers()})
+
+
+def _series_form_view(request, series: Series | None):
+    _manager_or_403(request)
+    if series is None:
+        initial = {"repeat": "biweekly", "capacity": 20, "duration_minutes": 60}
+    else:
+        initial = {
+            "kind": series.kind, "title": series.title, "description": series.description,
+            "facilitators": series.facilitators.all(), "scenarios": series.scenarios.all(),
+            "audience": series.audience, "district": series.district, "capacity": series.capacity,
+            "join_link": series.join_link, "repeat": series.repeat, "weekday": series.weekday, "nth": series.nth,
+            "first_date": series.first_date, "last_date": series.last_date, "start_time": series.start_time,
+            "duration_minutes": series.duration_minutes,
+        }
+    form = SeriesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if series is None:
+                series = services.series_create(by=request.user, **form.service_kwargs())
+                messages.success(request, f"{series.title} is scheduled.")
+            else:
+                series = services.series_update(series=series, by=request.user, **form.service_kwargs())
+                messages.success(request, f"{series.title} is updated.")
+        except HubError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("training_sessions:series", series_id=series.pk)
+    return _render(request, "sessions/series_form.html", {"form": form, "series": series})
+
+
+@login_required
+def series_new(request):
+    return _series_form_view(request, None)
+
+
+@login_required
+def series_edit(request, series_id: int):
+    return _series_form_view(request, _series(series_id))
+
+
+@login_required
+def series_detail(request, series_id: int):
+    series = _series(series_id)
+    viewer = selectors.viewer_for(request.user)
+    if not selectors.series_visible(series=series, viewer=viewer):
+        raise PermissionDenied(selectors.audience_refusal(series=series, viewer=viewer))
+    start = max(timezone.now(), series.event.start - timedelta(minutes=1))
+    end = (series.event.end_recurring_period or series.event.end) + timedelta(days=1)
+    end = max(end, start + timedelta(days=1))
+    rows = selectors.occurrences_between(user=request.user, start=start, end=min(end, start + timedelta(days=400)),
+                                         series_ids=[series.pk], viewer=viewer)
+    return _render(request, "sessions/series.html", {
+        "series": series, "rows": rows, "manager": viewer.manager,
+        "facilitators": list(series.facilitators.select_related("user")),
+    })
+
+
+@login_required
+def recording_upload(request):
+    _manager_or_403(request)
+    form = RecordingUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                stored = services.recording_upload(uploaded=form.cleaned_data["file"], by=request.user,
+                                                   title=form.cleaned_data["title"])
+            except HubError as error:
+                form.add_error("file", str(error))
+                status = 400
+            else:
+                messages.success(request, f"{stored.label} is uploaded. Choose it as the video of a recording "
+                                          "page in the content admin.")
+                return redirect("training_sessions:recording_upload")
+        else:
+            status = 400
+    return _render(request, "sessions/recording_upload.html", {"form": form}, status=status)
+
+
