@@ -24,6 +24,6 @@ class Command(BaseCommand):
                 summary = step()
             self.stdout.write(f"  {name}: {summary or 'done'}")
         if not options["quiet_logins"]:
-            self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: shown beside each):"))
+            self.stdout.write(self.style.SUCCESS("\nDemo logins (user name, password, what they see):"))
             for username, password, note in demo_logins():
                 self.stdout.write(f"  {username:<14} {password:<16} {note}")
