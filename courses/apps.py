@@ -9,7 +9,9 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from hub.navigation import NavItem, nav_register
-        from hub.roles import STATE_STAFF, TRAINER
+        from hub.roles import STATE_STAFF, TRAINER, editor_permissions_register
+
+        editor_permissions_register("courses.add_scenario", "courses.change_scenario", "courses.delete_scenario")
 
         nav_register(NavItem("My training", "courses:my_training", order=10))
         nav_register(NavItem("Courses", "/courses/", public=True, order=11))

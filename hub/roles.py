@@ -11,6 +11,18 @@ ALL_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF)
 # Roles that edit content in the Wagtail admin (and so need `is_staff` for django-filer's picker).
 CONTENT_EDITORS = frozenset({TRAINER, STATE_STAFF})
 
+# Model permissions ("app_label.codename") the content editors get besides page permissions: the media
+# libraries here; apps add their snippets with `editor_permissions_register` in their ready().
+EDITOR_MODEL_PERMISSIONS: set[str] = {
+    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    "filer.add_file", "filer.change_file", "filer.add_folder", "filer.change_folder",
+}
+
+
+def editor_permissions_register(*permissions: str) -> None:
+    EDITOR_MODEL_PERMISSIONS.update(permissions)
+
 
 def roles_of(user) -> frozenset[str]:
     """The role names a user holds, read once per request and kept on the user object."""

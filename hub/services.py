@@ -7,7 +7,7 @@ from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from hub.errors import InvalidPerson
 from hub.models import District, HomePage, Language, Partner, Person, Region, School
-from hub.roles import ALL_ROLES, CONTENT_EDITORS, COORDINATOR, REGIONAL_STAFF
+from hub.roles import ALL_ROLES, CONTENT_EDITORS, COORDINATOR, EDITOR_MODEL_PERMISSIONS, REGIONAL_STAFF
 
 HOME_INTRO = (
     "<p>The Home Visit Hub is where home visitors learn, practise and support each other. "
@@ -49,12 +49,16 @@ def site_ensure(*, intro: str = HOME_INTRO) -> HomePage:
 
 @transaction.atomic
 def roles_ensure() -> dict[str, Group]:
-    """The five role groups, with Wagtail admin access for the roles that edit content."""
+    """The five role groups; the roles that edit content get the Wagtail admin, page permissions on
+    the whole tree and the model permissions of `hub.roles.EDITOR_MODEL_PERMISSIONS`."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    wanted = [perm.split(".", 1) for perm in EDITOR_MODEL_PERMISSIONS]
+    model_permissions = [p for p in Permission.objects.filter(codename__in=[c for _, c in wanted])
+                         .select_related("content_type") if [p.content_type.app_label, p.codename] in wanted]
     home = HomePage.objects.first()
     for name in CONTENT_EDITORS:
-        groups[name].permissions.add(access_admin)
+        groups[name].permissions.add(access_admin, *model_permissions)
         if home is not None:
             for codename in ("add_page", "change_page", "publish_page"):
                 permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)

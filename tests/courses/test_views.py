@@ -177,3 +177,15 @@ def test_the_module_page_query_count_does_not_grow_with_history(signed_in, visit
                                         answers={0: [1], 1: [0]})
     with django_assert_max_num_queries(len(first.captured_queries)):
         signed_in.get(modules[0].url)
+
+
+def test_trainers_edit_modules_and_scenarios_in_the_wagtail_admin_and_visitors_cannot(client, visitor, modules,
+                                                                                        scenario, make_person):
+    trainer = make_person(roles=[TRAINER])
+    client.force_login(trainer.user)
+    assert client.get(f"/admin/pages/{modules[0].pk}/edit/").status_code == 200
+    assert client.get("/admin/snippets/courses/scenario/").status_code == 200
+    assert client.get(f"/admin/snippets/courses/scenario/edit/{scenario.pk}/").status_code == 200
+    client.force_login(visitor.user)
+    response = client.get(f"/admin/pages/{modules[0].pk}/edit/")
+    assert response.status_code == 302 and "login" in response["Location"]
