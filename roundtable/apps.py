@@ -4,4 +4,17 @@ from django.apps import AppConfig
 class RoundtableConfig(AppConfig):
     name = "roundtable"
     label = "roundtable"
+    verbose_name = "Family Roundtables"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from hub.navigation import NavItem, nav_register
+        from hub.roles import REGIONAL_STAFF, STATE_STAFF, TRAINER
+
+        nav_register(NavItem(_("Family Roundtables"), "roundtable:upcoming", public=True, order=35))
+        nav_register(NavItem(_("Roundtable organising"), "roundtable:organise",
+                             roles=frozenset({TRAINER, STATE_STAFF}), order=86))
+        nav_register(NavItem(_("Family insights"), "roundtable:insights",
+                             roles=frozenset({TRAINER, STATE_STAFF, REGIONAL_STAFF}), order=87))

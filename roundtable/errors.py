@@ -1,0 +1,48 @@
+"""Refusals of the roundtable rules. `str(error)` is written for the family or organiser who tried,
+in their language: messages are lazy translations, rendered in the language active at the time."""
+
+from django.utils.translation import gettext_lazy as _
+
+from hub.errors import HubError
+
+
+class RoundtableError(HubError):
+    default_message = _("That could not be done.")
+
+    def __init__(self, message=None):
+        super().__init__(message if message is not None else self.default_message)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else str(self.default_message)
+
+
+class NotAllowed(RoundtableError):
+    default_message = _("Only Family Roundtable organisers can do this.")
+
+
+class InvalidRoundtable(RoundtableError):
+    """A roundtable whose details contradict themselves (ends before it starts, no seats…)."""
+
+
+class InvalidSignup(RoundtableError):
+    """A sign-up with missing or impossible details. `field` names the form field to blame, if one."""
+
+    def __init__(self, message=None, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class SignupClosed(RoundtableError):
+    default_message = _("Sign-up for this roundtable is closed: it has already taken place.")
+
+
+class NotSignedUp(RoundtableError):
+    default_message = _("This sign-up was already cancelled.")
+
+
+class CheckInClosed(RoundtableError):
+    default_message = _("Check-in opens on the day of the roundtable.")
+
+
+class InvalidInsight(RoundtableError):
+    pass

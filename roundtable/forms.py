@@ -1,0 +1,112 @@
+"""The families' sign-up form and the organisers' small forms. They check shapes and put messages on
+the right field; the rules (and the same checks again) live in `roundtable.services`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import District
+from roundtable import errors, services
+from roundtable.models import LANGUAGES, SITE_LANGUAGES, HeardFrom, Insight
+
+HONEYPOT = "website"
+
+CONSENT_TEXT = _(
+    "I agree that the Home Visit Hub keeps my name and contact details to organise this roundtable and to "
+    "contact me about it. Only the organisers see them, they are never shared or sold, and they are deleted "
+    "%(days)d days after the roundtable. What families say is kept only without names."
+)
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=services.NAME_MAX,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    preferred_language = forms.ChoiceField(label=_("Which language should we write to you in?"),
+                                           choices=SITE_LANGUAGES, widget=forms.RadioSelect, initial="en")
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label=_("Phone (US)"), required=False, max_length=30,
+                            help_text=_("For example 860-555-0142."),
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
+    interpretation_language = forms.ChoiceField(
+        label=_("Do you need an interpreter?"), required=False,
+        choices=[("", _("No, I don't need an interpreter"))] + LANGUAGES)
+    children_count = forms.IntegerField(
+        label=_("How many children need childcare during the roundtable?"), min_value=0,
+        max_value=services.MAX_CHILDREN, initial=0, help_text=_("From 0 to 10. Childcare is free."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": services.MAX_CHILDREN}))
+    accessibility_needs = forms.CharField(
+        label=_("Anything we can do to make the roundtable accessible for you?"), required=False,
+        max_length=services.FREE_TEXT_MAX,
+        help_text=_("For example: wheelchair access, large print, a quiet space."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+    district = forms.ModelChoiceField(label=_("Your school district"), queryset=District.objects.all(),
+                                      required=False, empty_label=_("I'd rather not say"))
+    heard_from = forms.ChoiceField(label=_("How did you hear about the roundtable?"), required=False,
+                                   choices=[("", _("I'd rather not say"))] + list(HeardFrom.choices))
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=True,
+                                 error_messages={"required": _("Please tick the box to agree to how we use your "
+                                                               "information.")})
+    # The honeypot: hidden from people and assistive technology; software that fills every field fills it.
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = CONSENT_TEXT % {"days": services.retention_days()}
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def clean_name(self):
+        return self._service_check(services._free_text, self.cleaned_data["name"], field="name",
+                                   limit=services.NAME_MAX, label=_("Your name"))
+
+    def clean_phone(self):
+        return self._service_check(services.phone_normalise, self.cleaned_data["phone"])
+
+    def clean_accessibility_needs(self):
+        return self._service_check(services._free_text, self.cleaned_data["accessibility_needs"],
+                                   field="accessibility_needs", limit=services.FREE_TEXT_MAX,
+                                   label=_("Accessibility needs"))
+
+    @staticmethod
+    def _service_check(check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except errors.InvalidSignup as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors.get("email") and not self.errors.get("phone") \
+                and not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(
+                _("Please give an email address or a phone number (or both) so that we can reach you."))
+        return data
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.data.get(HONEYPOT) or "").strip())
+
+    def service_kwargs(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
+        return data
+
+    def add_service_error(self, error: errors.InvalidSignup) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, str(error))
+
+    def describe_errors(self) -> None:
+        """Point each invalid field at its messages (aria-invalid, aria-describedby)."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(filter(None, [attrs.get("aria-describedby"), f"id_{name}_error"]))
+
+
+class InsightForm(forms.Form):
+    tag = forms.ChoiceField(label=_("Tag"), choices=Insight.Tag.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Insight.Kind.choices, initial=Insight.Kind.THEME)
+    text = forms.CharField(label=_("Theme or quote"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Quotes stay anonymous: leave out names and anything that identifies a family."))

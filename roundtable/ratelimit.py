@@ -1,0 +1,33 @@
+"""A per-address limit on public sign-ups, in the shared cache (no captcha service).
+
+The address is REMOTE_ADDR. Behind a proxy every family would share the proxy's address: the lead
+will configure which forwarded header to trust before the Hub runs behind one.
+"""
+
+import time
+
+from django.core.cache import cache
+
+SIGNUPS_PER_WINDOW = 5
+WINDOW_SECONDS = 10 * 60
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def signup_allowed(request, *, now: float | None = None) -> bool:
+    """Count this attempt; False once the address made more than 5 in the current 10-minute window.
+
+    A fixed window with an atomic counter (cache.add then incr), so simultaneous requests cannot
+    slip past it.
+    """
+    window = int((now if now is not None else time.time()) // WINDOW_SECONDS)
+    key = f"roundtable:signup:{client_address(request)}:{window}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=WINDOW_SECONDS + 5)
+        count = 1
+    return count <= SIGNUPS_PER_WINDOW

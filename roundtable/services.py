@@ -1,0 +1,352 @@
+"""Rules that change Family Roundtables: roundtables, families' sign-ups (no account), cancelling by
+private link, check-in, insights and the purge of contact details.
+
+Every function takes keyword arguments, runs in one transaction and raises a ``roundtable.errors``
+error (a message in the family's or organiser's language) when a rule refuses; a refusal changes
+nothing. Seats and the waitlist follow ``sessions.capacity``, the one rule shared with live sessions.
+Messages to families are sent after the transaction commits, in the language they chose.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hub.models import District
+from roundtable import errors
+from roundtable.formatting import when
+from roundtable.models import (
+    LANGUAGE_NAMES,
+    SITE_LANGUAGES,
+    FamilySignup,
+    Format,
+    HeardFrom,
+    Insight,
+    Roundtable,
+)
+from roundtable.selectors import may_organise, token_hash
+from sessions.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+
+NAME_MAX = 120
+FREE_TEXT_MAX = 1000
+MAX_CHILDREN = 10
+MAX_CAPACITY = 500
+DEFAULT_RETENTION_DAYS = 90
+# Text that looks like markup (<b>, </script>, <!--): refused in what families type, so that nothing
+# resembling HTML is ever stored from the public form. It would be escaped on output anyway.
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
+_PHONE_CHARS = re.compile(r"^[\d\s().+\-]*$")
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    signup: FamilySignup
+    token: str | None  # the private-link token; None when an existing sign-up was found
+    created: bool
+
+
+# -- contact details ---------------------------------------------------------------------------------
+
+def phone_normalise(raw: str) -> str:
+    """Ten digits of a US number, or "" for no number; InvalidSignup for an impossible one.
+
+    Accepts punctuation ((860) 555-0142, 860.555.0142, +1 860 555 0142) and an optional leading 1.
+    The area code and the exchange cannot start with 0 or 1 nor be N11 (911, 411…).
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    invalid = errors.InvalidSignup(
+        gettext_lazy("Enter a US phone number with 10 digits, for example 860-555-0142."), field="phone")
+    if len(raw) > 30 or not _PHONE_CHARS.match(raw):
+        raise invalid
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise invalid
+    area, exchange = digits[:3], digits[3:6]
+    for part in (area, exchange):
+        if part[0] in "01" or part[1:] == "11":
+            raise invalid
+    return digits
+
+
+def email_normalise(raw: str) -> str:
+    email = (raw or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise errors.InvalidSignup(
+            gettext_lazy("Enter a valid email address, for example name@example.com."), field="email") from None
+    return email
+
+
+def _free_text(value: str, *, field: str, limit: int, label) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise errors.InvalidSignup(
+            gettext_lazy("%(label)s is too long: please use at most %(limit)d characters.")
+            % {"label": label, "limit": limit}, field=field)
+    if _MARKUP.search(value):
+        raise errors.InvalidSignup(
+            gettext_lazy("Please write %(label)s without the signs < and >.") % {"label": label}, field=field)
+    return value
+
+
+# -- roundtables -------------------------------------------------------------------------------------
+
+def _validate_roundtable(rt: Roundtable) -> None:
+    if not rt.title_en.strip():
+        raise errors.InvalidRoundtable(gettext_lazy("Give the roundtable a title in English."))
+    if rt.ends_at <= rt.starts_at:
+        raise errors.InvalidRoundtable(gettext_lazy("The roundtable must end after it starts."))
+    if not 1 <= int(rt.capacity) <= MAX_CAPACITY:
+        raise errors.InvalidRoundtable(gettext_lazy("Seats must be between 1 and 500."))
+    if rt.format not in Format.values:
+        raise errors.InvalidRoundtable(gettext_lazy("Choose in person or online."))
+    if rt.format == Format.IN_PERSON and not rt.address.strip():
+        raise errors.InvalidRoundtable(gettext_lazy("Give the address of an in-person roundtable."))
+    if rt.join_link and not rt.join_link.startswith("https://"):
+        raise errors.InvalidRoundtable(gettext_lazy("The video call link must be an https:// address."))
+    unknown = [code for code in rt.languages if code not in LANGUAGE_NAMES]
+    if unknown:
+        raise errors.InvalidRoundtable(gettext_lazy("Unknown language code."))
+    if rt.held_in not in rt.languages:
+        rt.languages = [rt.held_in, *rt.languages]
+
+
+@transaction.atomic
+def roundtable_create(*, by, title_en: str, starts_at: datetime, ends_at: datetime, capacity: int,
+                      format: str = Format.IN_PERSON, title_es: str = "", description_en: str = "",
+                      description_es: str = "", address: str = "", join_link: str = "", held_in: str = "en",
+                      languages=("en",), district: District | None = None) -> Roundtable:
+    """A new roundtable (organisers only)."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    rt = Roundtable(title_en=title_en.strip(), title_es=title_es.strip(), description_en=description_en.strip(),
+                    description_es=description_es.strip(), starts_at=starts_at, ends_at=ends_at,
+                    capacity=int(capacity), format=format, address=address.strip(), join_link=join_link,
+                    held_in=held_in, languages=list(dict.fromkeys(languages)), district=district, created_by=by)
+    _validate_roundtable(rt)
+    rt.save()
+    return rt
+
+
+@transaction.atomic
+def roundtable_update(*, roundtable: Roundtable, by) -> list[FamilySignup]:
+    """Save an edited roundtable (the Django admin's form); more seats promote from the waitlist."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    _validate_roundtable(roundtable)
+    if roundtable.pk is None:
+        roundtable.created_by = by
+        roundtable.save()
+        return []
+    lock_parent(Roundtable, roundtable.pk)
+    roundtable.save()
+    promoted = seats_fill(capacity=roundtable.capacity, holders=roundtable.signups.all())
+    _notify_promoted(promoted)
+    return promoted
+
+
+# -- sign-ups ----------------------------------------------------------------------------------------
+
+def _existing(roundtable_id, *, email: str, phone: str) -> FamilySignup | None:
+    same = Q(pk__in=[])
+    if email:
+        same |= Q(email=email)
+    if phone:
+        same |= Q(phone=phone)
+    return (FamilySignup.objects.filter(same, roundtable_id=roundtable_id, status__in=ACTIVE)
+            .order_by("created_at", "pk").first())
+
+
+@transaction.atomic
+def signup_create(*, roundtable: Roundtable, name: str, email: str = "", phone: str = "",
+                  preferred_language: str = "en", interpretation_language: str = "", children_count: int = 0,
+                  accessibility_needs: str = "", district: District | None = None, heard_from: str = "",
+                  consent: bool = False, now: datetime | None = None) -> SignupResult:
+    """Sign a family up: confirmed while seats remain, otherwise waitlisted.
+
+    The same email or phone (normalised) already signed up for this roundtable: that sign-up is
+    returned (``created`` False, no token) and nothing is written. A confirmation goes to the email,
+    if given, in the family's language, with the private link.
+    """
+    now = now or timezone.now()
+    name = _free_text(name, field="name", limit=NAME_MAX, label=gettext_lazy("Your name"))
+    if not name:
+        raise errors.InvalidSignup(gettext_lazy("Please tell us your name."), field="name")
+    email, phone = email_normalise(email), phone_normalise(phone)
+    if not email and not phone:
+        raise errors.InvalidSignup(
+            gettext_lazy("Please give an email address or a phone number (or both) so that we can reach you."))
+    accessibility_needs = _free_text(accessibility_needs, field="accessibility_needs", limit=FREE_TEXT_MAX,
+                                     label=gettext_lazy("Accessibility needs"))
+    if preferred_language not in dict(SITE_LANGUAGES):
+        raise errors.InvalidSignup(gettext_lazy("Choose English or Spanish."), field="preferred_language")
+    if interpretation_language and interpretation_language not in LANGUAGE_NAMES:
+        raise errors.InvalidSignup(gettext_lazy("Choose a language from the list."), field="interpretation_language")
+    if heard_from and heard_from not in HeardFrom.values:
+        raise errors.InvalidSignup(gettext_lazy("Choose an answer from the list."), field="heard_from")
+    try:
+        children_count = int(children_count or 0)
+    except (TypeError, ValueError):
+        children_count = -1
+    if not 0 <= children_count <= MAX_CHILDREN:
+        raise errors.InvalidSignup(gettext_lazy("Childcare is for 0 to 10 children."), field="children_count")
+    if not consent:
+        raise errors.InvalidSignup(gettext_lazy("Please tick the box to agree to how we use your information."),
+                                   field="consent")
+
+    parent = lock_parent(Roundtable, roundtable.pk)  # SELECT … FOR UPDATE: one seat decision at a time
+    if parent.ends_at <= now:
+        raise errors.SignupClosed()
+    existing = _existing(parent.pk, email=email, phone=phone)
+    if existing is not None:
+        return SignupResult(signup=existing, token=None, created=False)
+    token = secrets.token_urlsafe(24)
+    signup = FamilySignup(
+        roundtable=parent, name=name, email=email, phone=phone, accessibility_needs=accessibility_needs,
+        accessibility_requested=bool(accessibility_needs), preferred_language=preferred_language,
+        interpretation_language=interpretation_language, children_count=children_count, district=district,
+        heard_from=heard_from, consented_at=now, token_hash=token_hash(token),
+    )
+    seat_take(seat=signup, capacity=parent.capacity, holders=parent.signups.all())
+    _notify_signed_up(signup, token)
+    return SignupResult(signup=signup, token=token, created=True)
+
+
+@transaction.atomic
+def signup_cancel(*, signup: FamilySignup, now: datetime | None = None) -> list[FamilySignup]:
+    """The family gives up its place (by its private link); the first on the waitlist is promoted
+    and told by email, in their language. Returns the promoted sign-ups."""
+    now = now or timezone.now()
+    parent = lock_parent(Roundtable, signup.roundtable_id)
+    signup = FamilySignup.objects.get(pk=signup.pk)
+    if not signup.is_active:
+        raise errors.NotSignedUp()
+    if parent.ends_at <= now:
+        raise errors.SignupClosed(gettext_lazy("This roundtable has already taken place."))
+    promoted = seat_release(seat=signup, capacity=parent.capacity, holders=parent.signups.all())
+    _notify_promoted(promoted)
+    return promoted
+
+
+@transaction.atomic
+def signup_check_in(*, signup: FamilySignup, by, present: bool = True, now: datetime | None = None) -> FamilySignup:
+    """Mark a family arrived (or undo it) on the day of the roundtable (organisers only)."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    now = now or timezone.now()
+    parent = lock_parent(Roundtable, signup.roundtable_id)
+    signup = FamilySignup.objects.get(pk=signup.pk)
+    if not signup.is_active:
+        raise errors.NotSignedUp(gettext_lazy("This family cancelled; there is nothing to check in."))
+    start_day = timezone.localtime(parent.starts_at).date()
+    if timezone.localtime(now).date() < start_day:
+        raise errors.CheckInClosed()
+    signup.checked_in_at = now if present else None
+    signup.save(update_fields=["checked_in_at", "updated_at"])
+    return signup
+
+
+# -- insights ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def insight_record(*, roundtable: Roundtable, by, tag: str, text: str, kind: str = Insight.Kind.THEME,
+                   now: datetime | None = None) -> Insight:
+    """A theme or a short anonymous quote from a roundtable that has started (organisers only)."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    now = now or timezone.now()
+    if roundtable.starts_at > now:
+        raise errors.InvalidInsight(gettext_lazy("Record insights once the roundtable has taken place."))
+    if tag not in Insight.Tag.values:
+        raise errors.InvalidInsight(gettext_lazy("Choose a tag: barriers, what helps or ideas for the program."))
+    if kind not in Insight.Kind.values:
+        raise errors.InvalidInsight(gettext_lazy("Choose a theme or a quote."))
+    text = (text or "").strip()
+    if not text:
+        raise errors.InvalidInsight(gettext_lazy("Write the theme or the quote."))
+    limit = 280 if kind == Insight.Kind.QUOTE else 500
+    if len(text) > limit:
+        raise errors.InvalidInsight(gettext_lazy("Keep it short: at most %(limit)d characters.") % {"limit": limit})
+    return Insight.objects.create(roundtable=roundtable, tag=tag, kind=kind, text=text, recorded_by=by)
+
+
+# -- privacy -----------------------------------------------------------------------------------------
+
+def retention_days() -> int:
+    return int(getattr(settings, "ROUNDTABLE_CONTACT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+@transaction.atomic
+def contacts_purge(*, now: datetime | None = None, days: int | None = None) -> int:
+    """Blank names, emails, phones and accessibility notes of sign-ups to roundtables that ended more
+    than `days` (the setting, 90 by default) ago. Counts, needs and insights stay. Returns how many."""
+    now = now or timezone.now()
+    days = retention_days() if days is None else days
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    due = FamilySignup.objects.filter(roundtable__ends_at__lte=now - timedelta(days=days),
+                                      contact_purged_at__isnull=True)
+    return due.update(name="", email="", phone="", accessibility_needs="", contact_purged_at=now, updated_at=now)
+
+
+# -- messages ----------------------------------------------------------------------------------------
+
+def private_url(token: str) -> str:
+    path = reverse("roundtable:private", args=[token])
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def _mail_on_commit(to: str, subject: str, body: str) -> None:
+    if to:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=False))
+
+
+def _notify_signed_up(signup: FamilySignup, token: str) -> None:
+    rt = signup.roundtable
+    with translation.override(signup.preferred_language):
+        if signup.status == SeatStatus.CONFIRMED:
+            subject = _("You're signed up: %(title)s") % {"title": rt.title}
+            status = _("Your place is confirmed.")
+        else:
+            subject = _("You're on the waitlist: %(title)s") % {"title": rt.title}
+            status = _("The roundtable is full, so you are on the waitlist. We will write to you if a place opens.")
+        where = rt.address if rt.format == Format.IN_PERSON else _("Online (video call)")
+        body = _(
+            "Hello %(name)s,\n\nThank you for signing up for the Family Roundtable \"%(title)s\" on %(when)s "
+            "(New York time). %(status)s\n\nWhere: %(where)s\n\nThis private link shows your sign-up and lets "
+            "you cancel it. Please do not share it:\n%(link)s\n"
+        ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at), "status": status,
+             "where": where, "link": private_url(token)}
+        _mail_on_commit(signup.email, subject, body)
+
+
+def _notify_promoted(promoted: list[FamilySignup]) -> None:
+    for signup in promoted:
+        rt = Roundtable.objects.get(pk=signup.roundtable_id)
+        with translation.override(signup.preferred_language):
+            subject = _("A place opened for you: %(title)s") % {"title": rt.title}
+            body = _(
+                "Hello %(name)s,\n\nA place opened up at the Family Roundtable \"%(title)s\" on %(when)s "
+                "(New York time), and it is yours: you are no longer on the waitlist.\n\nIf you can no longer "
+                "come, please cancel with the private link from your first message so that another family "
+                "can have the place.\n"
+            ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at)}
+            _mail_on_commit(signup.email, subject, body)

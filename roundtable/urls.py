@@ -1,0 +1,18 @@
+from django.urls import path
+
+from roundtable import views
+
+app_name = "roundtable"
+
+urlpatterns = [
+    path("", views.upcoming, name="upcoming"),
+    path("<int:pk>/", views.signup, name="signup"),
+    path("s/<str:token>/", views.private, name="private"),
+    path("s/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("organise/", views.organise, name="organise"),
+    path("organise/<int:pk>/", views.organise_detail, name="organise_detail"),
+    path("organise/<int:pk>/signups.csv", views.export_csv, name="export_csv"),
+    path("organise/<int:pk>/check-in/<int:signup_id>/", views.check_in, name="check_in"),
+    path("organise/<int:pk>/insights/", views.insight_add, name="insight_add"),
+    path("insights/", views.insights, name="insights"),
+]

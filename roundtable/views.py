@@ -1,0 +1,193 @@
+"""Family Roundtable pages. Families: the list, the sign-up form and the private page (no login on
+their path). Organisers: sign-ups, needs, check-in, CSV and insights. Views read through
+`roundtable.selectors` and write through `roundtable.services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roundtable import errors, exports, ratelimit, selectors, services
+from roundtable.forms import InsightForm, SignupForm
+from roundtable.models import FamilySignup, Roundtable
+
+SESSION_KEY = "roundtable_links"  # roundtable id -> private token of sign-ups made in this browser
+
+
+def _private(response):
+    """Private pages: never cached, never indexed, no token in a Referer sent to another site."""
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "same-origin"  # not no-referrer: POSTs need a real Origin for CSRF
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _remember(request, roundtable_id: int, token: str) -> None:
+    links = dict(request.session.get(SESSION_KEY, {}))
+    links[str(roundtable_id)] = token
+    request.session[SESSION_KEY] = links
+
+
+# -- families ----------------------------------------------------------------------------------------
+
+def upcoming(request):
+    return render(request, "roundtable/upcoming.html", {"roundtables": selectors.upcoming()})
+
+
+def signup(request, pk: int):
+    roundtable = selectors.roundtable_public(pk=pk)
+    if roundtable is None:
+        raise Http404()
+    if roundtable.is_over:
+        return render(request, "roundtable/signup.html", {"roundtable": roundtable, "closed": True})
+    language = (get_language() or "en")[:2]
+    form = SignupForm(initial={"preferred_language": "es" if language == "es" else "en"})
+    status = 200
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            if not ratelimit.signup_allowed(request):
+                form.add_error(None, _("Too many sign-ups from this connection. Please wait ten minutes and "
+                                       "try again."))
+                status = 429
+            elif form.is_spam:
+                # Pretend success and store nothing: the robot learns nothing to adapt to.
+                return render(request, "roundtable/thanks.html", {"roundtable": roundtable})
+            else:
+                try:
+                    result = services.signup_create(roundtable=roundtable, **form.service_kwargs())
+                except errors.InvalidSignup as error:
+                    form.add_service_error(error)
+                except errors.RoundtableError as error:
+                    form.add_error(None, str(error))
+                else:
+                    return _after_signup(request, roundtable, result)
+        if status == 200:
+            status = 400
+        form.describe_errors()
+    return render(request, "roundtable/signup.html", {"roundtable": roundtable, "form": form}, status=status)
+
+
+def _after_signup(request, roundtable: Roundtable, result: services.SignupResult):
+    if result.created:
+        _remember(request, roundtable.pk, result.token)
+        request.session["roundtable_new"] = result.token
+        return redirect("roundtable:private", result.token)
+    # Already signed up with this email or phone. In the browser that signed up, show that sign-up;
+    # elsewhere, say so without revealing it (an email address is no proof of being that family).
+    token = request.session.get(SESSION_KEY, {}).get(str(roundtable.pk))
+    existing = selectors.signup_by_token(token=token) if token else None
+    if existing is not None and existing.pk == result.signup.pk:
+        messages.info(request, _("You are already signed up for this roundtable. Here is your sign-up."))
+        return redirect("roundtable:private", token)
+    return _private(render(request, "roundtable/already.html", {"roundtable": roundtable}))
+
+
+def private(request, token: str):
+    signup = selectors.signup_by_token(token=token)
+    if signup is None:
+        raise Http404()
+    just_signed_up = request.session.get("roundtable_new") == token
+    if just_signed_up:
+        del request.session["roundtable_new"]
+    context = {
+        "signup": signup, "roundtable": signup.roundtable, "token": token, "just_signed_up": just_signed_up,
+        "position": selectors.position_of(signup), "private_link": request.build_absolute_uri(),
+        "is_over": signup.roundtable.ends_at <= timezone.now(),
+    }
+    return _private(render(request, "roundtable/private.html", context))
+
+
+@require_POST
+def cancel(request, token: str):
+    signup = selectors.signup_by_token(token=token)
+    if signup is None:
+        raise Http404()
+    try:
+        services.signup_cancel(signup=signup)
+    except errors.RoundtableError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your sign-up is cancelled. Thank you for letting us know."))
+    return redirect("roundtable:private", token)
+
+
+# -- organisers --------------------------------------------------------------------------------------
+
+def _organiser_or_403(request) -> None:
+    if not selectors.may_organise(request.user):
+        raise PermissionDenied(_("Only Family Roundtable organisers (trainers and state staff) can see this page."))
+
+
+@login_required
+def organise(request):
+    _organiser_or_403(request)
+    upcoming_rows, past_rows = selectors.organiser_roundtables()
+    return render(request, "roundtable/organise.html", {"upcoming": upcoming_rows, "past": past_rows})
+
+
+@login_required
+def organise_detail(request, pk: int):
+    _organiser_or_403(request)
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    context = {
+        "roundtable": roundtable, "needs": selectors.needs_summary(roundtable=roundtable),
+        "signups": selectors.signups_for(roundtable=roundtable),
+        "insights": roundtable.insights.all(), "insight_form": InsightForm(),
+    }
+    return render(request, "roundtable/organise_detail.html", context)
+
+
+@login_required
+@require_POST
+def check_in(request, pk: int, signup_id: int):
+    _organiser_or_403(request)
+    signup = get_object_or_404(FamilySignup, pk=signup_id, roundtable_id=pk)
+    present = request.POST.get("present", "1") == "1"
+    try:
+        services.signup_check_in(signup=signup, by=request.user, present=present)
+    except errors.RoundtableError as error:
+        messages.error(request, str(error))
+    return redirect(reverse("roundtable:organise_detail", args=[pk]) + f"#signup-{signup_id}")
+
+
+@login_required
+def export_csv(request, pk: int):
+    _organiser_or_403(request)
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}-signups.csv"'
+    response["Cache-Control"] = "no-store, private"
+    exports.signups_csv(response, signups=selectors.signups_for(roundtable=roundtable))
+    return response
+
+
+@login_required
+@require_POST
+def insight_add(request, pk: int):
+    _organiser_or_403(request)
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    form = InsightForm(request.POST)
+    if form.is_valid():
+        try:
+            services.insight_record(roundtable=roundtable, by=request.user, **form.cleaned_data)
+        except errors.RoundtableError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Insight recorded."))
+    else:
+        messages.error(request, _("Choose a tag and write the theme or quote (at most 500 characters)."))
+    return redirect(reverse("roundtable:organise_detail", args=[pk]) + "#insights")
+
+
+@login_required
+def insights(request):
+    if not selectors.may_read_insights(request.user):
+        raise PermissionDenied(_("Family insights are for program leads: trainers, regional and state staff."))
+    return render(request, "roundtable/insights.html", {"groups": selectors.insights_summary()})
