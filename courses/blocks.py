@@ -34,7 +34,7 @@ class VideoBlock(blocks.StructBlock):
     file = FilerMediaChooserBlock(required=False, help_text="A video uploaded to the file library…")
     embed_url = blocks.URLBlock(required=False, help_text="…or the address of a video hosted elsewhere.")
     captions = blocks.URLBlock(required=False, help_text="Address of a WebVTT captions file (.vtt).")
-    transcript = blocks.RichTextBlock(required=False, features=["p", "bold", "italic", "ul", "ol"])
+    transcript = blocks.RichTextBlock(required=False, features=["bold", "italic", "ul", "ol"])
 
     def clean(self, value):
         value = super().clean(value)
