@@ -4,4 +4,18 @@ from django.apps import AppConfig
 class CoordinatorsConfig(AppConfig):
     name = "coordinators"
     label = "coordinators"
+    verbose_name = "Coordinators: roster, cases and visits"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from coordinators.services import coordinators_of_open_cases
+        from courses.services import lapse_watcher_register
+        from hub.navigation import NavItem, nav_register
+        from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, VISITOR
+
+        staff = frozenset({COORDINATOR, REGIONAL_STAFF, STATE_STAFF})
+        nav_register(NavItem("Who is trained", "coordinators:roster", roles=staff, order=30))
+        nav_register(NavItem("Cases", "coordinators:case_list", roles=staff, order=31))
+        nav_register(NavItem("Dashboard", "coordinators:dashboard", roles=staff, order=32))
+        nav_register(NavItem("My cases", "coordinators:my_cases", roles=frozenset({VISITOR}), order=20))
+        lapse_watcher_register(coordinators_of_open_cases)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("hub.hub_urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
+    path("coordinators/", include("coordinators.urls")),
     path("roundtables/", include("roundtable.urls")),
     path("", include("filer.server.urls")),
 ]

@@ -1,0 +1,341 @@
+"""CSV imports of student cases and monthly attendance: streamed, batched, idempotent.
+
+- The file is checked to be UTF-8 (a BOM from Excel is fine) before anything is written; any other
+  encoding is reported and nothing is imported.
+- Wrong columns stop the import with one message naming what is missing or unexpected.
+- Every bad row is reported with its line number and reason; the good rows are imported. A row is
+  written whole or not at all (one table row per CSV row, batched in transactions; a batch that hits a
+  database error is retried row by row).
+- Rows are upserted by (district, student id) (cases) or (case, month) (attendance): importing the
+  same file again changes nothing. A student id seen twice in one file: the second is reported.
+- Memory is bounded: the file is read in chunks and written in batches of `BATCH` rows; only the set
+  of keys seen so far is kept (to catch duplicates).
+- Cells that look like formulas (=, +, -, @) are stored as the text they are; exports neutralise them.
+"""
+
+import codecs
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coordinators import errors
+from coordinators.models import AttendanceMonth, StudentCase
+from coordinators.services import CaseData, audit_record, case_validate, may_manage_cases
+from hub.models import District, School
+from hub.selectors import scope_for
+
+BATCH = 1000
+CHUNK = 1 << 16
+MAX_ERRORS_KEPT = 1000
+
+CASE_COLUMNS = ["student_id", "first_name", "last_initial", "grade", "school", "home_language",
+                "days_enrolled", "days_absent", "referral_reason"]
+ATTENDANCE_COLUMNS = ["student_id", "month", "days_enrolled", "days_absent"]
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    fatal: str = ""
+
+    def error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append((line, message))
+
+    @property
+    def summary(self) -> str:
+        if self.fatal:
+            return self.fatal
+        return (f"{self.rows:,} rows read: {self.created:,} added, {self.updated:,} updated, "
+                f"{self.unchanged:,} unchanged, {self.error_count:,} with problems (not imported).")
+
+
+class EncodingProblem(Exception):
+    pass
+
+
+def _check_utf8(binary) -> None:
+    """Read the whole file once (in chunks) to be sure it decodes, before writing anything."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    binary.seek(0)
+    offset = 0
+    try:
+        while chunk := binary.read(CHUNK):
+            decoder.decode(chunk)
+            offset += len(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(
+            f"The file is not UTF-8 text (byte {offset + exc.start + 1} can't be read). In Excel, save it with "
+            "“CSV UTF-8 (comma delimited)”; nothing was imported.") from None
+    binary.seek(0)
+
+
+def _lines(binary) -> Iterator[str]:
+    """Decoded lines (keeping their ends) read in chunks; csv.reader joins quoted multi-line cells."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pending = ""
+    while chunk := binary.read(CHUNK):
+        pending += decoder.decode(chunk)
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            yield line + "\n"
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
+def _normalise(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: stripped cell}) for each data row; sets report.fatal on a bad file."""
+    try:
+        _check_utf8(binary)
+    except EncodingProblem as exc:
+        report.fatal = str(exc)
+        return
+    reader = csv.reader(_lines(binary))
+    try:
+        header = next(reader)
+    except StopIteration:
+        report.fatal = "The file is empty; nothing was imported."
+        return
+    except csv.Error as exc:
+        report.fatal = f"The file could not be read as CSV ({exc}); nothing was imported."
+        return
+    names = [_normalise(h) for h in header]
+    missing = [c for c in columns if c not in names]
+    unexpected = [h for h, n in zip(header, names, strict=True) if n and n not in columns]
+    if missing or unexpected or len(set(names)) != len(names):
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if unexpected:
+            parts.append("unexpected " + ", ".join(repr(u) for u in unexpected))
+        if len(set(names)) != len(names):
+            parts.append("a column is named twice")
+        report.fatal = (f"The columns are wrong ({'; '.join(parts)}). The first line must name these columns: "
+                        f"{', '.join(columns)}. Nothing was imported.")
+        return
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.rows += 1
+            report.error(reader.line_num, f"this line could not be read as CSV ({exc})")
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        report.rows += 1
+        if len(cells) != len(names):
+            report.error(reader.line_num, f"{len(cells)} cells where the header has {len(names)}")
+            continue
+        yield reader.line_num, {n: c.strip() for n, c in zip(names, cells, strict=True) if n}
+
+
+def _number(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise errors.InvalidCase(f"{what} must be a whole number (got {value[:20]!r}).") from None
+
+
+def _require_importer(by, district: District) -> None:
+    if not may_manage_cases(by):
+        raise errors.NotAllowed("Only district coordinators import cases.")
+    if not scope_for(by).filter(pk=district.pk).exists():
+        raise errors.OutsideScope("That district is not yours.")
+
+
+def _write_batch(model, new: list, changed: list, fields: list[str], report: ImportReport) -> None:
+    """Create and update a batch; on a database error, retry row by row (each whole or not at all)."""
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(new)
+            if changed:
+                model.objects.bulk_update(changed, fields)
+        report.created += len(new)
+        report.updated += len(changed)
+        return
+    except IntegrityError:
+        pass
+    for obj, is_new in [(o, True) for o in new] + [(o, False) for o in changed]:
+        try:
+            with transaction.atomic():
+                obj.save() if is_new else obj.save(update_fields=fields)
+            if is_new:
+                report.created += 1
+            else:
+                report.updated += 1
+        except IntegrityError as exc:
+            obj.pk = None if is_new else obj.pk
+            report.error(getattr(obj, "_line", 0), f"the database refused this row ({exc.__class__.__name__})")
+
+
+def cases_import(*, district: District, file, by, progress: Callable[[ImportReport], None] | None = None
+                 ) -> ImportReport:
+    """Import student cases for `district` from a CSV file opened in binary mode."""
+    _require_importer(by, district)
+    report = ImportReport()
+    schools = {s.name.strip().lower(): s for s in School.objects.filter(district=district)}
+    seen: dict[str, int] = {}
+    batch: dict[str, tuple[int, CaseData]] = {}
+    fields = list(CaseData.FIELDS) + ["updated_at"]
+
+    def flush():
+        if not batch:
+            return
+        existing = {c.student_ref: c for c in StudentCase.objects.filter(
+            district=district, student_ref__in=list(batch)).only("pk", "student_ref", *CaseData.FIELDS)}
+        new, changed = [], []
+        now = timezone.now()
+        for ref, (line, data) in batch.items():
+            values = {"first_name": data.first_name, "last_initial": data.last_initial.upper(),
+                      "grade": data.grade, "school_id": data.school.pk, "home_language": data.home_language,
+                      "days_enrolled": data.days_enrolled, "days_absent": data.days_absent,
+                      "referral_reason": data.referral_reason}
+            case = existing.get(ref)
+            if case is None:
+                case = StudentCase(district=district, student_ref=ref, created_by=by, **values)
+                case._line = line
+                new.append(case)
+            elif any(getattr(case, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(case, k, v)
+                case.updated_at = now
+                case._line = line
+                changed.append(case)
+            else:
+                report.unchanged += 1
+        _write_batch(StudentCase, new, changed, fields, report)
+        batch.clear()
+        if progress:
+            progress(report)
+
+    for line, row in _rows(file, CASE_COLUMNS, report):
+        ref = row["student_id"]
+        if ref in seen:
+            report.error(line, f"student id {ref[:40]!r} appears again (first on line {seen[ref]}); "
+                               "this row was skipped")
+            continue
+        if ref:
+            seen[ref] = line
+        try:
+            data = CaseData(
+                student_ref=ref, first_name=row["first_name"], last_initial=row["last_initial"],
+                grade=row["grade"].upper(), school=schools.get(row["school"].lower()),
+                home_language=row["home_language"], days_enrolled=_number(row["days_enrolled"], "Days enrolled"),
+                days_absent=_number(row["days_absent"], "Days absent"), referral_reason=row["referral_reason"])
+        except errors.InvalidCase as exc:
+            report.error(line, str(exc))
+            continue
+        problems = case_validate(data, district=district)
+        if data.school is None and row["school"]:
+            problems = [p for p in problems if not p.startswith("The school")]
+            problems.insert(0, f"{district} has no school named {row['school'][:80]!r}.")
+        if problems:
+            report.error(line, " ".join(problems))
+            continue
+        batch[ref] = (line, data)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    if not report.fatal:
+        audit_record(actor=by, action="cases.import", object_type="district", object_id=district.pk,
+                     district=district, detail=report.summary)
+    return report
+
+
+def _month(value: str) -> date:
+    for fmt in ("%Y-%m", "%Y-%m-%d"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(value, fmt).date().replace(day=1)
+        except ValueError:
+            continue
+    raise errors.InvalidCase(f"The month must look like 2025-10 (got {value[:20]!r}).")
+
+
+def attendance_import(*, district: District, file, by, progress: Callable[[ImportReport], None] | None = None
+                      ) -> ImportReport:
+    """Import monthly attendance rows (student id, month, days enrolled, days absent) for a district."""
+    _require_importer(by, district)
+    report = ImportReport()
+    seen: dict[tuple[str, date], int] = {}
+    batch: dict[tuple[str, date], tuple[int, int, int]] = {}
+
+    def flush():
+        if not batch:
+            return
+        refs = {ref for ref, _ in batch}
+        cases = dict(StudentCase.objects.filter(district=district, student_ref__in=refs)
+                     .values_list("student_ref", "pk"))
+        existing = {(a.case_id, a.month): a for a in AttendanceMonth.objects.filter(
+            case_id__in=cases.values(), month__in={m for _, m in batch})}
+        new, changed = [], []
+        now = timezone.now()
+        for (ref, month), (line, enrolled, absent) in batch.items():
+            case_id = cases.get(ref)
+            if case_id is None:
+                report.error(line, f"{district} has no case for student id {ref[:40]!r}")
+                continue
+            row = existing.get((case_id, month))
+            if row is None:
+                row = AttendanceMonth(case_id=case_id, month=month, days_enrolled=enrolled, days_absent=absent)
+                row._line = line
+                new.append(row)
+            elif (row.days_enrolled, row.days_absent) != (enrolled, absent):
+                row.days_enrolled, row.days_absent, row.updated_at = enrolled, absent, now
+                row._line = line
+                changed.append(row)
+            else:
+                report.unchanged += 1
+        _write_batch(AttendanceMonth, new, changed, ["days_enrolled", "days_absent", "updated_at"], report)
+        batch.clear()
+        if progress:
+            progress(report)
+
+    for line, row in _rows(file, ATTENDANCE_COLUMNS, report):
+        try:
+            ref = row["student_id"]
+            if not ref:
+                raise errors.InvalidCase("The student id is missing.")
+            month = _month(row["month"])
+            enrolled = _number(row["days_enrolled"], "Days enrolled")
+            absent = _number(row["days_absent"], "Days absent")
+            if not 0 < enrolled <= 31:
+                raise errors.InvalidCase("Days enrolled in a month must be between 1 and 31.")
+            if not 0 <= absent <= enrolled:
+                raise errors.InvalidCase("Days absent must be between 0 and the days enrolled.")
+        except errors.InvalidCase as exc:
+            report.error(line, str(exc))
+            continue
+        key = (ref, month)
+        if key in seen:
+            report.error(line, f"student id {ref[:40]!r} and month {month:%Y-%m} appear again "
+                               f"(first on line {seen[key]}); this row was skipped")
+            continue
+        seen[key] = line
+        batch[key] = (line, enrolled, absent)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    if not report.fatal:
+        audit_record(actor=by, action="attendance.import", object_type="district", object_id=district.pk,
+                     district=district, detail=report.summary)
+    return report

@@ -1,0 +1,40 @@
+"""Refusals of the coordinators' rules. `str(error)` is written for a coordinator or a visitor."""
+
+from hub.errors import HubError
+
+
+class CoordinatorsError(HubError):
+    pass
+
+
+class OutsideScope(CoordinatorsError):
+    """The case (or district) is not one this person may see or change; views answer 404."""
+
+
+class NotAllowed(CoordinatorsError):
+    """The person's role may not do this (a visitor importing cases, say)."""
+
+
+class AssignmentRefused(CoordinatorsError):
+    """The gate refused: `reasons` lists every unmet requirement, one sentence each."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = list(reasons)
+        super().__init__("This assignment can't be made: " + " ".join(
+            r if r.endswith(".") else r + "." for r in self.reasons))
+
+
+class CaseAlreadyAssigned(AssignmentRefused):
+    pass
+
+
+class FamilyDeclined(CoordinatorsError):
+    pass
+
+
+class InvalidCase(CoordinatorsError):
+    pass
+
+
+class InvalidVisit(CoordinatorsError):
+    pass

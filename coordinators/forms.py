@@ -1,0 +1,86 @@
+"""Forms of the coordinators' pages. They only read input; the rules are in `coordinators.services`."""
+
+from django import forms
+from django.utils import timezone
+
+from coordinators.models import GRADES, Barrier, CaseEvent, Referral, Resource, Visit
+from hub.models import School
+
+
+class CaseForm(forms.Form):
+    student_ref = forms.CharField(label="Student id", max_length=40, help_text="The district's own student id.")
+    first_name = forms.CharField(max_length=60)
+    last_initial = forms.CharField(max_length=1, help_text="One letter: keep the record minimal.")
+    grade = forms.ChoiceField(choices=[(g, g) for g in GRADES])
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    home_language = forms.CharField(max_length=40, required=False)
+    days_enrolled = forms.IntegerField(min_value=1, max_value=366)
+    days_absent = forms.IntegerField(min_value=0, max_value=366)
+    referral_reason = forms.CharField(label="Reason for referral", max_length=500, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, district=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if district is not None:
+            self.fields["school"].queryset = School.objects.filter(district=district)
+
+
+class FamilyChoiceForm(forms.Form):
+    kind = forms.ChoiceField(label="The family's answer", choices=CaseEvent.Kind.choices)
+    note = forms.CharField(max_length=300, required=False, label="Note (optional)")
+
+
+class AssignForm(forms.Form):
+    visitor_1 = forms.TypedChoiceField(label="First visitor", coerce=int)
+    visitor_2 = forms.TypedChoiceField(label="Second visitor", coerce=int, required=False, empty_value=None)
+    reassign = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, candidates=(), pairs=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a visitor")] + [
+            (row.person.pk, f"{row.person.full_name} — {row.status.describe()}"
+             + ("" if row.can_take_cases else " (can't take cases now)")) for row in candidates]
+        self.fields["visitor_1"].choices = choices
+        self.fields["visitor_2"].choices = choices
+        self.fields["visitor_2"].required = pairs
+        if not pairs:
+            self.fields["visitor_2"].label = "Second visitor (optional)"
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="Kind of contact", choices=Visit.Kind.choices)
+    place = forms.ChoiceField(label="Where", choices=Visit.Place.choices)
+    attendees = forms.MultipleChoiceField(label="Visitors who went", required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    who_came = forms.CharField(label="Family members present", max_length=200, required=False)
+    barriers = forms.ModelMultipleChoiceField(label="Barriers to attendance the family named",
+                                              queryset=Barrier.objects.all(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    resources = forms.ModelMultipleChoiceField(label="Resources offered or referrals made",
+                                               queryset=Resource.objects.none(), required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    wants_more = forms.ChoiceField(label="Does the family want more visits?", choices=Visit.WantsMore.choices,
+                                   widget=forms.RadioSelect)
+    next_step = forms.CharField(label="Next step", max_length=300, required=False)
+    notes = forms.CharField(label="Private notes", max_length=5000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text="Seen only by the case's visitors and coordinators.")
+
+    CHOICE_FIELDS = ("attendees", "barriers", "resources", "wants_more")
+
+    def __init__(self, *args, case=None, visitors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = [(str(p.pk), p.full_name) for p in visitors]
+        if case is not None:
+            self.fields["resources"].queryset = Resource.objects.filter(district_id=case.district_id)
+        if not self.is_bound and "visited_on" not in self.initial:
+            self.initial["visited_on"] = timezone.localdate()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV; the first line names the columns.")
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=Referral.Outcome.choices)

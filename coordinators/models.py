@@ -1,0 +1,336 @@
+"""Student cases, their assignment to certified visitors, visit logs, catalogues and the audit trail.
+
+Certification is never stored here: the gate and the roster ask `courses.selectors` every time. A case
+keeps the minimum the school shares (first name and last initial, grade, school, language, attendance)
+and is always district-scoped; every read of it is written to `AuditEntry`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hub.models import District, Partner, Person, School, TimeStampedModel
+
+
+class DistrictSettings(TimeStampedModel):
+    """Per-district choices of the program (hub's District is not ours to extend)."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="coordinator_settings")
+    visits_in_pairs = models.BooleanField(default=True, help_text="Visitors go to families in pairs.")
+
+    class Meta:
+        verbose_name_plural = "district settings"
+
+    def __str__(self) -> str:
+        return f"{self.district} settings"
+
+
+class DataSharingAgreement(TimeStampedModel):
+    """Makes a community partner's staff school officials for a district (FERPA)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="data_sharing_agreements")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="data_sharing_agreements")
+    signed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["district__name", "partner__name", "-signed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "district", "signed_on"], name="dsa_unique_per_day"),
+            models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gt=models.F("signed_on")),
+                                   name="dsa_expires_after_signing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} – {self.district} (signed {self.signed_on})"
+
+
+class Barrier(models.Model):
+    """A barrier to attendance a visit can record (seeded from the program's list)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(TimeStampedModel):
+    """A community resource a visitor can offer or refer a family to, per district."""
+
+    class Kind(models.TextChoices):
+        BEHAVIOURAL_HEALTH = "health", "Behavioural health care"
+        SHELTER = "shelter", "Shelter and housing"
+        FOOD = "food", "Food pantry"
+        TECHNOLOGY = "tech", "Devices and broadband help"
+        TRANSPORT = "transport", "Transportation"
+        INTERPRETER = "interpreter", "Interpreter"
+        IMMIGRATION = "immigration", "Immigration advocate"
+        PROGRAMS = "programs", "Summer and after-school programs"
+        INFO_LINE = "info", "Information line"
+        OTHER = "other", "Other"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="resources")
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    contact = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["district__name", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="resource_unique_per_district")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+GRADES = ["PK", "K"] + [str(n) for n in range(1, 13)]
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    OFFERED = "offered", "Visit offered"
+    ACCEPTED = "accepted", "Family said yes"
+    DECLINED = "declined", "Family declined"
+    ASSIGNED = "assigned", "Visitors assigned"
+    VISITED = "visited", "Visited"
+    CLOSED = "closed", "Closed"
+
+
+def absence_level(days_enrolled: int, days_absent: int) -> str:
+    """Attendance Works bands: satisfactory <5%, at risk 5-9%, chronic 10-19%, severe >=20% absent."""
+    if not days_enrolled:
+        return "unknown"
+    share = 100 * days_absent / days_enrolled
+    if share < 5:
+        return "satisfactory"
+    if share < 10:
+        return "at_risk"
+    if share < 20:
+        return "chronic"
+    return "severe"
+
+
+ABSENCE_LABELS = {"satisfactory": "Satisfactory", "at_risk": "At risk", "chronic": "Chronically absent",
+                  "severe": "Severely chronically absent", "unknown": "No attendance yet"}
+
+
+class StudentCase(TimeStampedModel):
+    """A student the school referred for home visits, and where the case stands."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="student_cases")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="student_cases")
+    student_ref = models.CharField("student id", max_length=40, help_text="The district's own student id.")
+    first_name = models.CharField(max_length=60)
+    last_initial = models.CharField(max_length=1)
+    grade = models.CharField(max_length=2, choices=[(g, g) for g in GRADES])
+    home_language = models.CharField(max_length=40, blank=True)
+    days_enrolled = models.PositiveSmallIntegerField()
+    days_absent = models.PositiveSmallIntegerField()
+    referral_reason = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["district__name", "student_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "student_ref"], name="case_unique_student_per_district"),
+            models.CheckConstraint(condition=Q(days_absent__lte=models.F("days_enrolled")),
+                                   name="case_absent_within_enrolled"),
+        ]
+        indexes = [models.Index(fields=["district", "status", "id"], name="case_district_status")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_initial}. ({self.student_ref})"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_initial}."
+
+    @property
+    def absence_rate(self) -> float | None:
+        return round(100 * self.days_absent / self.days_enrolled, 1) if self.days_enrolled else None
+
+    @property
+    def absence_level(self) -> str:
+        return absence_level(self.days_enrolled, self.days_absent)
+
+    @property
+    def absence_label(self) -> str:
+        return ABSENCE_LABELS[self.absence_level]
+
+
+class CaseEvent(TimeStampedModel):
+    """The family's choice, as it happened: offered, accepted, declined."""
+
+    class Kind(models.TextChoices):
+        OFFERED = "offered", "Visit offered"
+        ACCEPTED = "accepted", "Family said yes"
+        DECLINED = "declined", "Family declined"
+
+    case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Assignment(TimeStampedModel):
+    """Visitors paired with a case. Reassigning ends the old row; nothing is deleted."""
+
+    case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="assignments")
+    visitors = models.ManyToManyField(Person, through="AssignmentMember", related_name="case_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True),
+                                    name="one_open_assignment_per_case"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class AssignmentMember(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignment_memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "person"], name="assignment_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} on assignment {self.assignment_id}"
+
+
+class Visit(TimeStampedModel):
+    class Kind(models.TextChoices):
+        HOME_VISIT = "visit", "Home visit"
+        FOLLOW_UP_CALL = "call", "Follow-up call"
+        ATTEMPTED = "attempted", "Attempted visit — family not home"
+        OTHER = "other", "Other contact"
+
+    class Place(models.TextChoices):
+        HOME = "home", "Home"
+        SCHOOL = "school", "School"
+        COMMUNITY = "community", "Community place"
+        VIRTUAL = "virtual", "Virtual"
+        PHONE = "phone", "Phone"
+
+    IN_PERSON = (Place.HOME, Place.SCHOOL, Place.COMMUNITY)
+
+    class WantsMore(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNSURE = "unsure", "Not sure yet"
+
+    case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="visits")
+    number = models.PositiveSmallIntegerField()
+    visited_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    place = models.CharField(max_length=10, choices=Place.choices)
+    attendees = models.ManyToManyField(Person, related_name="visits_made", blank=True)
+    who_came = models.CharField("family members present", max_length=200, blank=True)
+    barriers = models.ManyToManyField(Barrier, related_name="visits", blank=True)
+    wants_more = models.CharField("family wants more visits", max_length=6, choices=WantsMore.choices)
+    next_step = models.CharField(max_length=300, blank=True)
+    notes = models.TextField("private notes", blank=True, max_length=5000)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="visit_number_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"Visit #{self.number}"
+
+    @property
+    def in_person(self) -> bool:
+        return self.place in self.IN_PERSON
+
+
+class VisitRevision(models.Model):
+    """The visit as it was before an edit (who changed it, when)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="revisions")
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField()
+    before = models.JSONField()
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Revision of visit {self.visit_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class Referral(TimeStampedModel):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Not followed up yet"
+        CONNECTED = "connected", "Connected"
+        NOT_CONNECTED = "not_connected", "Not connected"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="referrals")
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="referrals")
+    outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visit", "resource"], name="referral_once_per_visit")]
+
+
+class AttendanceMonth(TimeStampedModel):
+    """A month of a case's attendance from the school (the first day of the month names it)."""
+
+    case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="attendance")
+    month = models.DateField()
+    days_enrolled = models.PositiveSmallIntegerField()
+    days_absent = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["case", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "month"], name="attendance_month_once"),
+            models.CheckConstraint(condition=Q(days_absent__lte=models.F("days_enrolled")),
+                                   name="attendance_absent_within_enrolled"),
+        ]
+
+    @property
+    def rate(self) -> float | None:
+        """Attendance rate in percent (days present / days enrolled)."""
+        if not self.days_enrolled:
+            return None
+        return round(100 * (self.days_enrolled - self.days_absent) / self.days_enrolled, 1)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when. Written for every case view, export and assignment."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["district", "-at"], name="audit_district_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"

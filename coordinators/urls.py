@@ -1,0 +1,25 @@
+from django.urls import path
+
+from coordinators import views
+
+app_name = "coordinators"
+
+urlpatterns = [
+    path("", views.roster, name="roster"),
+    path("roster/export.csv", views.roster_export, name="roster_export"),
+    path("roster/<int:person_id>/", views.roster_person, name="roster_person"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/import/", views.case_import, name="case_import"),
+    path("cases/export.csv", views.case_export, name="case_export"),
+    path("cases/attendance/import/", views.attendance_import, name="attendance_import"),
+    path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/choice/", views.case_choice, name="case_choice"),
+    path("cases/<int:case_id>/assign/", views.case_assign, name="case_assign"),
+    path("cases/<int:case_id>/visits/new/", views.visit_new, name="visit_new"),
+    path("visits/<int:visit_id>/edit/", views.visit_edit, name="visit_edit"),
+    path("referrals/<int:referral_id>/outcome/", views.referral_outcome, name="referral_outcome"),
+    path("mine/", views.my_cases, name="my_cases"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_trail, name="audit"),
+]

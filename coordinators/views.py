@@ -1,0 +1,383 @@
+"""Coordinators' and visitors' pages. Views read through `coordinators.selectors`, write through
+`coordinators.services`, and turn a refusal into a message. A case, roster row or export outside the
+person's scope answers 404 (as if it did not exist) and the attempt is audited."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coordinators import csv_import, exports, selectors, services
+from coordinators.errors import AssignmentRefused, CoordinatorsError, OutsideScope
+from coordinators.forms import (
+    AssignForm,
+    CaseForm,
+    FamilyChoiceForm,
+    ImportForm,
+    ReferralOutcomeForm,
+    VisitForm,
+)
+from coordinators.models import Referral, Visit
+from coordinators.selectors import CaseFilters, OutOfScope, RosterFilters
+from hub.models import Person
+from hub.selectors import person_for, scope_for
+
+
+def _staff_or_403(request):
+    if not selectors.is_staff_reader(request.user):
+        raise PermissionDenied("Only coordinators and regional or state staff see this page.")
+
+
+def _manager_or_403(request):
+    if not services.may_manage_cases(request.user):
+        raise PermissionDenied("Only district coordinators change student cases.")
+
+
+def _denied(request, action: str, object_type: str, object_id, detail: str = "", district=None):
+    """Audit an attempt to reach something outside the person's scope, then answer 404.
+
+    The entry goes to the trail of the district that owns the object (when it exists), else to the
+    trail of the person's own district."""
+    if district is None:
+        person = person_for(request.user)
+        district = person.home_district_id if person else None
+    services.audit_record(actor=request.user, action=action, object_type=object_type,
+                          object_id=str(object_id or "")[:40], district=district,
+                          detail=(detail or request.get_full_path())[:500])
+    raise Http404("Not found.")
+
+
+def _case_or_404(request, case_id):
+    case = selectors.case_for(user=request.user, case_id=case_id)
+    if case is None:
+        from coordinators.models import StudentCase
+
+        owner = StudentCase.objects.filter(pk=case_id).values_list("district_id", flat=True).first() \
+            if isinstance(case_id, int) else None
+        _denied(request, "case.denied", "studentcase", case_id, district=owner)
+    return case
+
+
+def _home_district(request, value=None):
+    """The district a coordinator works on: the one asked for (in scope) or their home district."""
+    scope = scope_for(request.user)
+    if value:
+        try:
+            district = scope.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            district = None
+        if district is None:
+            _denied(request, "district.denied", "district", value)
+        return district
+    person = person_for(request.user)
+    if person is not None and person.home_district_id and scope.filter(pk=person.home_district_id).exists():
+        return person.home_district
+    district = scope.order_by("name").first()
+    if district is None:
+        raise PermissionDenied("You have no district.")
+    return district
+
+
+# -- roster -----------------------------------------------------------------------------------------
+
+@login_required
+def roster(request):
+    _staff_or_403(request)
+    filters = RosterFilters.from_query(request.GET)
+    try:
+        page = selectors.roster(user=request.user, filters=filters)
+    except OutOfScope as exc:
+        _denied(request, "roster.denied", str(exc), request.GET.get(str(exc), ""))
+    return render(request, "coordinators/roster.html", {
+        "roster": page, "filters": filters, "states": selectors.State.ORDER, "labels": selectors.State.LABELS,
+        "sorts": RosterFilters.SORTS, "export_query": filters.query_string(),
+        "page_query": filters.query_string(),
+    })
+
+
+@login_required
+def roster_export(request):
+    _staff_or_403(request)
+    filters = RosterFilters.from_query(request.GET)
+    try:
+        rows = selectors.roster_export_rows(user=request.user, filters=filters)
+        first = next(rows, None)
+    except OutOfScope as exc:
+        _denied(request, "export.denied", str(exc), request.GET.get(str(exc), ""))
+    services.audit_record(actor=request.user, action="roster.export", object_type="roster",
+                          district=filters.district, detail=filters.query_string() or "all visitors in scope")
+
+    def all_rows():
+        if first is not None:
+            yield first
+            yield from rows
+
+    return exports.csv_response("who-is-trained.csv", exports.ROSTER_HEADER, exports.roster_csv_rows(all_rows()))
+
+
+@login_required
+def roster_person(request, person_id: int):
+    _staff_or_403(request)
+    row = selectors.roster_person(user=request.user, person_id=person_id)
+    if row is None:
+        _denied(request, "roster.denied", "person", person_id)
+    services.audit_record(actor=request.user, action="roster.view", object_type="person", object_id=person_id,
+                          district=row.person.home_district_id)
+    return render(request, "coordinators/roster_person.html", {"row": row})
+
+
+# -- cases ------------------------------------------------------------------------------------------
+
+@login_required
+def case_list(request):
+    _staff_or_403(request)
+    filters = CaseFilters.from_query(request.GET)
+    if filters.district is not None and not scope_for(request.user).filter(pk=filters.district).exists():
+        _denied(request, "cases.denied", "district", filters.district)
+    page, counts = selectors.case_list(user=request.user, filters=filters)
+    scope = scope_for(request.user)
+    from hub.models import School
+
+    return render(request, "coordinators/case_list.html", {
+        "page": page, "counts": counts, "filters": filters, "statuses": selectors.CaseStatus.choices,
+        "schools": School.objects.filter(district__in=scope).order_by("name"),
+        "districts": scope.order_by("name"), "manager": services.may_manage_cases(request.user),
+    })
+
+
+@login_required
+def case_export(request):
+    _staff_or_403(request)
+    filters = CaseFilters.from_query(request.GET)
+    if filters.district is not None and not scope_for(request.user).filter(pk=filters.district).exists():
+        _denied(request, "export.denied", "district", filters.district)
+    cases = selectors.cases_in_scope(request.user).select_related("school").order_by("district__name", "student_ref")
+    if filters.district:
+        cases = cases.filter(district_id=filters.district)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    services.audit_record(actor=request.user, action="cases.export", object_type="studentcase",
+                          district=filters.district, detail=request.GET.urlencode() or "all cases in scope")
+    return exports.csv_response("student-cases.csv", exports.CASE_HEADER,
+                                exports.case_csv_rows(cases.iterator(chunk_size=2000)))
+
+
+@login_required
+def case_new(request):
+    _manager_or_403(request)
+    district = _home_district(request, request.GET.get("district") or request.POST.get("district"))
+    form = CaseForm(request.POST or None, district=district)
+    if request.method == "POST" and form.is_valid():
+        data = services.CaseData(
+            student_ref=form.cleaned_data["student_ref"].strip(), first_name=form.cleaned_data["first_name"].strip(),
+            last_initial=form.cleaned_data["last_initial"].strip(), grade=form.cleaned_data["grade"],
+            school=form.cleaned_data["school"], home_language=form.cleaned_data["home_language"].strip(),
+            days_enrolled=form.cleaned_data["days_enrolled"], days_absent=form.cleaned_data["days_absent"],
+            referral_reason=form.cleaned_data["referral_reason"].strip())
+        try:
+            case = services.case_create(district=district, data=data, by=request.user)
+        except CoordinatorsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Case for {case.display_name} added.")
+            return redirect("coordinators:case_detail", case_id=case.pk)
+    return render(request, "coordinators/case_form.html", {"form": form, "district": district},
+                  status=400 if form.errors else 200)
+
+
+def _import(request, *, kind: str):
+    _manager_or_403(request)
+    district = _home_district(request, request.GET.get("district") or request.POST.get("district"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        importer = csv_import.cases_import if kind == "cases" else csv_import.attendance_import
+        try:
+            report = importer(district=district, file=form.cleaned_data["file"], by=request.user)
+        except CoordinatorsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            report.errors.sort()
+            (messages.error if report.fatal else messages.success)(request, report.summary)
+    columns = csv_import.CASE_COLUMNS if kind == "cases" else csv_import.ATTENDANCE_COLUMNS
+    return render(request, "coordinators/import.html", {
+        "form": form, "report": report, "district": district, "kind": kind, "columns": columns,
+    }, status=400 if (report and report.fatal) or form.errors else 200)
+
+
+@login_required
+def case_import(request):
+    return _import(request, kind="cases")
+
+
+@login_required
+def attendance_import(request):
+    return _import(request, kind="attendance")
+
+
+def _case_page(request, case, *, status=200, **extra):
+    view = selectors.case_view(user=request.user, case=case)
+    context = {"v": view, "case": case}
+    if view.can_manage:
+        context.setdefault("choice_form", FamilyChoiceForm())
+        context.setdefault("assign_form", AssignForm(candidates=view.candidates, pairs=view.pairs,
+                                                     initial={"reassign": view.current is not None}))
+    context.update(extra)
+    return render(request, "coordinators/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, case_id: int):
+    case = _case_or_404(request, case_id)
+    services.audit_record(actor=request.user, action="case.view", obj=case)
+    return _case_page(request, case)
+
+
+@login_required
+@require_POST
+def case_choice(request, case_id: int):
+    case = _case_or_404(request, case_id)
+    form = FamilyChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_family_choice(case=case, kind=form.cleaned_data["kind"], by=request.user,
+                                        note=form.cleaned_data["note"])
+        except OutsideScope:
+            _denied(request, "case.denied", "studentcase", case_id)
+        except CoordinatorsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The family's answer is recorded.")
+    return redirect("coordinators:case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign(request, case_id: int):
+    case = _case_or_404(request, case_id)
+    _manager_or_403(request)
+    view = selectors.case_view(user=request.user, case=case)
+    form = AssignForm(request.POST, candidates=view.candidates, pairs=view.pairs)
+    if form.is_valid():
+        ids = [form.cleaned_data["visitor_1"]] + ([form.cleaned_data["visitor_2"]]
+                                                   if form.cleaned_data.get("visitor_2") else [])
+        people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user")}
+        try:
+            services.case_assign(case=case, visitors=[people[i] for i in ids if i in people], by=request.user,
+                                 reassign=form.cleaned_data["reassign"])
+        except OutsideScope:
+            _denied(request, "case.denied", "studentcase", case_id)
+        except AssignmentRefused as exc:
+            services.audit_record(actor=request.user, action="case.assign_refused", obj=case,
+                                  detail=" | ".join(exc.reasons))
+            return _case_page(request, case, status=409, assign_form=form, assign_refusal=exc.reasons)
+        else:
+            messages.success(request, "Visitors assigned: " + " and ".join(people[i].full_name for i in ids) + ".")
+            return redirect("coordinators:case_detail", case_id=case.pk)
+    return _case_page(request, case, status=400, assign_form=form)
+
+
+def _visit_data(form) -> services.VisitData:
+    data = form.cleaned_data
+    attendees = list(Person.objects.filter(pk__in=[int(i) for i in data["attendees"]]))
+    return services.VisitData(
+        visited_on=data["visited_on"], kind=data["kind"], place=data["place"], wants_more=data["wants_more"],
+        attendees=attendees, barriers=list(data["barriers"]), resources=list(data["resources"]),
+        who_came=data["who_came"], next_step=data["next_step"], notes=data["notes"])
+
+
+@login_required
+def visit_new(request, case_id: int):
+    case = _case_or_404(request, case_id)
+    if not services.may_log_visits(request.user, case):
+        _denied(request, "visit.denied", "studentcase", case_id)
+    view = selectors.case_view(user=request.user, case=case)
+    visitors = list(view.current.visitors.all()) if view.current else []
+    form = VisitForm(request.POST or None, case=case, visitors=visitors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_log(case=case, by=request.user, data=_visit_data(form))
+        except CoordinatorsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Visit #{visit.number} is logged.")
+            return redirect("coordinators:case_detail", case_id=case.pk)
+    return render(request, "coordinators/visit_form.html", {"form": form, "case": case, "visit": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def visit_edit(request, visit_id: int):
+    visit = Visit.objects.filter(pk=visit_id).select_related("case").first()
+    case = _case_or_404(request, visit.case_id if visit else None)
+    if not services.may_log_visits(request.user, case):
+        _denied(request, "visit.denied", "visit", visit_id)
+    visitors = list(Person.objects.filter(
+        assignment_memberships__assignment__case=case).select_related("user").distinct())
+    initial = {"visited_on": visit.visited_on, "kind": visit.kind, "place": visit.place,
+               "attendees": [str(p) for p in visit.attendees.values_list("pk", flat=True)],
+               "who_came": visit.who_came, "barriers": list(visit.barriers.all()),
+               "resources": [r.resource for r in visit.referrals.select_related("resource")],
+               "wants_more": visit.wants_more, "next_step": visit.next_step, "notes": visit.notes}
+    form = VisitForm(request.POST or None, case=case, visitors=visitors, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_edit(visit=visit, by=request.user, data=_visit_data(form))
+        except CoordinatorsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Visit #{visit.number} is updated; the earlier version is kept.")
+            return redirect("coordinators:case_detail", case_id=case.pk)
+    return render(request, "coordinators/visit_form.html", {"form": form, "case": case, "visit": visit},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def referral_outcome(request, referral_id: int):
+    referral = Referral.objects.filter(pk=referral_id).select_related("visit").first()
+    case = _case_or_404(request, referral.visit.case_id if referral else None)
+    form = ReferralOutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_outcome_set(referral=referral, by=request.user, outcome=form.cleaned_data["outcome"])
+        except OutsideScope:
+            _denied(request, "referral.denied", "referral", referral_id)
+        except CoordinatorsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Referral outcome saved.")
+    return redirect(reverse("coordinators:case_detail", kwargs={"case_id": case.pk}) + "#visits")
+
+
+# -- visitors, dashboards, audit ------------------------------------------------------------------
+
+@login_required
+def my_cases(request):
+    cases = selectors.my_cases(user=request.user)
+    return render(request, "coordinators/my_cases.html", {"cases": cases})
+
+
+@login_required
+def dashboard(request):
+    _staff_or_403(request)
+    raw = request.GET.get("district") or None
+    try:
+        district_id = int(raw) if raw else None
+        board = selectors.dashboard(user=request.user, district_id=district_id)
+    except (ValueError, OutOfScope):
+        _denied(request, "dashboard.denied", "district", raw)
+    return render(request, "coordinators/dashboard.html", {"d": board})
+
+
+@login_required
+def audit_trail(request):
+    _staff_or_403(request)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    return render(request, "coordinators/audit.html", {"page": selectors.audit_trail(user=request.user, page=number)})
