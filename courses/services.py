@@ -294,6 +294,11 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     certificate.revoked_by = by
     certificate.revoke_reason = reason[:2000]
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
+    # Rooms open to certified visitors only narrow at once on their open sockets.
+    from hub.discussion import access_changed
+
+    user_id = certificate.person.user_id
+    transaction.on_commit(lambda: access_changed([user_id]))
     return certificate
 
 

@@ -18,3 +18,7 @@ class HubConfig(AppConfig):
                     order=70)
         )
         nav_register(NavItem("Edit the site", "wagtailadmin_home", roles=CONTENT_EDITORS, order=90))
+        nav_register(NavItem("Discussion", "discussion:rooms", order=40))
+        from hub.discussion import signals_connect
+
+        signals_connect()

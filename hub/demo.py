@@ -184,3 +184,8 @@ def seed_site_and_people() -> str:
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, what the login shows) for the README and `make run`."""
     return [(p.username, DEMO_PASSWORD, p.login_note) for p in PEOPLE if p.login_note]
+
+
+# The discussion rooms' demo step lives beside the discussion code; `seed_demo` discovers only modules
+# named `demo`, so it is imported here.
+import hub.discussion_demo  # noqa: E402,F401

@@ -1,3 +1,9 @@
 """Websocket routes. Each app that speaks websockets adds its consumers here (`/ws/...`)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from hub.consumers import DiscussionConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/discussion/", DiscussionConsumer.as_asgi()),
+]

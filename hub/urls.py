@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("filer/", include("filer.urls")),
     path("", include("hub.hub_urls")),
+    path("discussion/", include("hub.discussion_urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
     path("coordinators/", include("coordinators.urls")),

@@ -24,5 +24,9 @@ class SessionsConfig(AppConfig):
         pre_delete.connect(_load_full_occurrence_rows, sender="schedule.Occurrence",
                            dispatch_uid="training_sessions_occurrence_delete_fix")
         nav_register(NavItem("Sessions", "training_sessions:upcoming", order=30))
+        from hub.discussion import session_member_register
+        from sessions.services import session_refs_readable
+
+        session_member_register(session_refs_readable)
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))

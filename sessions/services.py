@@ -530,3 +530,36 @@ def recording_upload(*, uploaded, by, title: str = ""):
         or Folder.objects.create(name=RECORDINGS_FOLDER, parent=None, owner=by)
     return File.objects.create(owner=by, folder=folder, file=uploaded, original_filename=uploaded.name,
                                name=(title or uploaded.name)[:255], mime_type=mime_type, is_public=True)
+
+
+# -- the chat beside a live session (hub's discussion space) -------------------------------------
+
+def occurrence_ref(occurrence: SessionOccurrence) -> str:
+    return f"occurrence:{occurrence.pk}"
+
+
+@transaction.atomic
+def session_room_open(*, row, viewer):
+    """The discussion room beside one session, for its registrants and its trainers.
+
+    Created on first use; hub keeps it open from an hour before the session to a day after it.
+    """
+    from hub.discussion import room_for_session
+
+    registered = row.my_registration is not None and row.my_registration.status in ACTIVE
+    if row.persisted is None or not (registered or viewer.manager):
+        raise errors.NotAllowed("The session chat is for the people registered for this session.")
+    local = timezone.localtime(row.start)
+    return room_for_session(external_ref=occurrence_ref(row.persisted),
+                            title=f"{row.series.title}, {local:%b} {local.day}", starts_at=row.start,
+                            ends_at=row.end)
+
+
+def session_refs_readable(*, user, external_refs) -> set[str]:
+    """Of `external_refs`, the session rooms `user` may read: those of sessions they registered for."""
+    ids = [int(ref.split(":", 1)[1]) for ref in external_refs
+           if ref.startswith("occurrence:") and ref.split(":", 1)[1].isdigit()]
+    if not ids or not user.is_authenticated:
+        return set()
+    mine = Registration.objects.filter(person__user=user, occurrence_id__in=ids, status__in=ACTIVE)
+    return {f"occurrence:{pk}" for pk in mine.values_list("occurrence_id", flat=True)}

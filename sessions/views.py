@@ -124,6 +124,24 @@ def occurrence(request, series_id: int, key: str):
 
 @login_required
 @require_POST
+def occurrence_chat(request, series_id: int, key: str):
+    """Open (creating on first use) the discussion room beside this session."""
+    from hub.discussion import room_url
+
+    row, viewer = _row(request, series_id, key)
+    try:
+        room = services.session_room_open(row=row, viewer=viewer)
+    except HubError as error:
+        messages.error(request, str(error))
+        return redirect(row.url)
+    if not room.opens_at <= timezone.now() <= room.closes_at:
+        messages.info(request, "The session chat is open from an hour before the session to a day after it.")
+        return redirect(row.url)
+    return redirect(room_url(room))
+
+
+@login_required
+@require_POST
 def register(request, series_id: int, key: str):
     row, _ = _row(request, series_id, key)
     person = _person_or_403(request)

@@ -87,7 +87,7 @@ def test_redis_url_switches_the_channel_layer_to_channels_redis():
     env = clean_env(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
     result = _start(env, "shell", "-c",
                     "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])")
-    assert result.stdout.strip().splitlines()[-1] == "channels_redis.core.RedisChannelLayer", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "channels_redis.pubsub.RedisPubSubChannelLayer", result.stderr
     result = _start(clean_env(DEBUG="1"), "shell", "-c",
                     "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])")
     assert result.stdout.strip().splitlines()[-1] == "channels.layers.InMemoryChannelLayer", result.stderr
