@@ -14,7 +14,9 @@ class CoursesConfig(AppConfig):
         editor_permissions_register("courses.add_scenario", "courses.change_scenario", "courses.delete_scenario")
 
         nav_register(NavItem("My training", "courses:my_training", order=10))
-        nav_register(NavItem("Courses", "/courses/", public=True, order=11))
+        from django.utils.translation import gettext_lazy as _
+
+        nav_register(NavItem(_("Courses"), "/courses/", public=True, order=11))
         nav_register(NavItem("Certificates", "courses:certificate_list", roles=frozenset({TRAINER, STATE_STAFF}),
                              order=60))
         # The statewide discussion room: anyone enrolled in LEAP 101.

@@ -11,7 +11,10 @@ class HubConfig(AppConfig):
         from hub.navigation import NavItem, nav_register
         from hub.roles import CONTENT_EDITORS, COORDINATOR, REGIONAL_STAFF, STATE_STAFF
 
-        nav_register(NavItem("Home", "/", public=True, order=0))
+        from django.utils.translation import gettext_lazy as _
+
+        # Items shown to signed-out families are translated; the staff pages are in English.
+        nav_register(NavItem(_("Home"), "/", public=True, order=0))
         nav_register(NavItem("My profile", "hub:profile", order=80))
         nav_register(
             NavItem("Districts", "hub:districts", roles=frozenset({COORDINATOR, REGIONAL_STAFF, STATE_STAFF}),

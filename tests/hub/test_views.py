@@ -137,3 +137,11 @@ def test_a_server_error_shows_the_friendly_500(client, home_page, monkeypatch):
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
     assert b"database on fire" not in response.content
+
+
+def test_a_family_reading_spanish_gets_the_layout_and_public_navigation_in_spanish(client, home_page, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    html = client.get("/").content.decode()
+    assert '<html lang="es">' in html
+    assert "Ir al contenido principal" in html
+    assert ">Inicio<" in html and ">Cursos<" in html
