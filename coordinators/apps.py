@@ -19,3 +19,5 @@ class CoordinatorsConfig(AppConfig):
         nav_register(NavItem("Dashboard", "coordinators:dashboard", roles=staff, order=32))
         nav_register(NavItem("My cases", "coordinators:my_cases", roles=frozenset({VISITOR}), order=20))
         lapse_watcher_register(coordinators_of_open_cases)
+        nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
+                             order=21))

@@ -38,3 +38,11 @@ class InvalidCase(CoordinatorsError):
 
 class InvalidVisit(CoordinatorsError):
     pass
+
+
+class NotCertified(CoordinatorsError):
+    """A visitor without a current LEAP 101 certificate tried to volunteer; the text says what remains."""
+
+
+class BoardError(CoordinatorsError):
+    """A case-board action that does not fit the case's state (not on the board, not volunteered...)."""

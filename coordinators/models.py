@@ -334,3 +334,60 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+
+# -- the live case board (issue 7) ----------------------------------------------------------------
+
+class BoardOpening(models.Model):
+    """A case a coordinator put on the district's case board for volunteers, with what they chose to share.
+
+    The board never shows the student's name or student id: only the grade band and the school if the
+    coordinator chose so, and the coordinator's own note. Closing (or assigning) ends the row; nothing is
+    deleted, and a case can be opened again later (a new row).
+    """
+
+    case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="board_openings")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="board_openings")
+    note = models.CharField("note for volunteers", max_length=300, blank=True)
+    share_grade = models.BooleanField("show the grade band", default=True)
+    share_school = models.BooleanField("show the school", default=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=20, blank=True)  # "closed" or "assigned"
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(closed_at__isnull=True),
+                                    name="board_one_open_per_case"),
+        ]
+        indexes = [models.Index(fields=["district", "closed_at"], name="board_district_open")]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id} on the board of district {self.district_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Volunteer(models.Model):
+    """A certified visitor offering to take a case on the board, optionally naming their pair."""
+
+    case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="volunteers")
+    visitor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="volunteerings")
+    partner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                help_text="The second visitor they would go with (optional).")
+    created_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "visitor"], condition=Q(withdrawn_at__isnull=True),
+                                    name="volunteer_once_active_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} volunteers for case {self.case_id}"

@@ -5,13 +5,13 @@ from the person's own open assignments (visitors). Certification comes from `cou
 and is never stored or recomputed here.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coordinators.models import (
@@ -35,11 +35,13 @@ from coordinators.services import (
     may_manage_cases,
 )
 from courses.selectors import (
+    STATE_FIELD,
     CertificationStatus,
     State,
     certification_statuses,
     last_activity,
     practice_counts,
+    with_certification_state,
 )
 from hub.models import District, Partner, Person, School
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, VISITOR, roles_of
@@ -47,10 +49,6 @@ from hub.selectors import person_for, scope_for
 
 STAFF_ROLES = frozenset({COORDINATOR, REGIONAL_STAFF, STATE_STAFF})
 PAGE_SIZE = 25
-# Status filters and per-status counts need every candidate's status. Until courses offers a selector
-# that answers "which of these people are in state X" in SQL (see the report), the roster asks
-# `certification_statuses` for at most this many people at once; a wider roster asks to be narrowed.
-STATUS_SCAN_LIMIT = 20_000
 EXPORT_CHUNK = 2_000
 
 
@@ -118,16 +116,15 @@ class RosterPage:
     rows: list[RosterRow]
     page: object
     total: int
-    counts: dict[str, int] | None
+    counts: dict[str, int]
     filters: RosterFilters
     districts: list[District]
     schools: list[School]
     partners: list[Partner]
-    narrow_first: bool = False  # a status filter was asked on a roster too wide to scan
 
     @property
     def count_rows(self) -> list[tuple[str, str, int]]:
-        return [(s, State.LABELS[s], (self.counts or {}).get(s, 0)) for s in State.ORDER]
+        return [(s, State.LABELS[s], self.counts.get(s, 0)) for s in State.ORDER]
 
 
 class OutOfScope(Exception):
@@ -204,43 +201,51 @@ def roster_rows(people: list[Person], *, statuses: dict[int, CertificationStatus
     return rows
 
 
+def _certification_counts(people: QuerySet[Person]) -> dict[str, int]:
+    """{state: visitors} for an annotated roster queryset: one GROUP BY query."""
+    return dict(people.order_by().values(STATE_FIELD).annotate(n=Count("pk")).values_list(STATE_FIELD, "n"))
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the per-status counts already give it), so it does not COUNT again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # shadows the cached_property
+
+
 def roster(*, user, filters: RosterFilters, now: datetime | None = None) -> RosterPage:
-    """One page of the roster with counts per status: a fixed number of queries, whatever the size."""
+    """One page of the roster with counts per status: a fixed number of queries, whatever the size.
+
+    States, the status filter, the status sort and the counts come from
+    `courses.selectors.with_certification_state` (SQL); the rows shown get their details (modules done,
+    certificate, practice) from `certification_statuses` for that page only.
+    """
     now = now or timezone.now()
     _check_filter_scope(user, filters)
     scope = scope_for(user)
-    people = roster_people(user, filters)
-    ids = list(people.values_list("pk", flat=True)[: STATUS_SCAN_LIMIT + 1])
-    counts = None
-    narrow_first = False
-    statuses: dict[int, CertificationStatus] = {}
-    if len(ids) <= STATUS_SCAN_LIMIT:
-        statuses = certification_statuses(people=ids, course_code=COURSE_CODE, now=now)
-        counts = Counter(s.state for s in statuses.values())
-        if filters.status:
-            ids = [pid for pid in ids if statuses[pid].state == filters.status]
-        if filters.sort == "status":
-            rank = {s: n for n, s in enumerate(State.ORDER)}
-            ids.sort(key=lambda pid: rank[statuses[pid].state])  # stable: name order within a status
-        paginator = Paginator(ids, PAGE_SIZE)
-        page = paginator.get_page(filters.page)
-        page_ids = list(page.object_list)
-        by_id = {p.pk: p for p in Person.objects.filter(pk__in=page_ids).select_related(
-            "user", "school", "partner", "home_district")}
-        page_people = [by_id[pid] for pid in page_ids if pid in by_id]
-    else:
-        narrow_first = bool(filters.status or filters.sort == "status")
-        paginator = Paginator(people.select_related("user", "school", "partner", "home_district"), PAGE_SIZE)
-        page = paginator.get_page(filters.page)
-        page_people = list(page.object_list)
-    rows = roster_rows(page_people, statuses=statuses or None, district_id=filters.district, now=now)
+    people = with_certification_state(roster_people(user, filters), course_code=COURSE_CODE, now=now)
+    counts = _certification_counts(people)
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    if filters.status:
+        people = people.filter(**{STATE_FIELD: filters.status})
+    if filters.sort == "status":
+        rank = Case(*[When(**{STATE_FIELD: s}, then=Value(n)) for n, s in enumerate(State.ORDER)],
+                    output_field=IntegerField())
+        people = people.order_by(rank, *people.query.order_by)  # name order within a status
+    # Page the ids only (narrow rows to sort), then fetch the page's 25 people with their relations.
+    paginator = _CountedPaginator(people.values_list("pk", flat=True), PAGE_SIZE, count=total)
+    page = paginator.get_page(filters.page)
+    page_ids = list(page.object_list)
+    by_id = Person.objects.select_related("user", "school", "partner", "home_district").in_bulk(page_ids)
+    page_people = [by_id[pid] for pid in page_ids if pid in by_id]
+    rows = roster_rows(page_people, district_id=filters.district, now=now)
     return RosterPage(
-        rows=rows, page=page, total=paginator.count, counts=dict(counts) if counts is not None else None,
+        rows=rows, page=page, total=total, counts=counts,
         filters=filters, districts=list(scope.order_by("name")),
         schools=list(School.objects.filter(district__in=scope).select_related("district")
                      .order_by("district__name", "name")),
         partners=list(Partner.objects.filter(districts__in=scope).distinct().order_by("name")),
-        narrow_first=narrow_first,
     )
 
 
@@ -249,14 +254,17 @@ def roster_export_rows(*, user, filters: RosterFilters, now: datetime | None = N
     now = now or timezone.now()
     _check_filter_scope(user, filters)
     people = roster_people(user, filters)
+    if filters.status:
+        people = with_certification_state(people, course_code=COURSE_CODE, now=now).filter(
+            **{STATE_FIELD: filters.status})
     ids = list(people.values_list("pk", flat=True))
     for start in range(0, len(ids), EXPORT_CHUNK):
         chunk = ids[start:start + EXPORT_CHUNK]
         by_id = {p.pk: p for p in Person.objects.filter(pk__in=chunk).select_related(
             "user", "school", "partner", "home_district")}
         statuses = certification_statuses(people=chunk, course_code=COURSE_CODE, now=now)
-        rows = roster_rows([by_id[pid] for pid in chunk], statuses=statuses, district_id=filters.district, now=now)
-        yield from (r for r in rows if not filters.status or r.status.state == filters.status)
+        yield from roster_rows([by_id[pid] for pid in chunk], statuses=statuses, district_id=filters.district,
+                               now=now)
 
 
 def roster_person(*, user, person_id: int) -> RosterRow | None:
@@ -526,13 +534,11 @@ def dashboard(*, user, district_id: int | None = None, now: datetime | None = No
     shown = chosen or districts
     hide = len(shown) > 1
     label = chosen[0].name if chosen else (districts[0].name if len(districts) == 1 else f"{len(districts)} districts")
-    # Visitors and their certification (bounded scans; see STATUS_SCAN_LIMIT).
-    filters = RosterFilters(district=district_id)
-    ids = list(roster_people(user, filters).values_list("pk", flat=True)[: STATUS_SCAN_LIMIT + 1])
-    certified = None
-    if len(ids) <= STATUS_SCAN_LIMIT:
-        statuses = certification_statuses(people=ids, course_code=COURSE_CODE, now=now)
-        certified = sum(1 for s in statuses.values() if s.is_current)
+    # Visitors and their certification: one GROUP BY over the SQL certification state.
+    state_counts = _certification_counts(with_certification_state(
+        roster_people(user, RosterFilters(district=district_id)), course_code=COURSE_CODE, now=now))
+    visitors = sum(state_counts.values())
+    certified = state_counts.get(State.CERTIFIED, 0) + state_counts.get(State.EXPIRING_SOON, 0)
     cases = StudentCase.objects.filter(district__in=scope)
     by_status = dict(cases.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     visits = Visit.objects.filter(case__district__in=scope).exclude(kind=Visit.Kind.ATTEMPTED)
@@ -566,8 +572,7 @@ def dashboard(*, user, district_id: int | None = None, now: datetime | None = No
                 changes[months].append(value)
     return Dashboard(
         scope_label=label, across_districts=hide, districts=districts, district=chosen[0] if chosen else None,
-        visitors=_count(len(ids), hide) if certified is not None else Cell(None, None, "too many to count here"),
-        certified=_count(certified, hide) if certified is not None else Cell(None, None, "choose a district"),
+        visitors=_count(visitors, hide), certified=_count(certified, hide),
         can_take=None,
         cases_by_status=_bars([(lbl, by_status.get(s, 0)) for s, lbl in CaseStatus.choices], hide),
         visits_total=_count(sum(by_place.values()), hide),

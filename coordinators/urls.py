@@ -22,4 +22,6 @@ urlpatterns = [
     path("mine/", views.my_cases, name="my_cases"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("audit/", views.audit_trail, name="audit"),
+    path("board/", views.board_home, name="board_home"),
+    path("board/<int:district_id>/", views.board, name="board"),
 ]

@@ -1,13 +1,16 @@
 """Reads with a rule in them. Certification is computed here and nowhere else.
 
 `certification_statuses` answers for many people in a fixed number of queries (the roster and the
-case-assignment gate call it); `certification_status` is its one-person form.
+case-assignment gate call it); `certification_status` is its one-person form. `with_certification_state`
+is the same rule as SQL on a Person queryset, for filtering and counting any number of people by state
+(tests/courses/test_certification_sql.py pins the two together).
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -82,7 +85,13 @@ def certification_state_of(certificate: Certificate, now: datetime | None = None
 
 def certification_statuses(*, people, course_code: str, now: datetime | None = None
                            ) -> dict[int, CertificationStatus]:
-    """{person id: status} for every person given (Person objects or ids): 5 queries, however many."""
+    """{person id: status} for every person given (Person objects or ids): 5 queries, however many.
+
+    The rule: the latest certificate (by issued_at) decides (revoked, expired, expiring soon within
+    EXPIRING_WITHIN, else certified); with none, a completed required module or an enrollment means in
+    progress, else not started. `with_certification_state` implements the same rule in SQL; keep the
+    two in step (tests/courses/test_certification_sql.py compares them person by person).
+    """
     now = now or timezone.now()
     ids = [p if isinstance(p, int) else p.pk for p in people]
     course = CoursePage.objects.filter(code=course_code).only("pk", "code", "path", "depth").first()
@@ -95,7 +104,7 @@ def certification_statuses(*, people, course_code: str, now: datetime | None = N
     )
     enrolled = set(Enrollment.objects.filter(course=course, person_id__in=ids).values_list("person_id", flat=True))
     latest_issue = (Certificate.objects.filter(course=course, person_id=OuterRef("person_id"))
-                    .order_by("-issued_at").values("pk")[:1])
+                    .order_by("-issued_at", "-pk").values("pk")[:1])
     certificates = {
         c.person_id: c for c in Certificate.objects.filter(
             course=course, person_id__in=ids, pk=Subquery(latest_issue)
@@ -117,6 +126,46 @@ def certification_statuses(*, people, course_code: str, now: datetime | None = N
             state = State.NOT_STARTED
         statuses[pid] = CertificationStatus(course_code, state, completed, total, valid_until, code, pid in practised)
     return statuses
+
+
+STATE_FIELD = "leap_state"
+
+
+def with_certification_state(people: QuerySet[Person], *, course_code: str, now: datetime | None = None,
+                             name: str = STATE_FIELD) -> QuerySet[Person]:
+    """`people` annotated with `name` (default "leap_state"): the person's State for the course, in SQL.
+
+    The same rule as `certification_statuses` (which also gives completed/total, the certificate and
+    practice): the latest certificate by issued_at decides — revoked_at set → revoked, valid_until <= now
+    → expired, valid_until - now <= EXPIRING_WITHIN → expiring soon, else certified; with no certificate,
+    a completion of a required module (a live child ModulePage with required=True) or an enrollment → in
+    progress, else not started. tests/courses/test_certification_sql.py pins the two together.
+
+    Two small queries when called (the course, its required modules: literal ids give the planner
+    good estimates); the state itself is correlated subqueries on indexed columns, so
+    `.filter(leap_state=...)` and `.values("leap_state").annotate(n=Count("pk"))` work at any size on
+    SQLite and PostgreSQL. An unknown course code leaves everyone not started, as in Python.
+    """
+    now = now or timezone.now()
+    course = CoursePage.objects.filter(code=course_code).only("pk", "path", "depth").first()
+    if course is None:
+        return people.annotate(**{name: Value(State.NOT_STARTED, output_field=CharField())})
+    required = list(ModulePage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True))
+    latest = (Certificate.objects.filter(course_id=course.pk, person_id=OuterRef("pk"))
+              .order_by("-issued_at", "-pk")
+              .annotate(state=Case(
+                  When(revoked_at__isnull=False, then=Value(State.REVOKED)),
+                  When(valid_until__lte=now, then=Value(State.EXPIRED)),
+                  When(valid_until__lte=now + EXPIRING_WITHIN, then=Value(State.EXPIRING_SOON)),
+                  default=Value(State.CERTIFIED), output_field=CharField()))
+              .values("state")[:1])
+    started = Exists(Enrollment.objects.filter(course_id=course.pk, person_id=OuterRef("pk")))
+    if required:
+        started |= Exists(ModuleCompletion.objects.filter(person_id=OuterRef("pk"), module_id__in=required))
+    without_certificate = Case(When(started, then=Value(State.IN_PROGRESS)), default=Value(State.NOT_STARTED),
+                               output_field=CharField())
+    return people.annotate(**{name: Coalesce(Subquery(latest, output_field=CharField()), without_certificate,
+                                             output_field=CharField())})
 
 
 def certification_status(*, person, course_code: str, now: datetime | None = None) -> CertificationStatus:

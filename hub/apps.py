@@ -8,10 +8,10 @@ class HubConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from hub.navigation import NavItem, nav_register
         from hub.roles import CONTENT_EDITORS, COORDINATOR, REGIONAL_STAFF, STATE_STAFF
-
-        from django.utils.translation import gettext_lazy as _
 
         # Items shown to signed-out families are translated; the staff pages are in English.
         nav_register(NavItem(_("Home"), "/", public=True, order=0))

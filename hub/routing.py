@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from coordinators.consumers import CaseBoardConsumer
 from hub.consumers import DiscussionConsumer
 
 websocket_urlpatterns: list = [
     path("ws/discussion/", DiscussionConsumer.as_asgi()),
+    path("ws/board/<int:district_id>/", CaseBoardConsumer.as_asgi()),
 ]

@@ -76,6 +76,10 @@ def database_from_env(name: str, default_sqlite_path) -> dict:
         raise ConfigError(f"{name} names no database (add /dbname at the end): {raw!r}.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
+    else:
+        # PostgreSQL's JIT compiled the roster's per-person subqueries for ~450 ms of a ~700 ms count
+        # (bench/bench_roster.py); the Hub runs short queries, where JIT only costs.
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     return config
 
 

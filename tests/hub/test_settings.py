@@ -65,6 +65,7 @@ def test_database_url_for_postgres_is_parsed_with_persistent_connections(monkeyp
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.internal", 5433, "hub", "hub")
     assert config["CONN_MAX_AGE"] > 0
+    assert config["OPTIONS"]["options"] == "-c jit=off"
 
 
 def test_no_database_url_means_sqlite_in_the_project_folder(monkeypatch):
