@@ -1,40 +1,10 @@
-"""Spreadsheet-safe CSV exports, streamed row by row.
+"""The coordinators' CSV exports (rows for hub.exports, which makes every cell spreadsheet-safe)."""
 
-A cell that begins with = + - @, a tab or a carriage return is read as a formula by spreadsheet
-programs (CSV injection); such cells are prefixed with a single quote so they show as text.
-"""
+from collections.abc import Iterator
 
-import csv
-from collections.abc import Iterable, Iterator
-
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(DANGEROUS_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([safe_cell(h) for h in header])  # BOM: Excel reads UTF-8
-    for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+from hub.exports import csv_response, safe_cell  # noqa: F401 - re-exported for the views
 
 
 def roster_csv_rows(rows) -> Iterator[list]:

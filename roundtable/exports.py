@@ -8,17 +8,11 @@ import csv
 
 from django.utils import timezone
 
+from hub.exports import safe_cell
 from roundtable.models import LANGUAGE_NAMES
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER = ["Status", "Name", "Email", "Phone", "Preferred language", "Interpreter", "Children needing care",
           "Accessibility needs", "District", "Heard from", "Signed up", "Checked in"]
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _phone(digits: str) -> str:
@@ -29,7 +23,7 @@ def signups_csv(out, *, signups) -> None:
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for s in signups:
-        writer.writerow([csv_safe(cell) for cell in (
+        writer.writerow([safe_cell(cell) for cell in (
             s.status, s.name, s.email, _phone(s.phone), s.preferred_language,
             LANGUAGE_NAMES.get(s.interpretation_language, "") if s.interpretation_language else "",
             s.children_count, s.accessibility_needs, s.district.name if s.district_id else "",

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from hub.exports import safe_cell as csv_safe
 from roundtable import ratelimit, services
-from roundtable.exports import csv_safe
 from roundtable.models import FamilySignup
 
 pytestmark = pytest.mark.django_db
