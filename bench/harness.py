@@ -6,7 +6,6 @@ Benchmarks print their figures; they assert nothing. Each `bench_*.py` prints, a
 
 import http.client
 import json
-import secrets
 import statistics
 import sys
 import tempfile
@@ -17,18 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import Daphne, clean_env, manage  # noqa: E402,F401
+from tests.support import Daphne, manage, server_env  # noqa: E402,F401
 
 
 def seeded_env(database_url: str | None = None) -> dict:
     """Environment for a production-like Hub (DEBUG off) on a migrated, seeded database."""
     if database_url is None:
         database_url = f"sqlite:///{tempfile.mkdtemp(prefix='hub-bench-')}/hub.sqlite3"
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="hub.settings.base", DATABASE_URL=database_url, DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost", SERVE_STATIC="1",
-        SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0", HUB_ALLOW_DEMO_DATA="1",
-    )
+    env = server_env(database_url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1")
     manage("migrate", "--no-input", "-v0", env=env)
     manage("seed_demo", "--quiet-logins", env=env)
     return env

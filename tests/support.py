@@ -63,6 +63,18 @@ def clean_env(**overrides: str) -> dict:
     return env
 
 
+def server_env(database_url: str, **overrides: str) -> dict:
+    """Environment of a production-like Hub process (DEBUG off, a fresh key) over plain HTTP on
+    127.0.0.1: what the browser tests, the integration tests and the benchmarks start daphne with."""
+    import secrets
+
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="hub.settings.base", DATABASE_URL=database_url, DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0", **overrides,
+    )
+
+
 class Daphne:
     """A real daphne process serving hub.asgi on a free port."""
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.support import CHROMIUM, ROOT, Daphne, clean_env, manage, unavailable
+from tests.support import CHROMIUM, ROOT, Daphne, manage, server_env, unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -45,19 +45,8 @@ def hub_env(tmp_path_factory):
         url, drop = _postgres_database(database_url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'hub.sqlite3'}"
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="hub.settings.base",
-        DATABASE_URL=url,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SERVE_STATIC="1",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        HUB_ALLOW_DEMO_DATA="1",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
+    env = server_env(url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1",
+                     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     manage("migrate", "--no-input", "-v0", env=env)
     manage("seed_demo", "--quiet-logins", env=env)
     yield env

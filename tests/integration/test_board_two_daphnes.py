@@ -3,11 +3,10 @@ process's case board leaves the board on a visitor's socket connected to the oth
 
 import asyncio
 import json
-import secrets
 
 import pytest
 
-from tests.support import REDIS_URL, Daphne, clean_env, manage, redis_available, unavailable
+from tests.support import REDIS_URL, Daphne, manage, redis_available, server_env, unavailable
 
 pytestmark = pytest.mark.services
 
@@ -55,11 +54,7 @@ def two_daphnes(tmp_path_factory):
     if not redis_available():
         unavailable(f"Redis is not reachable at {REDIS_URL}")
     database = tmp_path_factory.mktemp("board-two-daphnes") / "hub.sqlite3"
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="hub.settings.base", DATABASE_URL=f"sqlite:///{database}", REDIS_URL=REDIS_URL,
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0",
-    )
+    env = server_env(f"sqlite:///{database}", REDIS_URL=REDIS_URL)
     manage("migrate", "--no-input", "-v0", env=env)
     out = manage("shell", "-c", SETUP, env=env).stdout
     data = json.loads(next(line for line in out.splitlines() if line.startswith("BOARD "))[6:])
