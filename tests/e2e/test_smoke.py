@@ -26,7 +26,7 @@ def test_skip_link_is_the_first_tab_stop_and_is_visible_when_focused(page):
     box = skip.bounding_box()
     assert box is not None and box["x"] >= 0, "the focused skip link is on screen"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"#main$"))  # the hash changes asynchronously: wait for it
 
 
 def test_state_staff_signs_in_reaches_the_content_admin_and_signs_out(page):
