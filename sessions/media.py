@@ -6,6 +6,7 @@ refused. The limit is the setting ``SESSIONS_RECORDING_MAX_BYTES`` (default 2 GB
 
 from django.conf import settings
 
+from hub.uploads import MEDIA, sniff
 from sessions.errors import RecordingRejected
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
@@ -17,30 +18,9 @@ def max_bytes() -> int:
 
 
 def sniff_media_type(head: bytes) -> str | None:
-    """The audio/video type the bytes start with, or None."""
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        brand = head[8:12]
-        return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"  # MP4, MOV, 3GP
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/webm"  # Matroska / WebM (EBML)
-    if head.startswith(b"OggS"):
-        return "audio/ogg"
-    if head.startswith(b"fLaC"):
-        return "audio/flac"
-    if head.startswith(b"ID3"):
-        return "audio/mpeg"
-    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
-        return "audio/wav"
-    if head.startswith(b"RIFF") and head[8:12] == b"AVI ":
-        return "video/x-msvideo"
-    if head.startswith(b"\x00\x00\x01\xba") or head.startswith(b"\x00\x00\x01\xb3"):
-        return "video/mpeg"
-    if head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"):
-        return "video/x-ms-asf"
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
-        # MPEG audio frame sync (MP3) or ADTS (AAC): 11 set bits; layer bits never both zero in MP3.
-        return "audio/aac" if head[1] & 0x06 == 0 else "audio/mpeg"
-    return None
+    """The audio/video type the bytes start with, or None (the Hub-wide sniffer: hub.uploads)."""
+    fmt = sniff(head)
+    return fmt.mime_type if fmt is not None and fmt.kind == MEDIA else None
 
 
 def recording_check(*, name: str, size: int, head: bytes) -> str:
