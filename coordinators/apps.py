@@ -19,5 +19,6 @@ class CoordinatorsConfig(AppConfig):
         nav_register(NavItem("Dashboard", "coordinators:dashboard", roles=staff, order=32))
         nav_register(NavItem("My cases", "coordinators:my_cases", roles=frozenset({VISITOR}), order=20))
         lapse_watcher_register(coordinators_of_open_cases)
+        import coordinators.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
                              order=21))

@@ -24,3 +24,4 @@ class CoursesConfig(AppConfig):
 
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
             person__user=user, course__code="LEAP-101").exists())
+        import courses.privacy  # noqa: F401 - registers what this app holds (hub.privacy)

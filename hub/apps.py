@@ -25,3 +25,4 @@ class HubConfig(AppConfig):
         from hub.discussion import signals_connect
 
         signals_connect()
+        import hub.privacy_holdings  # noqa: F401 - registers hub's and third-party models (hub.privacy)

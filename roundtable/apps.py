@@ -16,5 +16,6 @@ class RoundtableConfig(AppConfig):
         nav_register(NavItem(_("Family Roundtables"), "roundtable:upcoming", public=True, order=35))
         nav_register(NavItem(_("Roundtable organising"), "roundtable:organise",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=86))
+        import roundtable.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem(_("Family insights"), "roundtable:insights",
                              roles=frozenset({TRAINER, STATE_STAFF, REGIONAL_STAFF}), order=87))

@@ -28,5 +28,6 @@ class SessionsConfig(AppConfig):
         from sessions.services import session_refs_readable
 
         session_member_register(session_refs_readable)
+        import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))
