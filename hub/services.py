@@ -7,7 +7,14 @@ from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from hub.errors import InvalidPerson
 from hub.models import District, HomePage, Language, Partner, Person, Region, School
-from hub.roles import ALL_ROLES, CONTENT_EDITORS, COORDINATOR, EDITOR_MODEL_PERMISSIONS, REGIONAL_STAFF
+from hub.roles import (
+    ALL_ROLES,
+    CONTENT_EDITORS,
+    COORDINATOR,
+    EDITOR_MODEL_PERMISSIONS,
+    REGIONAL_STAFF,
+    VISITOR,
+)
 
 HOME_INTRO = (
     "<p>The Home Visit Hub is where home visitors learn, practise and support each other. "
@@ -57,6 +64,8 @@ def roles_ensure() -> dict[str, Group]:
     model_permissions = [p for p in Permission.objects.filter(codename__in=[c for _, c in wanted])
                          .select_related("content_type") if [p.content_type.app_label, p.codename] in wanted]
     home = HomePage.objects.first()
+    # Guard: visitors (and families, who have no account) never get the admin, whatever was granted.
+    groups[VISITOR].permissions.remove(access_admin)
     for name in CONTENT_EDITORS:
         groups[name].permissions.add(access_admin, *model_permissions)
         if home is not None:

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from hub.demo import demo_logins, demo_steps
+from hub.demo import DEMO_TOTP_KEY_BASE32, demo_logins, demo_needs_code, demo_steps
 
 
 class Command(BaseCommand):
@@ -26,4 +26,10 @@ class Command(BaseCommand):
         if not options["quiet_logins"]:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (user name, password, what they see):"))
             for username, password, note in demo_logins():
-                self.stdout.write(f"  {username:<14} {password:<16} {note}")
+                code = "+ code" if demo_needs_code(username) else ""
+                self.stdout.write(f"  {username:<14} {password:<16} {code:<7} {note}")
+            self.stdout.write(
+                "\n  '+ code': two-step sign-in. Get the current code with `manage.py demo_code <user name>`,\n"
+                f"  or add the published demo key {DEMO_TOTP_KEY_BASE32} to an authenticator app\n"
+                "  (time-based, 6 digits, 30 seconds). Demo data only: never use this key for real accounts."
+            )
