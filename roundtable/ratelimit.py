@@ -1,19 +1,22 @@
 """A per-address limit on public sign-ups, in the shared cache (no captcha service).
 
-The address is REMOTE_ADDR. Behind a proxy every family would share the proxy's address: the lead
-will configure which forwarded header to trust before the Hub runs behind one.
+The address is `hub.net.client_ip`: REMOTE_ADDR, or behind our proxy (TRUSTED_PROXY_COUNT) the entry
+our proxy appended to X-Forwarded-For, so families behind one proxy are not one bucket.
 """
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
-SIGNUPS_PER_WINDOW = 5
+from hub.net import client_ip
+
+SIGNUPS_PER_WINDOW = settings.ROUNDTABLE_SIGNUPS_PER_WINDOW  # 5 unless the environment says otherwise
 WINDOW_SECONDS = 10 * 60
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request)
 
 
 def signup_allowed(request, *, now: float | None = None) -> bool:
