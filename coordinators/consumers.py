@@ -48,6 +48,7 @@ from coordinators.models import StudentCase
 from hub.consumers import session_user
 from hub.models import District, Person
 from hub.selectors import person_for
+from hub.twofactor.selectors import session_verified
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,10 @@ class CaseBoardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        # Two-step sign-in: a session that has not passed the second step is not signed in here either.
+        if not await database_sync_to_async(session_verified)(user, self.scope.get("session")):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         district_id = self.scope["url_route"]["kwargs"]["district_id"]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from coordinators.models import GRADES, Barrier, CaseEvent, Referral, Resource, Visit
+from hub.forms import ModelIdsField
 from hub.models import School
 
 
@@ -54,10 +55,10 @@ class VisitForm(forms.Form):
     attendees = forms.MultipleChoiceField(label="Visitors who went", required=False,
                                           widget=forms.CheckboxSelectMultiple)
     who_came = forms.CharField(label="Family members present", max_length=200, required=False)
-    barriers = forms.ModelMultipleChoiceField(label="Barriers to attendance the family named",
+    barriers = ModelIdsField(label="Barriers to attendance the family named",
                                               queryset=Barrier.objects.all(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    resources = forms.ModelMultipleChoiceField(label="Resources offered or referrals made",
+    resources = ModelIdsField(label="Resources offered or referrals made",
                                                queryset=Resource.objects.none(), required=False,
                                                widget=forms.CheckboxSelectMultiple)
     wants_more = forms.ChoiceField(label="Does the family want more visits?", choices=Visit.WantsMore.choices,

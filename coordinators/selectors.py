@@ -59,9 +59,11 @@ def is_staff_reader(user) -> bool:
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    # An id no database column holds is no id (a 30-digit school= was an OverflowError on SQLite).
+    return number if number is None or -(2**63) <= number < 2**63 else None
 
 
 # -- roster ------------------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ class RosterFilters:
         sort = query.get("sort") or "name"
         return cls(district=_int(query.get("district")), school=_int(query.get("school")),
                    partner=_int(query.get("partner")), status=status if status in State.ORDER else None,
-                   q=(query.get("q") or "").strip()[:80], sort=sort if sort in cls.SORTS else "name",
+                   q=(query.get("q") or "").replace("\x00", "").strip()[:80], sort=sort if sort in cls.SORTS else "name",
                    page=_int(query.get("page")) or 1)
 
     def query_string(self, **changes) -> str:
@@ -314,7 +316,7 @@ class CaseFilters:
     def from_query(cls, query) -> "CaseFilters":
         status = query.get("status") or None
         return cls(status=status if status in CaseStatus.values else None, school=_int(query.get("school")),
-                   district=_int(query.get("district")), q=(query.get("q") or "").strip()[:60],
+                   district=_int(query.get("district")), q=(query.get("q") or "").replace("\x00", "").strip()[:60],
                    page=_int(query.get("page")) or 1)
 
 

@@ -48,8 +48,10 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
     district_id = district.pk if isinstance(district, District) else district
     return AuditEntry.objects.create(
         at=timezone.now(), actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action[:40], object_type=object_type[:40], object_id=str(object_id or "")[:40],
-        district_id=district_id, detail=detail[:500],
+        action=action[:40], object_type=object_type[:40],
+        # What a refused request asked for is recorded as text; PostgreSQL text holds no NUL bytes.
+        object_id=str(object_id or "").replace("\x00", "")[:40],
+        district_id=district_id, detail=detail.replace("\x00", "")[:500],
     )
 
 
@@ -149,6 +151,9 @@ def case_validate(data: CaseData, *, district: District) -> list[str]:
         problems.append("Days absent must be between 0 and the days enrolled.")
     if len(data.referral_reason) > 500:
         problems.append("The reason for referral is longer than 500 characters.")
+    texts = (data.student_ref, data.first_name, data.last_initial, data.home_language, data.referral_reason)
+    if any("\x00" in text for text in texts):
+        problems.append("The text contains a NUL character; remove it.")
     return problems
 
 
@@ -703,3 +708,62 @@ def board_case_assign(*, case: StudentCase, visitors: list[Person], by, reassign
     _board_close(case, reason="assigned", now=assignment.started_at)
     _board_broadcast_on_commit(case.district_id, {"type": "case.assigned", "case": case.pk})
     return assignment
+
+
+# -- retention of closed cases (hub.privacy; `manage.py purge_closed_cases`) ---------------------------------
+
+DEFAULT_CASE_RETENTION_DAYS = 365
+
+
+def case_retention_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CASE_RETENTION_DAYS", DEFAULT_CASE_RETENTION_DAYS))
+
+
+def closed_cases_due(*, now: datetime | None = None, days: int | None = None):
+    """Closed cases, not purged yet, closed more than `days` ago. When a case closed is its latest
+    `case.close` audit entry (the case's last change if it has none)."""
+    from datetime import timedelta
+
+    from django.db.models import CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce
+
+    now = now or timezone.now()
+    days = case_retention_days() if days is None else days
+    closed_at = (AuditEntry.objects.filter(action="case.close", object_type="studentcase",
+                                           object_id=Cast(OuterRef("pk"), CharField()))
+                 .order_by("-at").values("at")[:1])
+    return (StudentCase.objects.filter(status=CaseStatus.CLOSED).exclude(student_ref__startswith="removed-")
+            .annotate(closed_at=Coalesce(Subquery(closed_at), "updated_at"))
+            .filter(closed_at__lte=now - timedelta(days=days)).order_by("pk"))
+
+
+def closed_cases_purge(*, operator: str, now: datetime | None = None, days: int | None = None,
+                       dry_run: bool = False) -> dict[str, int]:
+    """Remove what identifies the student, and the free text, from cases closed more than `days`
+    (CASE_RETENTION_DAYS) ago, as the privacy registry's student erasure says; what the dashboards count
+    stays. One audit entry per case, one hub.PrivacyRequest per run (dry runs too). Returns rows per model
+    (with "cases": how many cases)."""
+    from hub import privacy
+
+    now = now or timezone.now()
+    days = case_retention_days() if days is None else days
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    operator = privacy.operator_clean(operator)
+    due = list(closed_cases_due(now=now, days=days).values_list("pk", "district_id"))
+    counts: dict[str, int] = {"cases": len(due)}
+    with transaction.atomic():
+        if not dry_run:
+            for case_id, district_id in due:
+                subject = privacy.subject_for_student(case_id=case_id)
+                for model, n in privacy.privacy_erase_apply(subject, now=now).items():
+                    counts[model] = counts.get(model, 0) + n
+                audit_record(actor=None, action="case.purge", object_type="studentcase", object_id=case_id,
+                             district=district_id, detail=f"Retention: closed more than {days} days ago.")
+        privacy.privacy_request_record(
+            kind="retention", subject=None, subject_kind="cases", reference=f"closed-before-{days}-days",
+            operator=operator, counts=counts, now=now, outcome="dry_run" if dry_run else "done",
+            detail=f"{len(due)} closed case(s) past {days} days.")
+    return counts

@@ -50,6 +50,15 @@ def _denied(request, action: str, object_type: str, object_id, detail: str = "",
     raise Http404("Not found.")
 
 
+def _form_problems(form) -> str:
+    """The errors of a form that is not shown again, as one sentence per field."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append((f"{label}: " if label else "") + " ".join(errors))
+    return " ".join(parts)
+
+
 def _case_or_404(request, case_id):
     case = selectors.case_for(user=request.user, case_id=case_id)
     if case is None:
@@ -251,6 +260,8 @@ def case_choice(request, case_id: int):
             messages.error(request, str(exc))
         else:
             messages.success(request, "The family's answer is recorded.")
+    else:
+        messages.error(request, "Nothing was recorded: " + _form_problems(form))
     return redirect("coordinators:case_detail", case_id=case.pk)
 
 
@@ -350,6 +361,8 @@ def referral_outcome(request, referral_id: int):
             messages.error(request, str(exc))
         else:
             messages.success(request, "Referral outcome saved.")
+    else:
+        messages.error(request, "Nothing was saved: " + _form_problems(form))
     return redirect(reverse("coordinators:case_detail", kwargs={"case_id": case.pk}) + "#visits")
 
 
@@ -464,6 +477,8 @@ def _board_action(request, action: str, case) -> str:
             return "You withdrew your offer."
         partner_id = _posted_id(request, "partner")
         partner = Person.objects.select_related("user").filter(pk=partner_id).first() if partner_id else None
+        if request.POST.get("partner") and partner is None:
+            raise CoordinatorsError("The person you named as your pair does not exist.")
         services.case_volunteer(case=case, visitor=person, partner=partner)
         return "Thank you: you volunteered. Your coordinator confirms the pair."
     ids = [i for i in (_posted_id(request, "visitor_1"), _posted_id(request, "visitor_2")) if i]

@@ -172,6 +172,8 @@ def reflection_save(*, person: Person, module_id, block_id: str, text: str) -> R
             f"Your reflection is {len(text):,} characters; the limit is {Reflection.MAX_LENGTH:,}. "
             "Shorten it and save again."
         )
+    if "\x00" in text:
+        raise errors.ReflectionTooLong("Your reflection contains a NUL character; remove it and save again.")
     module, course = _usable_module(person=person, module_id=module_id)
     _find_block(module, "reflection", block_id)
     reflection, _ = Reflection.objects.update_or_create(person=person, module=module, block_id=block_id,
@@ -288,6 +290,8 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     reason = (reason or "").strip()
     if not reason:
         raise errors.CertificateError("Give a reason for revoking the certificate.")
+    if len(reason) > 2000 or "\x00" in reason:
+        raise errors.CertificateError("A reason is plain text of at most 2,000 characters; nothing was revoked.")
     if certificate.revoked_at is not None:
         raise errors.CertificateError("This certificate is already revoked.")
     certificate.revoked_at = timezone.now()

@@ -203,7 +203,7 @@ def _staff_or_403(request):
 @login_required
 def certificate_list(request):
     _staff_or_403(request)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL text holds no NUL
     certificates = Certificate.objects.select_related("person__user", "course").order_by("-issued_at")
     if query:
         from django.db.models import Q

@@ -24,6 +24,7 @@ from hub import discussion
 from hub.discussion import DiscussionError, message_data, room_group, user_group
 from hub.discussion_selectors import CATCH_UP_LIMIT, PAGE_SIZE, access_for, room_messages, room_unread
 from hub.models import Room
+from hub.twofactor.selectors import session_verified
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,10 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        # Two-step sign-in: a session that has not passed the second step is not signed in here either.
+        if not await database_sync_to_async(session_verified)(user, self.scope.get("session")):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         self.user_id = user.pk
@@ -193,7 +198,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
 
     async def on_leave(self, user, frame, ref):
         slug = frame.get("room")
-        room_id = self.rooms.pop(slug, None) if isinstance(slug, str) else None
+        if not isinstance(slug, str):
+            raise discussion.InvalidMessage("Say which room to leave.")
+        room_id = self.rooms.pop(slug, None)
         if room_id is not None:
             await self.channel_layer.group_discard(room_group(room_id), self.channel_name)
         await self.send_json({"type": "left", "ref": ref, "room": slug, "reason": "asked"})

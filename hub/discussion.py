@@ -336,6 +336,9 @@ def room_for_reader(*, slug: str, user, access: Access | None = None) -> Room:
 
 
 def message_get(*, message_id) -> Message:
+    # An id is a whole number (or its digits, from a URL or form): never True (== 1) nor 1.9 (int() == 1).
+    if isinstance(message_id, bool) or not isinstance(message_id, int | str):
+        raise MessageNotFound("There is no such message.")
     try:
         message_id = int(message_id)
     except (TypeError, ValueError):
@@ -353,6 +356,8 @@ def _clean_body(body) -> str:
     if not isinstance(body, str):
         raise InvalidMessage("A message is text.")
     body = body.replace("\r\n", "\n").strip()
+    if "\x00" in body:
+        raise InvalidMessage("A message can't contain NUL characters.")
     if not body:
         raise InvalidMessage("Write something first.")
     if len(body) > MAX_BODY:
@@ -482,6 +487,8 @@ def message_hide(*, message: Message, by, reason, access: Access | None = None) 
     reason = reason.strip()
     if len(reason) > 300:
         raise InvalidMessage("A reason is at most 300 characters.")
+    if "\x00" in reason:
+        raise InvalidMessage("A reason can't contain NUL characters.")
     if message.deleted_at:
         raise MessageGone("That message was deleted.")
     message.hidden_at = timezone.now()

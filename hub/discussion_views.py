@@ -67,7 +67,7 @@ def room_detail(request, slug):
     before = int(before) if before and before.isdigit() else None
     page, more = room_messages(room=room, before=before, limit=ROOM_PAGE)
     latest_id = page[-1].pk if page and before is None else 0
-    if latest_id:
+    if latest_id and not error:  # a refused post changes nothing, read markers included
         discussion.room_mark_read(room=room, user=request.user, up_to=latest_id, access=access)
     moderator = access.can_moderate(room)
     now = timezone.now()

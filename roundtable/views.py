@@ -149,7 +149,11 @@ def organise_detail(request, pk: int):
 def check_in(request, pk: int, signup_id: int):
     _organiser_or_403(request)
     signup = get_object_or_404(FamilySignup, pk=signup_id, roundtable_id=pk)
-    present = request.POST.get("present", "1") == "1"
+    present = request.POST.get("present", "1")
+    if present not in ("0", "1"):
+        messages.error(request, _("Choose an answer from the list."))
+        return redirect(reverse("roundtable:organise_detail", args=[pk]) + f"#signup-{signup_id}")
+    present = present == "1"
     try:
         services.signup_check_in(signup=signup, by=request.user, present=present)
     except errors.RoundtableError as error:

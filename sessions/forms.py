@@ -3,6 +3,7 @@
 from django import forms
 
 from courses.models import Scenario
+from hub.forms import ModelIdsField
 from hub.models import District, Person
 from hub.roles import STATE_STAFF, TRAINER
 from sessions.models import NTH, WEEKDAYS, Audience, Kind, Repeat
@@ -12,11 +13,11 @@ class SeriesForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = ModelIdsField(
         queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Trainers and coaches who lead it.",
     )
-    scenarios = forms.ModelMultipleChoiceField(
+    scenarios = ModelIdsField(
         queryset=Scenario.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Role-play scenarios", help_text="For a LEAP 101 live practice.",
     )
@@ -24,7 +25,7 @@ class SeriesForm(forms.Form):
     district = forms.ModelChoiceField(queryset=District.objects.all(), required=False,
                                       help_text="Only when the session is for one district.")
     capacity = forms.IntegerField(min_value=1, max_value=1000, label="Seats per session", initial=20)
-    join_link = forms.URLField(required=False, assume_scheme="https", label="Virtual join link",
+    join_link = forms.URLField(required=False, assume_scheme="https", label="Virtual join link", max_length=200,
                                help_text="Shown only to people with a confirmed seat.")
     repeat = forms.ChoiceField(choices=Repeat.choices, label="Repeats")
     weekday = forms.TypedChoiceField(choices=[("", "—")] + WEEKDAYS, coerce=int, empty_value=None,

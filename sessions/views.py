@@ -89,7 +89,8 @@ def upcoming(request):
 @login_required
 def month(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
-    year, month = year or today.year, month or today.month
+    year = today.year if year is None else year
+    month = today.month if month is None else month
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404("No such month.")
     kind = _kind(request)
@@ -187,6 +188,8 @@ def attendance(request, series_id: int, key: str):
     for reg in selectors.registrants(occurrence=row.persisted):
         value = request.POST.get(f"attendance-{reg.pk}", "")
         if value not in ("present", "absent"):
+            if value:
+                problems.append(f"{reg.person}: choose present or absent.")
             continue
         marked = selectors.registration_attendance(reg)
         if marked is not None and marked.present == (value == "present"):

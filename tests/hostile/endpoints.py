@@ -1,0 +1,410 @@
+"""The explicit table: each view of our apps that accepts POST (or answers CSV / a calendar feed, or reads
+query parameters) and the hostile inputs it is walked with. `test_coverage` fails, naming the URL, when a
+view of our apps has neither an entry here nor a reason in `REVIEWED_NO_INPUT`.
+
+An entry posts a VALID payload with ONE field replaced by a hostile value (so the refusal is about that
+value). Free-text fields also get the INERT inputs (markup, SQL, RTL override): text like that is not
+wrong in itself, so it is posted together with `breaker` (one other field made invalid): the request
+must be refused, change nothing, and the re-rendered form must not echo the markup unescaped.
+
+How each view refuses (`refusal`):
+- "form": the form comes back with the error shown: 400 (or 200 where the view re-renders with 200,
+  `ok_status`), and the error text is in the page.
+- "flash": a redirect with an error message (Django messages) for the next page.
+- "status": a 4xx page (403/404/...).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from tests.hostile import catalogue as cat
+
+
+@dataclass
+class Endpoint:
+    user: str | None
+    url: Callable
+    valid: Callable = lambda w: {}
+    fields: dict = field(default_factory=dict)  # field -> [(id, value)], each refused
+    inert: tuple = ()  # free-text fields that also get INERT_TEXT (with `breaker`)
+    breaker: dict = field(default_factory=dict)
+    refusal: str = "form"
+    ok_status: tuple = (400,)
+    method: str = "post"
+    expect: object = field(default_factory=dict)  # table -> rows a refusal adds (or f(field, value) -> that)
+    urls: dict = field(default_factory=dict)  # id -> url(w): hostile URLs (other people's ids ...)
+    url_refusal: str = "status"
+    url_expect: dict = field(default_factory=dict)
+
+
+def _failed_sign_in(field_name, value) -> dict:
+    """django-axes records a failed sign-in (one row per user name and address); a form that is refused
+    before the password is checked (a NUL byte, a user name over 150 characters) records nothing."""
+    from django.conf import settings
+
+    if "axes" not in settings.INSTALLED_APPS or "\x00" in value or (field_name == "username" and len(value) > 150):
+        return {}
+    return {"axes_accessattempt": 1}
+
+
+def _today_iso():
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+NUMBER = [(i, v) for i, v in cat.WRONG_NUMBERS] + [("list-for-scalar", ["1", "twelve"])]
+IDS = cat.WRONG_IDS
+CHOICE = cat.WRONG_CHOICES
+CHOICE_OPTIONAL = [c for c in cat.WRONG_CHOICES if c[0] != "empty-choice"]
+
+
+def signup_valid(w):
+    return {"name": "A Family", "preferred_language": "en", "email": "new-family@example.org", "phone": "",
+            "interpretation_language": "", "children_count": "0", "accessibility_needs": "", "district": "",
+            "heard_from": "", "consent": "on", "website": ""}
+
+
+def case_valid(w):
+    school = w.case.school_id
+    return {"student_ref": "S-99", "first_name": "Rosa", "last_initial": "M", "grade": "3", "school": str(school),
+            "home_language": "Spanish", "days_enrolled": "60", "days_absent": "9", "referral_reason": "Absent"}
+
+
+def visit_valid(w):
+    return {"visited_on": _today_iso(), "kind": "home_visit", "place": "home", "wants_more": "yes",
+            "attendees": [str(w.people["marcus"].pk)], "who_came": "Grandmother", "next_step": "Call Friday",
+            "notes": "Fine"}
+
+
+def series_valid(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = timezone.localdate() + timedelta(days=3)
+    return {"kind": "connection", "title": "New series", "description": "", "audience": "all", "district": "",
+            "capacity": "20", "join_link": "", "repeat": "weekly", "weekday": str(first.weekday()), "nth": "",
+            "first_date": first.isoformat(), "last_date": (first + timedelta(weeks=2)).isoformat(),
+            "start_time": "18:00", "duration_minutes": "60"}
+
+
+def occ(name):
+    return lambda w: reverse(f"training_sessions:{name}", args=[w.series.pk, w.occurrence_key])
+
+
+def occ_urls(name):
+    """Hostile occurrence URLs: a key that is no time, a time the series doesn't meet, no such series."""
+    return {
+        "bad-key": lambda w: reverse(f"training_sessions:{name}", args=[w.series.pk, "<script>"]),
+        "key-not-a-date": lambda w: reverse(f"training_sessions:{name}", args=[w.series.pk, "20261399T999999Z"]),
+        "not-meeting": lambda w: reverse(f"training_sessions:{name}", args=[w.series.pk, "20200101T000000Z"]),
+        "missing-series": lambda w: reverse(f"training_sessions:{name}", args=[987654, w.occurrence_key]),
+    }
+
+
+TEXT_1000 = cat.bad_text(1000)
+REFLECTION_MAX = __import__("courses.models", fromlist=["Reflection"]).Reflection.MAX_LENGTH
+
+ENDPOINTS: dict[str, Endpoint] = {
+    # -- roundtable (public) ------------------------------------------------------------------------------
+    "roundtable:signup": Endpoint(
+        user=None, url=lambda w: reverse("roundtable:signup", args=[w.roundtable.pk]), valid=signup_valid,
+        fields={
+            "name": cat.bad_text(120) + cat.SCRIPT[:2] + [("only-spaces", "   ")],
+            "email": cat.oversized(254) + [("not-an-email", "not-an-email"), ("sql-email", "' OR 1=1 --@x"),
+                                           ("script-email", "<script>@example.org")],
+            "phone": [("text-phone", "twelve"), ("short-phone", "555"), ("n11", "911-555-0142"),
+                      ("over-30", "8" * 31)] + cat.SCRIPT[:1],
+            "children_count": NUMBER + [("eleven", "11")],
+            "district": IDS,
+            "heard_from": CHOICE_OPTIONAL,
+            "interpretation_language": CHOICE_OPTIONAL,
+            "preferred_language": CHOICE,
+            "consent": [("no-consent", "")],
+            "accessibility_needs": TEXT_1000 + cat.SCRIPT[:2],
+        },
+        urls={"missing-roundtable": lambda w: reverse("roundtable:signup", args=[987654])},
+    ),
+    "roundtable:insight_add": Endpoint(
+        user="tomas", url=lambda w: reverse("roundtable:insight_add", args=[w.roundtable.pk]),
+        valid=lambda w: {"tag": "transportation", "kind": "theme", "text": "Buses are late"},
+        fields={"tag": CHOICE, "kind": CHOICE, "text": cat.bad_text(500)}, inert=("text",),
+        breaker={"tag": ""}, refusal="flash",
+        urls={"missing-roundtable": lambda w: reverse("roundtable:insight_add", args=[987654])},
+    ),
+    "roundtable:check_in": Endpoint(
+        user="tomas", url=lambda w: reverse("roundtable:check_in", args=[w.roundtable.pk, w.signup.pk]),
+        valid=lambda w: {"present": "1"},
+        fields={"present": [("text-present", "yes please"), ("two-present", "2"), ("script-present", "<b>")]},
+        refusal="flash",
+        urls={"signup-of-other-roundtable": lambda w: reverse("roundtable:check_in", args=[987654, w.signup.pk]),
+              "missing-signup": lambda w: reverse("roundtable:check_in", args=[w.roundtable.pk, 987654])},
+    ),
+    # -- coordinators ---------------------------------------------------------------------------------------
+    "coordinators:case_new": Endpoint(
+        user="carla", url=lambda w: reverse("coordinators:case_new"), valid=case_valid,
+        fields={
+            "student_ref": cat.bad_text(40), "first_name": cat.bad_text(60),
+            "last_initial": cat.bad_text(1) + [("two-letters", "ab")], "grade": CHOICE,
+            "school": IDS + [("other-districts-school", "__nh_school__")],
+            "home_language": cat.bad_text(40), "days_enrolled": NUMBER + [("367", "367")],
+            "days_absent": NUMBER + [("367", "367")], "referral_reason": cat.bad_text(500),
+        },
+        inert=("first_name", "referral_reason"), breaker={"days_enrolled": ""},
+        urls={"other-district": lambda w: reverse("coordinators:case_new") + f"?district={w.new_haven.pk}",
+              "district-not-a-number": lambda w: reverse("coordinators:case_new") + "?district=abc"},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "coordinators:case_choice": Endpoint(
+        user="carla", url=lambda w: reverse("coordinators:case_choice", args=[w.board_case.pk]),
+        valid=lambda w: {"kind": "offered", "note": ""},
+        fields={"kind": CHOICE, "note": cat.bad_text(300)}, inert=("note",), breaker={"kind": ""},
+        refusal="flash",
+        urls={"other-districts-case": lambda w: reverse("coordinators:case_choice", args=[w.nh_case.pk]),
+              "missing-case": lambda w: reverse("coordinators:case_choice", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "coordinators:case_assign": Endpoint(
+        user="carla", url=lambda w: reverse("coordinators:case_assign", args=[w.board_case.pk]),
+        valid=lambda w: {"visitor_1": str(w.people["marcus"].pk), "visitor_2": str(w.people["luis"].pk)},
+        fields={"visitor_1": IDS + [("other-districts-visitor", "__jordan__")],
+                "visitor_2": IDS[:-1] + [("other-districts-visitor", "__jordan__")]},
+        urls={"other-districts-case": lambda w: reverse("coordinators:case_assign", args=[w.nh_case.pk])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "coordinators:visit_new": Endpoint(
+        user="marcus", url=lambda w: reverse("coordinators:visit_new", args=[w.case.pk]), valid=visit_valid,
+        fields={
+            "visited_on": cat.WRONG_DATES + [("far-future", "2999-01-01")], "kind": CHOICE, "place": CHOICE,
+            "wants_more": CHOICE, "attendees": IDS + [("not-on-the-case", "__ana__")],
+            "barriers": IDS, "resources": IDS, "who_came": cat.bad_text(200), "next_step": cat.bad_text(300),
+            "notes": cat.bad_text(5000),
+        },
+        inert=("notes", "who_came"), breaker={"kind": ""},
+        urls={"other-districts-case": lambda w: reverse("coordinators:visit_new", args=[w.nh_case.pk]),
+              "case-not-assigned-to-me": lambda w: reverse("coordinators:visit_new", args=[w.board_case.pk])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "coordinators:visit_edit": Endpoint(
+        user="marcus", url=lambda w: reverse("coordinators:visit_edit", args=[w.visit.pk]), valid=visit_valid,
+        fields={"visited_on": cat.WRONG_DATES, "kind": CHOICE, "notes": cat.bad_text(5000),
+                "attendees": IDS},
+        inert=("notes",), breaker={"place": ""},
+        urls={"missing-visit": lambda w: reverse("coordinators:visit_edit", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "coordinators:referral_outcome": Endpoint(
+        user="carla", url=lambda w: reverse("coordinators:referral_outcome", args=[w.referral.pk]),
+        valid=lambda w: {"outcome": "connected"}, fields={"outcome": CHOICE}, refusal="flash",
+        urls={"missing-referral": lambda w: reverse("coordinators:referral_outcome", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "coordinators:board": Endpoint(
+        user="marcus", url=lambda w: reverse("coordinators:board", args=[w.hartford.pk]),
+        valid=lambda w: {"action": "volunteer", "case": str(w.board_case.pk), "partner": ""},
+        fields={"action": CHOICE, "case": IDS + [("other-districts-case", "__nh_case__")],
+                "partner": [("missing-partner", "987654"), ("other-districts-partner", "__jordan__")]},
+        urls={"other-district": lambda w: reverse("coordinators:board", args=[w.new_haven.pk])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    # -- courses ---------------------------------------------------------------------------------------------
+    "courses:check_submit": Endpoint(
+        user="ana", url=lambda w: reverse("courses:check_submit", args=[w.modules[0].pk, w.check_id]),
+        valid=lambda w: {"q0": "0", "q1": "1"},
+        fields={"q0": [("text-answer", "abc"), ("negative-answer", "-1"), ("out-of-range", "99"),
+                       ("huge-answer", "9" * 30), ("float-answer", "0.5"), ("empty-answer", "")],
+                "q1": [("sql-answer", "1 OR 1=1"), ("list-with-a-bad-answer", ["1", "99"])],
+                "q99": [("unknown-question", "0")]},
+        refusal="flash",
+        urls={"unknown-check": lambda w: reverse("courses:check_submit", args=[w.modules[0].pk, "not-a-check"]),
+              "locked-module": lambda w: reverse("courses:check_submit", args=[w.modules[1].pk, w.check_id]),
+              "missing-module": lambda w: reverse("courses:check_submit", args=[987654, w.check_id])},
+    ),
+    "courses:reflection_submit": Endpoint(
+        user="ana", url=lambda w: reverse("courses:reflection_submit", args=[w.modules[0].pk, w.reflection_id]),
+        valid=lambda w: {"text": "I will ask about the children."},
+        fields={"text": cat.bad_text(REFLECTION_MAX)},
+        urls={"unknown-block": lambda w: reverse("courses:reflection_submit", args=[w.modules[0].pk, "nope"]),
+              "locked-module": lambda w: reverse("courses:reflection_submit", args=[w.modules[1].pk,
+                                                                                    w.reflection_id])},
+    ),
+    "courses:module_complete": Endpoint(
+        user="ana", url=lambda w: reverse("courses:module_complete", args=[w.modules[0].pk]),
+        refusal="flash",
+        urls={"locked-module": lambda w: reverse("courses:module_complete", args=[w.modules[1].pk]),
+              "missing-module": lambda w: reverse("courses:module_complete", args=[987654]),
+              "course-not-module": lambda w: reverse("courses:module_complete", args=[w.course.pk])},
+    ),
+    "courses:enroll": Endpoint(
+        user="ana", url=lambda w: reverse("courses:enroll", args=[w.course.pk]),
+        urls={"missing-course": lambda w: reverse("courses:enroll", args=[987654]),
+              "module-not-course": lambda w: reverse("courses:enroll", args=[w.modules[0].pk])},
+    ),
+    "courses:certificate_revoke": Endpoint(
+        user="tomas", url=lambda w: reverse("courses:certificate_revoke", args=[w.certificate.code]),
+        valid=lambda w: {"reason": "Issued by mistake"},
+        fields={"reason": cat.bad_text(2000) + [("no-reason", "   ")]}, refusal="flash",
+        urls={"missing-code": lambda w: reverse("courses:certificate_revoke", args=["NOPE-123"]),
+              "script-code": lambda w: reverse("courses:certificate_revoke", args=["<script>"])},
+    ),
+    # -- sessions --------------------------------------------------------------------------------------------
+    "training_sessions:series_new": Endpoint(
+        user="tomas", url=lambda w: reverse("training_sessions:series_new"), valid=series_valid,
+        fields={
+            "kind": CHOICE, "title": cat.bad_text(200) + [("only-spaces", "   ")], "audience": CHOICE,
+            "district": IDS, "capacity": NUMBER + [("1001", "1001")],
+            "join_link": [("javascript-link", "javascript:alert(1)"), ("ftp-link", "ftp://example.org/x"),
+                          ("over-link", "https://e.org/" + "x" * 300), ("script-link", '"><script>')],
+            "repeat": CHOICE, "weekday": [("weekday-9", "9"), ("text-weekday", "monday")],
+            "nth": [("nth-9", "9"), ("text-nth", "first")],
+            "first_date": cat.WRONG_DATES, "last_date": cat.WRONG_DATES[:4] + [("before-first", "2000-01-01")],
+            "start_time": cat.WRONG_TIMES, "duration_minutes": NUMBER + [("721", "721")],
+            "facilitators": IDS, "scenarios": IDS,
+        },
+        inert=("title", "description"), breaker={"capacity": ""}, ok_status=(200,),
+    ),
+    "training_sessions:series_edit": Endpoint(
+        user="tomas", url=lambda w: reverse("training_sessions:series_edit", args=[w.series.pk]),
+        valid=series_valid,
+        fields={"title": cat.bad_text(200), "capacity": NUMBER, "first_date": cat.WRONG_DATES[:3],
+                "join_link": [("javascript-link", "javascript:alert(1)")]},
+        inert=("title",), breaker={"capacity": ""}, ok_status=(200,),
+        urls={"missing-series": lambda w: reverse("training_sessions:series_edit", args=[987654])},
+    ),
+    "training_sessions:move_occurrence": Endpoint(
+        user="tomas", url=occ("move_occurrence"),
+        valid=lambda w: {"new_date": "2026-12-24", "new_time": "18:00"},
+        fields={"new_date": cat.WRONG_DATES, "new_time": cat.WRONG_TIMES}, refusal="flash",
+        urls=occ_urls("move_occurrence"),
+    ),
+    "training_sessions:attendance": Endpoint(
+        user="tomas", url=occ("attendance"), valid=lambda w: {},
+        fields={"__attendance__": [("text-attendance", "maybe"), ("script-attendance", "<script>")]},
+        refusal="flash", urls=occ_urls("attendance"),
+    ),
+    "training_sessions:register": Endpoint(user="ana", url=occ("register"), urls=occ_urls("register")),
+    "training_sessions:unregister": Endpoint(user="ana", url=occ("unregister"), urls=occ_urls("unregister")),
+    "training_sessions:occurrence_chat": Endpoint(user="ana", url=occ("occurrence_chat"),
+                                                  urls=occ_urls("occurrence_chat")),
+    "training_sessions:cancel_occurrence": Endpoint(user="tomas", url=occ("cancel_occurrence"),
+                                                    urls=occ_urls("cancel_occurrence")),
+    # -- discussion ------------------------------------------------------------------------------------------
+    "discussion:room": Endpoint(
+        user="ana", url=lambda w: reverse("discussion:room", args=["district-hartford"]),
+        valid=lambda w: {"body": "Hello", "client_id": "fresh-1"},
+        fields={"body": cat.bad_text(2000) + [("only-spaces", "   ")],
+                "client_id": [("empty-client-id", ""), ("spaces-client-id", "a b"), ("over-64", "c" * 65),
+                              ("script-client-id", "<script>"), ("sql-client-id", "' OR 1=1 --")]},
+        inert=("body",), breaker={"client_id": ""},
+        urls={"other-districts-room": lambda w: reverse("discussion:room", args=["district-new-haven"]),
+              "trainers-room": lambda w: reverse("discussion:room", args=["trainers"]),
+              "missing-room": lambda w: reverse("discussion:room", args=["no-such-room"])},
+    ),
+    "discussion:message_edit": Endpoint(
+        user="ana", url=lambda w: reverse("discussion:message_edit", args=["district-hartford", w.messages["ana"].pk]),
+        valid=lambda w: {"body": "Edited"}, fields={"body": cat.bad_text(2000) + [("only-spaces", "  ")]},
+        urls={"someone-elses-message": lambda w: reverse("discussion:message_edit",
+                                                         args=["district-hartford", w.messages["marcus"].pk]),
+              "message-of-other-room": lambda w: reverse("discussion:message_edit",
+                                                         args=["district-hartford", w.messages["jordan"].pk]),
+              "other-districts-room": lambda w: reverse("discussion:message_edit",
+                                                        args=["district-new-haven", w.messages["jordan"].pk])},
+        url_refusal="any",
+    ),
+    "discussion:message_delete": Endpoint(
+        user="ana", url=lambda w: reverse("discussion:message_delete", args=["district-hartford", 987654]),
+        urls={"someone-elses-message": lambda w: reverse("discussion:message_delete",
+                                                         args=["district-hartford", w.messages["marcus"].pk]),
+              "message-of-other-room": lambda w: reverse("discussion:message_delete",
+                                                         args=["district-hartford", w.messages["jordan"].pk])},
+        url_refusal="any",
+    ),
+    "discussion:message_hide": Endpoint(
+        user="carla", url=lambda w: reverse("discussion:message_hide", args=["district-hartford", w.messages["ana"].pk]),
+        valid=lambda w: {"reason": "Names a student"},
+        fields={"reason": cat.bad_text(300) + [("no-reason", "  ")]}, refusal="flash",
+        urls={"message-of-other-room": lambda w: reverse("discussion:message_hide",
+                                                         args=["district-hartford", w.messages["jordan"].pk])},
+        url_refusal="any",
+    ),
+    # -- accounts --------------------------------------------------------------------------------------------
+    "login": Endpoint(
+        user=None, url=lambda w: reverse("login"), valid=lambda w: {"username": "throwaway", "password": "x"},
+        fields={"username": cat.oversized(150) + cat.SQL + cat.SCRIPT[:1] + [("nul-username", "ana\x00")],
+                "password": cat.SQL + [("1mb", "p" * cat.MB)]},
+        ok_status=(200,), expect=_failed_sign_in,
+    ),
+    "password_reset": Endpoint(
+        user=None, url=lambda w: reverse("password_reset"), valid=lambda w: {"email": "ana@example.org"},
+        fields={"email": cat.oversized(254) + cat.SQL + cat.SCRIPT[:1] + [("empty", "")]}, ok_status=(200,),
+    ),
+    "password_change": Endpoint(
+        user="ana", url=lambda w: reverse("password_change"),
+        valid=lambda w: {"old_password": "a-long-test-password", "new_password1": "another-long-pass-9",
+                         "new_password2": "another-long-pass-9"},
+        fields={"old_password": cat.SQL + [("1mb", "p" * cat.MB)],
+                "new_password2": [("mismatch", "not-the-same-9"), ("empty", "")]},
+        ok_status=(200,),
+    ),
+}
+
+
+# Views of our apps that take no hostile input worth a table entry, with the reason.
+REVIEWED_NO_INPUT = {
+    "hub:profile": "GET only: shows the signed-in person",
+    "hub:districts": "GET only, no parameters",
+    "hub:health": "GET only, no database",
+    "discussion:rooms": "GET only, no parameters",
+    "courses:my_training": "GET only, no parameters",
+    "courses:certificate_list": "GET; hostile q= in test_get_queries",
+    "training_sessions:upcoming": "GET; hostile from= and kind= in test_get_queries",
+    "courses:certificate_pdf": "GET by code: an unknown code is a 404 (test_replay covers other people's codes)",
+    "courses:certificate_verify": "GET by code, public: unknown codes are 404 (test_get_queries)",
+    "training_sessions:month": "GET only; covered with hostile kind= in test_get_queries",
+    "training_sessions:month_of": "GET; year/month are <int> in the URL, out of range is 404 (test_get_queries)",
+    "training_sessions:mine": "GET only, no parameters",
+    "training_sessions:feed_regenerate": "POST without fields; the replayed old token is in test_replay",
+    "training_sessions:personal_feed": "GET by token: test_replay (an old token after regenerating)",
+    "training_sessions:manage": "GET only, no parameters",
+    "training_sessions:series": "GET by <int> id: missing is 404",
+    "training_sessions:series_feed": "GET by <int> id: missing is 404",
+    "training_sessions:occurrence": "GET; hostile keys are covered on the POST views of the same URL",
+    "training_sessions:occurrence_ics": "GET; same URL parsing as the occurrence POST views",
+    "training_sessions:recording_upload": "uploads: test_uploads",
+    "coordinators:roster": "GET; hostile filters in test_get_queries",
+    "coordinators:roster_export": "CSV; hostile filters in test_get_queries, neutralised cells in test_uploads",
+    "coordinators:roster_person": "GET by <int> id (scope-checked, audited): test_get_queries",
+    "coordinators:case_list": "GET; hostile filters in test_get_queries",
+    "coordinators:case_export": "CSV; test_get_queries and test_uploads (formula cells neutralised)",
+    "coordinators:case_import": "uploads: test_uploads",
+    "coordinators:attendance_import": "uploads: test_uploads",
+    "coordinators:case_detail": "GET by <int> id: other district's case in test_get_queries",
+    "coordinators:my_cases": "GET only, no parameters",
+    "coordinators:dashboard": "GET; hostile district= in test_get_queries",
+    "coordinators:audit": "GET; hostile page= in test_get_queries",
+    "coordinators:board_home": "GET only: redirects to the person's board",
+    "roundtable:upcoming": "GET only, no parameters",
+    "roundtable:private": "GET by token: unknown and replayed tokens in test_replay",
+    "roundtable:cancel": "POST by token, no fields: replayed and unknown tokens in test_replay",
+    "roundtable:organise": "GET only, no parameters",
+    "roundtable:organise_detail": "GET by <int> id: missing is 404",
+    "roundtable:export_csv": "CSV: formula cells neutralised in test_uploads",
+    "roundtable:insights": "GET only, no parameters",
+    "logout": "POST without fields: signs the session out",
+    "password_change_done": "GET only",
+    "password_reset_done": "GET only",
+    "password_reset_confirm": "used, forged and other users' links in test_replay",
+    "password_reset_complete": "GET only",
+    "set_language": "language/next: test_get_queries (an off-site or javascript: next is not followed)",
+    "twofactor:verify": "codes: test_two_step",
+    "twofactor:setup": "codes: test_two_step",
+    "twofactor:backup_codes": "codes: test_two_step",
+    "twofactor:turn_off": "codes: test_two_step",
+    "wagtail_serve": "course and module pages: their POSTs (checks, reflections, completion) are the courses:* "
+                     "entries; a junk POST to a page in test_get_queries",
+    "wagtailcore_login": "Wagtail's page-privacy sign-in form: test_get_queries (sign-in forms)",
+    "wagtailcore_authenticate_with_password": "page passwords: no page in the Hub has one (third-party)",
+}
