@@ -54,13 +54,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 
 
+# SQLite serves one writer at a time. Django's default transactions start as readers and ask for the
+# write lock at their first write; when two requests do that at once SQLite answers "database is
+# locked" at once instead of waiting (bench/bench_load.py saw 53 such 500s at 50 people). IMMEDIATE
+# takes the write lock at BEGIN, so the other request waits (up to `timeout` seconds) instead; WAL lets
+# readers go on while someone writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_from_env(name: str, default_sqlite_path) -> dict:
     """`DATABASE_URL` as a Django DATABASES entry; SQLite in the project folder when unset."""
     import dj_database_url
 
     raw = env_str(name)
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path),
+                "OPTIONS": dict(SQLITE_OPTIONS)}
     scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
     if scheme not in DATABASE_SCHEMES:
         raise ConfigError(
@@ -76,6 +89,7 @@ def database_from_env(name: str, default_sqlite_path) -> dict:
         raise ConfigError(f"{name} names no database (add /dbname at the end): {raw!r}.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     else:
         # PostgreSQL's JIT compiled the roster's per-person subqueries for ~450 ms of a ~700 ms count
         # (bench/bench_roster.py); the Hub runs short queries, where JIT only costs.

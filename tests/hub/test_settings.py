@@ -71,7 +71,59 @@ def test_database_url_for_postgres_is_parsed_with_persistent_connections(monkeyp
 def test_no_database_url_means_sqlite_in_the_project_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = database_from_env("DATABASE_URL", ROOT / "db.sqlite3")
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(ROOT / "db.sqlite3")}
+    assert (config["ENGINE"], config["NAME"]) == ("django.db.backends.sqlite3", str(ROOT / "db.sqlite3"))
+    # Writers queue for SQLite's lock instead of failing with "database is locked" (bench_load.py).
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] >= 10
+
+
+def test_two_requests_writing_sqlite_at_once_wait_for_each_other_instead_of_failing(tmp_path, django_db_blocker):
+    """Two transactions that read first and then write: with SQLite's default (deferred) mode the
+    second writer fails at once with "database is locked"; with the Hub's options it waits."""
+    import threading
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = database_from_env("DATABASE_URL", tmp_path / "race.sqlite3")
+    settings_dict = {**config, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True,
+                     "ATOMIC_REQUESTS": False, "CONN_MAX_AGE": 0, "TEST": {}}
+    django_db_blocker.unblock()  # these are this test's own connections to its own file
+    setup = DatabaseWrapper(settings_dict)
+    with setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE seat (n integer)")
+    setup.close()
+    both_read = threading.Barrier(2)
+    errors = []
+
+    def take_seat():
+        connection = DatabaseWrapper(settings_dict)
+        try:
+            connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)  # as atomic() does
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM seat")
+                try:
+                    both_read.wait(timeout=2)
+                except threading.BrokenBarrierError:
+                    pass  # IMMEDIATE: the other one is waiting for the lock, not reading
+                cursor.execute("INSERT INTO seat VALUES (1)")
+            connection.commit()
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test is about
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take_seat) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    check = DatabaseWrapper(settings_dict)
+    with check.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM seat")
+        assert cursor.fetchone()[0] == 2
+    check.close()
+    django_db_blocker.restore()
 
 
 def test_redis_url_is_optional_and_checked(monkeypatch):
