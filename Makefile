@@ -27,6 +27,7 @@ node_modules/axe-core/axe.min.js: package.json
 
 browser-deps: node_modules/axe-core/axe.min.js
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-nginx.sh
 
 migrate: install
 	$(PY) manage.py migrate --no-input -v0
@@ -43,7 +44,11 @@ run: seed
 test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e ".[test,bench]"
+	@touch $@
+
+bench: $(VENV)/.installed-bench
 	$(PY) bench/run_all.py
 
 lint: install

@@ -22,6 +22,61 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"HUB_REQUIRE_SERVICES=1 but this test skipped: {reason}"
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "real_two_factor: force_login does not pass the second step for you (tests of two-step sign-in)")
+
+
+def verify_test_session(session, user) -> None:
+    """What django_otp.login does after a right code: store a confirmed device's persistent_id in the
+    session (for users who need the second factor; creates a "Test authenticator" if they have none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hub.twofactor.selectors import second_factor_expected
+
+    if not second_factor_expected(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_step(request, monkeypatch):
+    """Django's test clients' force_login also passes the second step, so tests of everything else need
+    not know about it. Mark a test `real_two_factor` to get Django's own force_login."""
+    if request.node.get_closest_marker("real_two_factor"):
+        return
+    from asgiref.sync import sync_to_async
+    from django.test.client import ClientMixin
+
+    force_login, aforce_login = ClientMixin.force_login, ClientMixin.aforce_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_test_session(self.session, user)
+
+    async def aforce_login_verified(self, user, backend=None):
+        await aforce_login(self, user, backend)
+        await sync_to_async(verify_test_session)(await self.asession(), user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+    monkeypatch.setattr(ClientMixin, "aforce_login", aforce_login_verified)
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory):
+    """Copies of a migrated (or migrated and demo-seeded) database, built once per run (tests.support)."""
+    from tests.support import DatabaseTemplates
+
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("db-templates"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture
 def home_page(db):
     from hub.services import site_ensure

@@ -1,6 +1,7 @@
 """Helpers for tests that need real services (PostgreSQL, Redis, chromium, daphne)."""
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,6 +53,10 @@ SETTINGS_VARIABLES = {
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
     "SERVE_STATIC", "HUB_ALLOW_DEMO_DATA", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "EMAIL_BACKEND", "CSRF_TRUSTED_ORIGINS", "BEHIND_PROXY",
+    "STATIC_ROOT", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "TRUSTED_PROXY_COUNT", "AXES_FAILURE_LIMIT",
+    "AXES_ADDRESS_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES", "ROUNDTABLE_SIGNUPS_PER_WINDOW", "CASE_RETENTION_DAYS",
+    "UPLOAD_MAX_BYTES_MEDIA", "UPLOAD_MAX_BYTES_DOCUMENT", "UPLOAD_MAX_BYTES_IMAGE", "CHANNEL_LAYER_BACKEND",
+    "DB_CONN_MAX_AGE", "SITE_URL", "LOG_LEVEL",
 }
 
 
@@ -125,3 +130,92 @@ def require_postgres(connection) -> None:
     """Skip on SQLite (the PostgreSQL pass of .ci/run runs it); such a skip is allowed in CI."""
     if connection.vendor != "postgresql":
         pytest.skip(f"{POSTGRES_ONLY}: needs row locks and real parallel transactions")
+
+
+class DatabaseTemplates:
+    """Migrated (and demo-seeded) databases built once per test run, copied for each user.
+
+    `migrate` takes about a minute of CPU on PostgreSQL and `seed_demo` half that: the browser tests,
+    the production profile, the backup round trip and the two-daphne tests each used to pay for
+    their own. Now each asks for a copy: `CREATE DATABASE ... TEMPLATE` on PostgreSQL (a second), a
+    file copy on SQLite.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.built: dict[tuple[str, bool], str] = {}
+        self.drops: list = []
+
+    # -- public -----------------------------------------------------------------------------------
+    def copy(self, *, seeded: bool, engine: str | None = None):
+        """(database url, drop) of a fresh copy; engine "sqlite" or "postgres" (default: DATABASE_URL's)."""
+        base = os.environ.get("DATABASE_URL", "")
+        if engine is None:
+            engine = "postgres" if base.startswith(("postgres", "pgsql")) else "sqlite"
+        template = self._template(engine, seeded, base)
+        if engine == "sqlite":
+            target = self.folder / f"copy-{secrets.token_hex(4)}.sqlite3"
+            _sqlite_copy(template, target)
+            return f"sqlite:///{target}", lambda: [Path(f"{target}{s}").unlink(missing_ok=True)
+                                                   for s in ("", "-wal", "-shm")]
+        return postgres_database(base, template=template)
+
+    def close(self) -> None:
+        for drop in reversed(self.drops):
+            drop()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _template(self, engine: str, seeded: bool, base: str) -> str:
+        key = (engine, seeded)
+        if key in self.built:
+            return self.built[key]
+        if seeded:
+            url, drop = self._copy_of(engine, base, self._template(engine, False, base))
+            manage("seed_demo", "--quiet-logins", env=server_env(url, HUB_ALLOW_DEMO_DATA="1"))
+        elif engine == "sqlite":
+            url, drop = f"sqlite:///{self.folder / 'migrated.sqlite3'}", None
+            manage("migrate", "--no-input", "-v0", env=server_env(url))
+        else:
+            url, drop = postgres_database(base)
+            manage("migrate", "--no-input", "-v0", env=server_env(url))
+        if drop:
+            self.drops.append(drop)
+        name = url.removeprefix("sqlite:///") if engine == "sqlite" else url.rsplit("/", 1)[1]
+        self.built[key] = name
+        return name
+
+    def _copy_of(self, engine: str, base: str, template: str):
+        if engine == "sqlite":
+            target = self.folder / "seeded.sqlite3"
+            _sqlite_copy(template, target)
+            return f"sqlite:///{target}", None
+        return postgres_database(base, template=template)
+
+
+def _sqlite_copy(source: str, target: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def postgres_database(base_url: str, template: str | None = None):
+    """Create a throwaway database next to the one `base_url` names; return (url, drop)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(base_url)
+    name = f"hub_t_{os.getpid()}_{secrets.token_hex(4)}"
+    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    suffix = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{suffix}')
+
+    def drop():
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")), drop

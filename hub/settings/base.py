@@ -61,18 +61,27 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",  # security headers (see "Security headers" at the end)
+    "axes",  # sign-in throttling (see "Security headers" at the end)
+    "django_otp",  # two-step sign-in (see "Two-step sign-in" at the end)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hub.security.SecurityHeadersMiddleware",  # CSP + Permissions-Policy (end of file)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (two-step sign-in)
+    "hub.twofactor.middleware.TwoStepMiddleware",  # unverified staff go to the two-step page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a sign-in lockout into the friendly page
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -177,7 +186,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Home Visit Hub <hub@localhos
 WAGTAIL_SITE_NAME = "Home Visit Hub"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Wagtail images and documents: see "Uploads allow-list" at the end.
 
 # django-filer (DEPENDENCIES.md §2, §5): permissions on, thumbnails through easy-thumbnails.
 FILER_ENABLE_PERMISSIONS = True
@@ -206,3 +215,136 @@ LOGGING = {
 # The demo command prints known passwords; it refuses to run with DEBUG off unless told otherwise
 # (the browser tests run it against their own throwaway database).
 HUB_ALLOW_DEMO_DATA = env_bool("HUB_ALLOW_DEMO_DATA", DEBUG)
+
+# --- Security headers, Content-Security-Policy, sign-in throttling, client address (README "Security") ---
+# Strict policy for every page of the Hub itself: nothing inline, nothing from other sites.
+# 'self' also allows ws:/wss: to this host in CSP Level 3 browsers (the discussion and case board).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Wagtail 8's page editor and explorer run inline scripts (panel templates inserted by its vendor.js)
+# and set inline styles (seen in chromium with the strict policy); the Django admin and django-filer's
+# widgets do too. Only these prefixes get this looser policy (hub.security); it still allows nothing
+# from other sites and no eval.
+HUB_ADMIN_CSP_PREFIXES = ["/admin/", "/django-admin/"]
+HUB_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "frame-ancestors": ["'self'"],  # Wagtail's preview panel frames the page being edited
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to releases.wagtail.org from editors' browsers
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor e-mail hashes sent to gravatar.com
+
+# django-axes: lock a (user name, address) pair after AXES_FAILURE_LIMIT failures and an address after
+# AXES_ADDRESS_FAILURE_LIMIT failures across accounts (hub.throttle), for AXES_COOLOFF_MINUTES.
+from datetime import timedelta  # noqa: E402
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "hub.throttle.HubAxesHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait is 15 minutes from the lockout, not longer
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no lasting log of who signed in from where (data minimisation)
+AXES_LOCKOUT_CALLABLE = "hub.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "hub.net.client_ip"
+AXES_USERNAME_CALLABLE = "hub.throttle.attempted_username"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged as warnings
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # one line per failure and lockout, not three
+# Behind our own proxy: how many proxies append to X-Forwarded-For (hub.net.client_ip). 0 = none.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError(f"TRUSTED_PROXY_COUNT must be 0 or more (got {TRUSTED_PROXY_COUNT}).")
+
+# --- Two-step sign-in (django-otp; hub/twofactor) -------------------------------------------------
+# Who must use it: hub.twofactor.selectors.second_factor_required. Wrong codes lock a device for
+# FACTOR * 2**(n-1) seconds after n failures (django-otp's ThrottlingMixin), up to an hour.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Home Visit Hub")
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_STATIC_THROTTLE_FACTOR", 1)
+
+# --- Uploads allow-list, django-filer and Wagtail media, private files (README "Production") ---
+# Uploads are recognised by their first bytes (hub.uploads); each kind has a size limit. nginx's
+# client_max_body_size (deploy/nginx.conf) must let the largest through.
+from hub.uploads import known_mime_types as _upload_mime_types  # noqa: E402
+
+UPLOAD_MAX_BYTES_MEDIA = env_int("UPLOAD_MAX_BYTES_MEDIA", 2 * 1024**3)
+UPLOAD_MAX_BYTES_DOCUMENT = env_int("UPLOAD_MAX_BYTES_DOCUMENT", 25 * 1024**2)
+UPLOAD_MAX_BYTES_IMAGE = env_int("UPLOAD_MAX_BYTES_IMAGE", 10 * 1024**2)
+for _name in ("UPLOAD_MAX_BYTES_MEDIA", "UPLOAD_MAX_BYTES_DOCUMENT", "UPLOAD_MAX_BYTES_IMAGE"):
+    if globals()[_name] <= 0:
+        raise ConfigError(f"{_name} must be a positive number of bytes (got {globals()[_name]}).")
+SESSIONS_RECORDING_MAX_BYTES = UPLOAD_MAX_BYTES_MEDIA
+# django-filer derives a type from the file name and runs the validators registered for it: ours runs
+# for every type a name can be guessed as (and refuses all but the allow-list, with a reason); the
+# whitelist makes filer itself refuse any type registered later, which our check would not see.
+_FILER_TYPES = _upload_mime_types()
+FILER_MIME_TYPE_WHITELIST = _FILER_TYPES
+FILER_REMOVE_FILE_VALIDATORS = [
+    "text/html", "application/xhtml+xml", "application/xml", "text/xml", "application/xslt+xml",
+    "image/svg+xml", "application/octet-stream",
+]
+FILER_ADD_FILE_VALIDATORS = {mime: ["hub.upload_validation.filer_validator"] for mime in _FILER_TYPES}
+FILER_UPLOADER_MAX_FILE_SIZE = UPLOAD_MAX_BYTES_MEDIA  # the folder page's uploader refuses larger at once
+FILER_IS_PUBLIC_DEFAULT = env_bool("FILER_IS_PUBLIC_DEFAULT", True)
+# Private filer files (is_public off) live outside MEDIA_ROOT, so neither nginx's /media/ nor DEBUG's
+# media view can reach them; Django serves them at /smedia/... after filer's permission check.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or MEDIA_ROOT.parent / "smedia")
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ConfigError(
+        f"PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) must not be inside MEDIA_ROOT ({MEDIA_ROOT}): "
+        "files under MEDIA_ROOT are served to anyone."
+    )
+FILER_STORAGES = {
+    "private": {
+        "main": {"OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private"),
+                             "base_url": "/smedia/filer_private/"}},
+        "thumbnails": {"OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private_thumbnails"),
+                                   "base_url": "/smedia/filer_private_thumbnails/"}},
+    },
+}
+# Wagtail images: checked by Pillow/Willow against their extension; no SVG (it can carry script).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES_IMAGE
+# Wagtail documents: PDF only, checked by content (hub.document_forms), always downloaded (attachment)
+# through Wagtail's view, which applies collection privacy; nginx does not serve /media/documents/.
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES_DOCUMENT
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "hub.document_forms.DocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+
+# --- Privacy: registry, export/erase commands, retention of closed cases (hub.privacy, README "Privacy") ---
+# Days after a case is closed before purge_closed_cases removes what identifies the student and the
+# free text (counts stay). One year: the district's own system is the record of system, and a year
+# covers a re-referral in the next school year and questions about the closed case.
+CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 365)
+if CASE_RETENTION_DAYS < 0:
+    raise ConfigError(f"CASE_RETENTION_DAYS must be 0 or more (got {CASE_RETENTION_DAYS}).")
+
+# --- Load test (bench/locustfile.py, bench/bench_load.py) ---------------------------------------------
+# Public roundtable sign-ups allowed per client address per 10 minutes (roundtable/ratelimit.py). Keep
+# the default in production; a load test's server raises it, since every simulated family shares 127.0.0.1.
+ROUNDTABLE_SIGNUPS_PER_WINDOW = env_int("ROUNDTABLE_SIGNUPS_PER_WINDOW", 5)
+if ROUNDTABLE_SIGNUPS_PER_WINDOW < 1:
+    raise ConfigError(f"ROUNDTABLE_SIGNUPS_PER_WINDOW must be 1 or more (got {ROUNDTABLE_SIGNUPS_PER_WINDOW}).")

@@ -50,18 +50,18 @@ print("BOARD " + json.dumps({"keys": keys, "case": case.pk, "district": hartford
 
 
 @pytest.fixture(scope="module")
-def two_daphnes(tmp_path_factory):
+def two_daphnes(database_templates):
     if not redis_available():
         unavailable(f"Redis is not reachable at {REDIS_URL}")
-    database = tmp_path_factory.mktemp("board-two-daphnes") / "hub.sqlite3"
-    env = server_env(f"sqlite:///{database}", REDIS_URL=REDIS_URL)
-    manage("migrate", "--no-input", "-v0", env=env)
+    url, drop = database_templates.copy(seeded=False, engine="sqlite")
+    env = server_env(url, REDIS_URL=REDIS_URL)
     out = manage("shell", "-c", SETUP, env=env).stdout
     data = json.loads(next(line for line in out.splitlines() if line.startswith("BOARD "))[6:])
     first, second = Daphne(env).start(), Daphne(env).start()
     yield first, second, data
     first.stop()
     second.stop()
+    drop()
 
 
 async def _socket(daphne: Daphne, district: int, session_key: str):

@@ -36,18 +36,18 @@ print("KEYS " + json.dumps(keys))
 
 
 @pytest.fixture(scope="module")
-def two_daphnes(tmp_path_factory):
+def two_daphnes(database_templates):
     if not redis_available():
         unavailable(f"Redis is not reachable at {REDIS_URL}")
-    database = tmp_path_factory.mktemp("two-daphnes") / "hub.sqlite3"
-    env = server_env(f"sqlite:///{database}", REDIS_URL=REDIS_URL)
-    manage("migrate", "--no-input", "-v0", env=env)
+    url, drop = database_templates.copy(seeded=False, engine="sqlite")
+    env = server_env(url, REDIS_URL=REDIS_URL)
     out = manage("shell", "-c", SETUP, env=env).stdout
     keys = json.loads(next(line for line in out.splitlines() if line.startswith("KEYS "))[5:])
     first, second = Daphne(env).start(), Daphne(env).start()
     yield first, second, keys
     first.stop()
     second.stop()
+    drop()
 
 
 async def _socket(daphne: Daphne, session_key: str):
