@@ -116,7 +116,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": env_str("CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"),
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                       # Two Hubs sharing one Redis (CI's two passes) keep their groups apart by prefix.
+                       "prefix": env_str("CHANNEL_LAYER_PREFIX", "asgi")},
         }
     }
     CACHES = {
@@ -336,7 +338,7 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 
 # --- Privacy: registry, export/erase commands, retention of closed cases (hub.privacy, README "Privacy") ---
 # Days after a case is closed before purge_closed_cases removes what identifies the student and the
-# free text (counts stay). One year: the district's own system is the record of system, and a year
+# free text (counts stay). One year: the district's own system is the system of record, and a year
 # covers a re-referral in the next school year and questions about the closed case.
 CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 365)
 if CASE_RETENTION_DAYS < 0:

@@ -1,6 +1,7 @@
 """Test settings: the base settings with a fixed key, fast hashing and in-process email."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-3f9c2a7e6b1d4c8f9a0e5d7c2b4a6f8e1d3c5b7a9")
 os.environ.setdefault("DEBUG", "0")
@@ -8,6 +9,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# filer fixes its private storage location at import: one folder per test process, so two runs on one
+# checkout (CI's SQLite and PostgreSQL passes run side by side) never see each other's private files.
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="hub-test-smedia-"))
 
 from .base import *  # noqa: E402,F403
 from .base import BASE_DIR, DATABASES  # noqa: E402

@@ -244,4 +244,6 @@ def test_upload_limits_come_from_the_environment():
 def _root_collection_id() -> int:
     from wagtail.models import Collection
 
-    return Collection.get_first_root_node().pk
+    # Wagtail's migration makes the root collection; a flush by an earlier transactional test removes it.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    return root.pk

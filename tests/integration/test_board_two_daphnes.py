@@ -20,6 +20,7 @@ from hub.demo import seed_organisations
 from hub.models import District, School
 from hub.roles import COORDINATOR, VISITOR
 from hub.services import person_create, site_ensure
+from tests.conftest import verify_test_session
 from tests.coordinators.conftest import certify, make_case
 from tests.courses.conftest import build_course
 
@@ -43,6 +44,7 @@ keys = {}
 for name in people:
     client = Client()
     client.force_login(get_user_model().objects.get(username=name))
+    verify_test_session(client.session, get_user_model().objects.get(username=name))  # carla: two-step passed
     keys[name] = client.cookies["sessionid"].value
 print("BOARD " + json.dumps({"keys": keys, "case": case.pk, "district": hartford.pk,
                              "visitors": [people["marcus"].pk, people["luis"].pk]}))
