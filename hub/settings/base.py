@@ -317,11 +317,15 @@ if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
         f"PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) must not be inside MEDIA_ROOT ({MEDIA_ROOT}): "
         "files under MEDIA_ROOT are served to anyone."
     )
+# ENGINE must be named: without it filer replaces these OPTIONS with its defaults (filer/settings.py,
+# update_storage_settings), and the location silently stays MEDIA_ROOT/../smedia.
 FILER_STORAGES = {
     "private": {
-        "main": {"OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private"),
+        "main": {"ENGINE": "filer.storage.PrivateFileSystemStorage",
+                 "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private"),
                              "base_url": "/smedia/filer_private/"}},
-        "thumbnails": {"OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private_thumbnails"),
+        "thumbnails": {"ENGINE": "filer.storage.PrivateFileSystemStorage",
+                       "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private_thumbnails"),
                                    "base_url": "/smedia/filer_private_thumbnails/"}},
     },
 }
