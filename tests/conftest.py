@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.support import POSTGRES_ONLY, REQUIRE_SERVICES
+from tests.support import POSTGRES_ONLY, REQUIRE_SERVICES, SQLITE_PASS_ONLY
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -18,6 +18,8 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         if POSTGRES_ONLY in reason and not os.environ.get("DATABASE_URL"):
             return  # the SQLite pass; .ci/run's PostgreSQL pass runs it
+        if SQLITE_PASS_ONLY in reason and os.environ.get("DATABASE_URL"):
+            return  # the PostgreSQL pass; .ci/run's SQLite pass runs it
         report.outcome = "failed"
         report.longrepr = f"HUB_REQUIRE_SERVICES=1 but this test skipped: {reason}"
 

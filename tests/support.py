@@ -124,6 +124,7 @@ class Daphne:
 
 
 POSTGRES_ONLY = "runs in the PostgreSQL pass"
+SQLITE_PASS_ONLY = "runs in the SQLite pass"
 
 
 def require_postgres(connection) -> None:

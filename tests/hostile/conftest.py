@@ -131,12 +131,18 @@ def snapshot() -> dict[str, tuple[int, str]]:
 
 
 def _writes() -> int | None:
-    """SQLite: rows this connection has inserted, updated or deleted so far (None elsewhere)."""
-    if connection.vendor != "sqlite":
-        return None
+    """Rows this connection has inserted, updated or deleted so far (None when the database can't say).
+
+    SQLite: total_changes(). PostgreSQL: the current transaction's counters (pg_stat_xact_all_tables),
+    which keep counting writes that a rolled-back savepoint undid, so a refused write still shows."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT total_changes()")
-        return cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_all_tables")
+        else:
+            return None
+        return int(cursor.fetchone()[0])
 
 
 def compare(before: dict, after: dict, *, expect: dict[str, int] | None = None, ignore=()) -> list[str]:
@@ -170,9 +176,9 @@ def unchanged(w, baseline):
     """`with unchanged(expect={...}):` fails the test if anything but the expected changes happened.
 
     The state before is the module's baseline (each test starts from it: its savepoint is rolled back),
-    or a fresh snapshot when the test itself wrote something first (`fresh=True`). Cheap on SQLite: when
-    the connection wrote no row during the block (`total_changes()`), nothing changed; otherwise every
-    table is compared."""
+    or a fresh snapshot when the test itself wrote something first (`fresh=True`). Cheap when the
+    connection wrote no row during the block (`_writes()`): nothing changed; otherwise every table is
+    compared."""
 
     @contextmanager
     def check(*, expect: dict[str, int] | None = None, ignore=(), fresh: bool = False):

@@ -71,6 +71,25 @@ def test_the_snapshot_sees_a_changed_row_and_a_new_row(w):
     assert compare(before, snapshot(), expect={"hub_message": 1}) == []
 
 
+def test_the_quick_no_write_check_does_not_hide_a_write(w, unchanged):
+    """`unchanged` skips the full comparison only when the connection wrote nothing: an edit, even
+    one a rolled-back savepoint undid, still leads to the comparison and fails the block."""
+    from django.db import transaction
+
+    from hub.models import Message
+
+    with pytest.raises(AssertionError, match="hub_message: rows changed"), unchanged():
+        Message.objects.filter(pk=w.messages["ana"].pk).update(body="changed")
+    Message.objects.filter(pk=w.messages["ana"].pk).update(body=w.messages["ana"].body)
+    with unchanged():  # undone by its savepoint: compared in full, and equal
+        try:
+            with transaction.atomic():
+                Message.objects.filter(pk=w.messages["ana"].pk).update(body="undone")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+
+
 @pytest.mark.parametrize("name", ["coordinators:case_new", "roundtable:signup"])
 def test_a_missing_entry_would_be_named(name, monkeypatch):
     monkeypatch.delitem(ENDPOINTS, name)
