@@ -77,13 +77,15 @@ def test_no_database_url_means_sqlite_in_the_project_folder(monkeypatch):
     assert config["OPTIONS"]["timeout"] >= 10
 
 
-def test_two_requests_writing_sqlite_at_once_wait_for_each_other_instead_of_failing(tmp_path, django_db_blocker):
+def test_two_requests_writing_sqlite_at_once_wait_for_each_other_instead_of_failing(tmp_path, django_db_blocker,
+                                                                                    monkeypatch):
     """Two transactions that read first and then write: with SQLite's default (deferred) mode the
     second writer fails at once with "database is locked"; with the Hub's options it waits."""
     import threading
 
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # the default setup, in either CI pass
     config = database_from_env("DATABASE_URL", tmp_path / "race.sqlite3")
     settings_dict = {**config, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True,
                      "ATOMIC_REQUESTS": False, "CONN_MAX_AGE": 0, "TEST": {}}
