@@ -45,10 +45,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from coordinators import board_selectors, services
 from coordinators.errors import AssignmentRefused, BoardError, CoordinatorsError, NotAllowed, NotCertified
 from coordinators.models import StudentCase
-from hub.consumers import session_user
+from hub.consumers import session_user, signed_in_user
 from hub.models import District, Person
 from hub.selectors import person_for
-from hub.twofactor.selectors import session_verified
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +85,8 @@ class CaseBoardConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
 
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_SIGNED_OUT)
-            return
-        # Two-step sign-in: a session that has not passed the second step is not signed in here either.
-        if not await database_sync_to_async(session_verified)(user, self.scope.get("session")):
+        user = await signed_in_user(self.scope)
+        if user is None:
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         district_id = self.scope["url_route"]["kwargs"]["district_id"]

@@ -84,16 +84,25 @@ def _int_or_none(value):
     return value
 
 
+async def signed_in_user(scope):
+    """The socket's user when signed in and, where required, past the two-step sign-in; else None.
+
+    Both consumers (discussion, case board) close with CLOSE_SIGNED_OUT on None: a session that has not
+    passed the second step is not signed in on a socket either."""
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return None
+    if not await database_sync_to_async(session_verified)(user, scope.get("session")):
+        return None
+    return user
+
+
 class DiscussionConsumer(AsyncWebsocketConsumer):
     user_id: int | None = None
 
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_SIGNED_OUT)
-            return
-        # Two-step sign-in: a session that has not passed the second step is not signed in here either.
-        if not await database_sync_to_async(session_verified)(user, self.scope.get("session")):
+        user = await signed_in_user(self.scope)
+        if user is None:
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         self.user_id = user.pk
