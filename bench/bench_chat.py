@@ -36,7 +36,7 @@ KEYS = """
 import json
 from django.contrib.auth import get_user_model
 from django.test import Client
-from hub import discussion
+from hub.discussion import services as discussion
 discussion.rooms_ensure()
 keys = {}
 for name in %r:

@@ -4,7 +4,7 @@ from hub.errors import HubError
 
 
 class CoordinatorsError(HubError):
-    pass
+    code = "invalid"
 
 
 class OutsideScope(CoordinatorsError):
@@ -14,9 +14,13 @@ class OutsideScope(CoordinatorsError):
 class NotAllowed(CoordinatorsError):
     """The person's role may not do this (a visitor importing cases, say)."""
 
+    code = "not_allowed"
+
 
 class AssignmentRefused(CoordinatorsError):
     """The gate refused: `reasons` lists every unmet requirement, one sentence each."""
+
+    code = "refused"
 
     def __init__(self, reasons: list[str]):
         self.reasons = list(reasons)
@@ -42,6 +46,8 @@ class InvalidVisit(CoordinatorsError):
 
 class NotCertified(CoordinatorsError):
     """A visitor without a current LEAP 101 certificate tried to volunteer; the text says what remains."""
+
+    code = "not_certified"
 
 
 class BoardError(CoordinatorsError):

@@ -10,7 +10,7 @@ attendance figures, visits' dates, places and barriers, assignments and referral
 People: a visitor's or coordinator's acts on cases stay, attached to the anonymised account.
 """
 
-from hub.privacy import (
+from hub.privacy.registry import (
     PERSON,
     REMOVED,
     STUDENT,

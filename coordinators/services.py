@@ -743,9 +743,10 @@ def closed_cases_purge(*, operator: str, now: datetime | None = None, days: int 
                        dry_run: bool = False) -> dict[str, int]:
     """Remove what identifies the student, and the free text, from cases closed more than `days`
     (CASE_RETENTION_DAYS) ago, as the privacy registry's student erasure says; what the dashboards count
-    stays. One audit entry per case, one hub.PrivacyRequest per run (dry runs too). Returns rows per model
+    stays. One audit entry per case, one privacy.PrivacyRequest per run (dry runs too). Returns rows per model
     (with "cases": how many cases)."""
-    from hub import privacy
+    from hub.privacy import selectors as privacy_selectors
+    from hub.privacy import services as privacy
 
     now = now or timezone.now()
     days = case_retention_days() if days is None else days
@@ -757,7 +758,7 @@ def closed_cases_purge(*, operator: str, now: datetime | None = None, days: int 
     with transaction.atomic():
         if not dry_run:
             for case_id, district_id in due:
-                subject = privacy.subject_for_student(case_id=case_id)
+                subject = privacy_selectors.subject_for_student(case_id=case_id)
                 for model, n in privacy.privacy_erase_apply(subject, now=now).items():
                     counts[model] = counts.get(model, 0) + n
                 audit_record(actor=None, action="case.purge", object_type="studentcase", object_id=case_id,

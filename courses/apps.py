@@ -20,7 +20,7 @@ class CoursesConfig(AppConfig):
         nav_register(NavItem("Certificates", "courses:certificate_list", roles=frozenset({TRAINER, STATE_STAFF}),
                              order=60))
         # The statewide discussion room: anyone enrolled in LEAP 101.
-        from hub.discussion import community_member_register
+        from hub.discussion.selectors import community_member_register
 
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
             person__user=user, course__code="LEAP-101").exists())

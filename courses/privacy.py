@@ -4,7 +4,7 @@ Training records stay after erasure, attached to the anonymised account, so the 
 certified visitors do not change; the words a visitor wrote (reflections) are deleted.
 """
 
-from hub.privacy import PERSON, REMOVED, anonymise, delete, holding_register, keep
+from hub.privacy.registry import PERSON, REMOVED, anonymise, delete, holding_register, keep
 
 TRAINING = "Training record: kept for the counts of trained and certified visitors; the account is anonymised."
 

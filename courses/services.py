@@ -23,6 +23,7 @@ from courses.models import (
     PracticeCredit,
     Reflection,
 )
+from hub.mail import mail_send
 from hub.models import Person
 
 
@@ -299,7 +300,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     certificate.revoke_reason = reason[:2000]
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
     # Rooms open to certified visitors only narrow at once on their open sockets.
-    from hub.discussion import access_changed
+    from hub.sockets import access_changed
 
     user_id = certificate.person.user_id
     transaction.on_commit(lambda: access_changed([user_id]))
@@ -340,8 +341,6 @@ def _reminder_text(certificate: Certificate, days_left: int) -> tuple[str, str]:
 def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     """Tell visitors 90, 30 and 7 days before their certificate expires (once each), and the
     coordinators of visitors who hold open cases. Idempotent: a sent reminder is recorded first."""
-    from django.core.mail import send_mail
-
     from courses.models import CertificateReminder
 
     now = now or timezone.now()
@@ -381,6 +380,6 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
                 body = (f"{certificate.person.full_name} holds open home-visit cases and their "
                         f"{certificate.course.code} certificate expires in {days_left} days. Once it lapses, "
                         "they can't be assigned new cases until they renew.\n\n— The Home Visit Hub\n")
-            send_mail(subject, body, None, [address])
+            mail_send(to=address, subject=subject, body=body)
             sent[audience] += 1
     return sent

@@ -3,6 +3,20 @@ from django.contrib import admin
 from hub.models import District, Language, Partner, Person, Region, School
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A model the services write and the admin only shows (audit trails, certificates, requests):
+    nobody adds, changes or deletes rows here, so no admin path goes around a service's rules."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "full_name", "code"]

@@ -21,8 +21,6 @@ class HubConfig(AppConfig):
                     order=70)
         )
         nav_register(NavItem("Edit the site", "wagtailadmin_home", roles=CONTENT_EDITORS, order=90))
-        nav_register(NavItem("Discussion", "discussion:rooms", order=40))
-        from hub.discussion import signals_connect
+        from hub.sockets import signals_connect
 
-        signals_connect()
-        import hub.privacy_holdings  # noqa: F401 - registers hub's and third-party models (hub.privacy)
+        signals_connect()  # sockets follow the session: sign-out, a new password, deactivation

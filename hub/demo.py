@@ -14,12 +14,6 @@ from hub.services import person_create, roles_ensure, site_ensure
 
 DEMO_PASSWORD = "leap-demo-2026"
 
-# Two-step sign-in for the demo accounts that need it: a confirmed "Demo authenticator" with this
-# PUBLISHED key (the RFC 6238 test key; base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ). The current code:
-# `manage.py demo_code <username>`, or f"{django_otp.oath.totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}".
-DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
-DEMO_TOTP_KEY_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-DEMO_DEVICE_NAME = "Demo authenticator"
 DEMO_EMAIL_DOMAIN = "demo.homevisithub.org"
 
 _steps: list[tuple[int, str, Callable[[], str | None]]] = []
@@ -189,41 +183,7 @@ def seed_site_and_people() -> str:
     return f"{created} people created ({Person.objects.count()} in all)"
 
 
-@demo_step(order=90)
-def seed_demo_authenticators() -> str:
-    """Every demo account that must use a second factor gets the published demo authenticator (after
-    the apps' steps, which may add accounts). Idempotent: an existing device keeps its counters."""
-    from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from hub.twofactor.selectors import second_factor_required
-
-    created = 0
-    for user in get_user_model().objects.filter(email__iendswith=f"@{DEMO_EMAIL_DOMAIN}").order_by("pk"):
-        if not second_factor_required(user):
-            continue
-        device, made = TOTPDevice.objects.get_or_create(
-            user=user, name=DEMO_DEVICE_NAME, defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
-        if not made and (device.key != DEMO_TOTP_KEY or not device.confirmed):
-            device.key, device.confirmed = DEMO_TOTP_KEY, True
-            device.save(update_fields=["key", "confirmed"])
-        created += made
-    return f"{created} demo authenticators created ({TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME).count()} in all)"
-
-
-def demo_needs_code(username: str) -> bool:
-    """Whether this demo login asks for a code from the demo authenticator."""
-    spec = next((p for p in PEOPLE if p.username == username), None)
-    from hub.twofactor.selectors import ROLES_REQUIRING_SECOND_FACTOR
-
-    return spec is not None and bool(set(spec.roles) & ROLES_REQUIRING_SECOND_FACTOR)
-
-
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, what the login shows) for the README and `make run`."""
     return [(p.username, DEMO_PASSWORD, p.login_note) for p in PEOPLE if p.login_note]
 
-
-# The discussion rooms' demo step lives beside the discussion code; `seed_demo` discovers only modules
-# named `demo`, so it is imported here.
-import hub.discussion_demo  # noqa: E402,F401

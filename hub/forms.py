@@ -1,20 +1,4 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
-
-
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form with phone-friendly attributes on its fields."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(
-            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        )
-        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        # Django sets max_length on this field after it is made, so nothing checks it: an over-long user
-        # name reached authenticate() and django-axes' varchar(255) (a 500 on PostgreSQL).
-        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length or 150))
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):

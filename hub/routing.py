@@ -3,7 +3,7 @@
 from django.urls import path
 
 from coordinators.consumers import CaseBoardConsumer
-from hub.consumers import DiscussionConsumer
+from hub.discussion.consumers import DiscussionConsumer
 
 websocket_urlpatterns: list = [
     path("ws/discussion/", DiscussionConsumer.as_asgi()),

@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from hub.forms import SignInForm
+from hub.twofactor.forms import SignInForm
 
 handler403 = "hub.views.error_403"
 handler404 = "hub.views.error_404"
@@ -24,7 +24,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("filer/", include("filer.urls")),
     path("", include("hub.hub_urls")),
-    path("discussion/", include("hub.discussion_urls")),
+    path("discussion/", include("hub.discussion.urls")),
+    path("privacy/", include("hub.privacy.urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
     path("coordinators/", include("coordinators.urls")),

@@ -45,15 +45,3 @@ def district_list(request):
 def health(request):
     """Liveness for the proxy and the benchmarks: a template render, no database."""
     return render(request, "health.html", {"status": "ok"})
-
-
-def locked_out(request, *args, **kwargs):
-    """Too many failed sign-ins (django-axes' AXES_LOCKOUT_CALLABLE): a friendly page, status 429.
-
-    Axes calls this with (request, response, credentials) or, on the async path, a shorter list;
-    only the request is used. The page is in the person's language (LocaleMiddleware runs first).
-    """
-    from django.conf import settings
-
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
-    return render(request, "hub/locked_out.html", {"minutes": minutes}, status=429)

@@ -1,7 +1,7 @@
 """Family Roundtables: evenings where parents and guardians tell the program what helps and what gets
 in the way, the families' sign-ups (no account: a private link instead) and what the organisers learn.
 
-A sign-up holds a seat through the shared rule in ``sessions.capacity`` (one implementation for live
+A sign-up holds a seat through the shared rule in ``hub.capacity`` (one implementation for live
 sessions and roundtables). Families' contact details are kept only until a set number of days after the
 roundtable (``purge_roundtable_contacts``); counts and insights stay.
 """
@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hub.capacity import ACTIVE, Seat
 from hub.models import District, TimeStampedModel
-from sessions.capacity import ACTIVE, Seat
 
 # Languages a family may read or need an interpreter for. The site itself is in English and Spanish.
 LANGUAGES = [

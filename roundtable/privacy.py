@@ -12,7 +12,8 @@ import secrets
 from django.db.models import Q
 from django.utils import timezone
 
-from hub.privacy import (
+from hub.capacity import ACTIVE
+from hub.privacy.registry import (
     FAMILY,
     PERSON,
     blocker_register,
@@ -22,7 +23,6 @@ from hub.privacy import (
     keep,
 )
 from roundtable import errors, services
-from sessions.capacity import ACTIVE
 
 
 def _normalised(func):

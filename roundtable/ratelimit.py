@@ -4,12 +4,10 @@ The address is `hub.net.client_ip`: REMOTE_ADDR, or behind our proxy (TRUSTED_PR
 our proxy appended to X-Forwarded-For, so families behind one proxy are not one bucket.
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 
 from hub.net import client_ip
+from hub.ratelimit import fixed_window_hit
 
 SIGNUPS_PER_WINDOW = settings.ROUNDTABLE_SIGNUPS_PER_WINDOW  # 5 unless the environment says otherwise
 WINDOW_SECONDS = 10 * 60
@@ -22,15 +20,8 @@ def client_address(request) -> str:
 def signup_allowed(request, *, now: float | None = None) -> bool:
     """Count this attempt; False once the address made more than 5 in the current 10-minute window.
 
-    A fixed window with an atomic counter (cache.add then incr), so simultaneous requests cannot
-    slip past it.
+    A fixed window on an atomic counter in the shared cache (`hub.ratelimit`), so simultaneous requests
+    cannot slip past it.
     """
-    window = int((now if now is not None else time.time()) // WINDOW_SECONDS)
-    key = f"roundtable:signup:{client_address(request)}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
-    return count <= SIGNUPS_PER_WINDOW
+    return fixed_window_hit(f"roundtable:signup:{client_address(request)}", limit=SIGNUPS_PER_WINDOW,
+                            window=WINDOW_SECONDS, now=now)

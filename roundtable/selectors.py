@@ -12,9 +12,9 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from hub.capacity import ACTIVE, SeatStatus, waitlist_position
 from hub.roles import REGIONAL_STAFF, STATE_STAFF, TRAINER, has_role
 from roundtable.models import LANGUAGE_NAMES, FamilySignup, Insight, Roundtable
-from sessions.capacity import ACTIVE, SeatStatus, waitlist_position
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 

@@ -3,7 +3,7 @@ private link, check-in, insights and the purge of contact details.
 
 Every function takes keyword arguments, runs in one transaction and raises a ``roundtable.errors``
 error (a message in the family's or organiser's language) when a rule refuses; a refusal changes
-nothing. Seats and the waitlist follow ``sessions.capacity``, the one rule shared with live sessions.
+nothing. Seats and the waitlist follow ``hub.capacity``, the one rule shared with live sessions.
 Messages to families are sent after the transaction commits, in the language they chose.
 """
 
@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+from hub.mail import absolute_url, mail_on_commit
 from hub.models import District
 from roundtable import errors
 from roundtable.formatting import when
@@ -36,7 +37,6 @@ from roundtable.models import (
     Roundtable,
 )
 from roundtable.selectors import may_organise, token_hash
-from sessions.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 
 NAME_MAX = 120
 FREE_TEXT_MAX = 1000
@@ -311,12 +311,7 @@ def contacts_purge(*, now: datetime | None = None, days: int | None = None) -> i
 
 def private_url(token: str) -> str:
     path = reverse("roundtable:private", args=[token])
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
-
-
-def _mail_on_commit(to: str, subject: str, body: str) -> None:
-    if to:
-        transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=False))
+    return absolute_url(path)
 
 
 def _notify_signed_up(signup: FamilySignup, token: str) -> None:
@@ -335,7 +330,7 @@ def _notify_signed_up(signup: FamilySignup, token: str) -> None:
             "you cancel it. Please do not share it:\n%(link)s\n"
         ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at), "status": status,
              "where": where, "link": private_url(token)}
-        _mail_on_commit(signup.email, subject, body)
+        mail_on_commit(to=signup.email, subject=subject, body=body)
 
 
 def _notify_promoted(promoted: list[FamilySignup]) -> None:
@@ -349,4 +344,4 @@ def _notify_promoted(promoted: list[FamilySignup]) -> None:
                 "come, please cancel with the private link from your first message so that another family "
                 "can have the place.\n"
             ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at)}
-            _mail_on_commit(signup.email, subject, body)
+            mail_on_commit(to=signup.email, subject=subject, body=body)

@@ -24,7 +24,7 @@ class SessionsConfig(AppConfig):
         pre_delete.connect(_load_full_occurrence_rows, sender="schedule.Occurrence",
                            dispatch_uid="training_sessions_occurrence_delete_fix")
         nav_register(NavItem("Sessions", "training_sessions:upcoming", order=30))
-        from hub.discussion import session_member_register
+        from hub.discussion.selectors import session_member_register
         from sessions.services import session_refs_readable
 
         session_member_register(session_refs_readable)

@@ -12,7 +12,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from sessions.capacity import SeatStatus
+from hub.capacity import SeatStatus
 from sessions.models import Repeat, Series, SessionOccurrence
 from sessions.selectors import NY, OccurrenceRow, my_registrations, occurrence_key
 

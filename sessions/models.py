@@ -6,7 +6,7 @@
 - Occurrences stay virtual until something needs a row (a registration, a cancellation, a move). Then
   ``SessionOccurrence`` pairs our row with a persisted ``schedule.Occurrence``. Its unique constraint on
   (series, original_start) is the guard django-scheduler lacks against duplicate occurrences, and it
-  is the parent row locked for the capacity rule (``sessions.capacity``).
+  is the parent row locked for the capacity rule (``hub.capacity``).
 - Everything here is written by ``sessions.services`` only.
 """
 
@@ -26,8 +26,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from hub.capacity import Seat, SeatStatus
 from hub.models import District, Person, TimeStampedModel
-from sessions.capacity import Seat, SeatStatus
 
 
 class Kind(models.TextChoices):

@@ -4,7 +4,7 @@ Registrations and attendance stay after erasure, attached to the anonymised acco
 attendance figures and practice credits add up as before; the secret calendar address is deleted.
 """
 
-from hub.privacy import PERSON, delete, holding_register, keep
+from hub.privacy.registry import PERSON, delete, holding_register, keep
 
 STAFF_ACT = "Who did it, for the record; the account is anonymised."
 

@@ -15,9 +15,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from hub.capacity import ACTIVE, SeatStatus
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
 from hub.selectors import person_for, scope_for
-from sessions.capacity import ACTIVE, SeatStatus
 from sessions.models import Audience, Kind, Registration, Series, SessionOccurrence
 
 NY = ZoneInfo("America/New_York")

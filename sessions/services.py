@@ -2,7 +2,7 @@
 
 Every function takes keyword arguments, runs in one transaction and raises a ``sessions.errors``
 error (a message for the person) when a rule refuses; a refusal changes nothing. E-mails are sent
-after the transaction commits. Seats and the waitlist follow ``sessions.capacity``.
+after the transaction commits. Seats and the waitlist follow ``hub.capacity``.
 """
 
 import itertools
@@ -11,7 +11,6 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from dateutil import rrule
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +18,10 @@ from django.utils.text import slugify
 from schedule.models import Calendar, Event, Occurrence, Rule
 
 from courses.services import practice_credit_record, practice_credit_withdraw
+from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+from hub.mail import absolute_url, mail_on_commit, mail_send
 from hub.models import District, Person
 from sessions import errors
-from sessions.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from sessions.models import (
     Attendance,
     Audience,
@@ -388,32 +388,24 @@ def _notify_promoted(promoted: list[Registration]) -> None:
         series = reg.occurrence.series
         when = _when(reg.occurrence.occurrence.start)
         join = f"\nJoin link: {series.join_link}" if series.join_link else ""
-        _mail_on_commit(reg.person.user.email, f"You have a seat: {series.title}, {when}",
-                        f"Hello {reg.person.full_name},\n\nA seat opened up and you have moved off the "
-                        f"waitlist: you are now confirmed for {series.title} on {when} (New York time).{join}"
-                        f"\n\nIf you can no longer come, please cancel so that the next person can have it."
-                        f"\n{_occurrence_link(reg.occurrence)}")
+        mail_on_commit(to=reg.person.user.email, subject=f"You have a seat: {series.title}, {when}",
+                       body=f"Hello {reg.person.full_name},\n\nA seat opened up and you have moved off the "
+                            f"waitlist: you are now confirmed for {series.title} on {when} (New York time).{join}"
+                            f"\n\nIf you can no longer come, please cancel so that the next person can have it."
+                            f"\n{_occurrence_link(reg.occurrence)}")
 
 
 def _notify_registrants(occ: SessionOccurrence, *, subject: str, body: str) -> None:
     for reg in occ.registrations.filter(status__in=ACTIVE).select_related("person__user"):
-        _mail_on_commit(reg.person.user.email, subject,
-                        f"Hello {reg.person.full_name},\n\n{body}\n{_occurrence_link(occ)}")
+        mail_on_commit(to=reg.person.user.email, subject=subject,
+                       body=f"Hello {reg.person.full_name},\n\n{body}\n{_occurrence_link(occ)}")
 
 
 def _occurrence_link(occ: SessionOccurrence) -> str:
-    from django.conf import settings
-
     from sessions.selectors import occurrence_key
 
     path = reverse("training_sessions:occurrence", args=[occ.series_id, occurrence_key(occ.original_start)])
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
-
-
-def _mail_on_commit(to: str, subject: str, body: str) -> None:
-    if not to:
-        return
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=False))
+    return absolute_url(path)
 
 
 def _when(moment: datetime) -> str:
@@ -495,11 +487,10 @@ def reminders_send(*, now: datetime | None = None, lead_from: timedelta = timede
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(registration=reg, for_start=start)
-                send_mail(f"Tomorrow: {series.title}, {_when(start)}",
-                          f"Hello {reg.person.full_name},\n\nA reminder that you have a seat at {series.title} "
-                          f"on {_when(start)} (New York time).{join}\n\nCan't come? Please cancel so that "
-                          f"someone on the waitlist can have your seat.\n{_occurrence_link(reg.occurrence)}",
-                          None, [reg.person.user.email], fail_silently=False)
+                mail_send(to=reg.person.user.email, subject=f"Tomorrow: {series.title}, {_when(start)}",
+                          body=f"Hello {reg.person.full_name},\n\nA reminder that you have a seat at {series.title} "
+                               f"on {_when(start)} (New York time).{join}\n\nCan't come? Please cancel so that "
+                               f"someone on the waitlist can have your seat.\n{_occurrence_link(reg.occurrence)}")
         except IntegrityError:
             continue  # another run sent it
         sent += 1
@@ -544,7 +535,7 @@ def session_room_open(*, row, viewer):
 
     Created on first use; hub keeps it open from an hour before the session to a day after it.
     """
-    from hub.discussion import room_for_session
+    from hub.discussion.services import room_for_session
 
     registered = row.my_registration is not None and row.my_registration.status in ACTIVE
     if row.persisted is None or not (registered or viewer.manager):

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hub.capacity import SeatStatus, waitlist_position
 from hub.errors import HubError
 from sessions import ical, selectors, services
-from sessions.capacity import SeatStatus, waitlist_position
 from sessions.forms import MoveForm, RecordingUploadForm, SeriesForm
 from sessions.models import CalendarFeed, Kind, Series
 from sessions.selectors import NY
@@ -127,7 +127,7 @@ def occurrence(request, series_id: int, key: str):
 @require_POST
 def occurrence_chat(request, series_id: int, key: str):
     """Open (creating on first use) the discussion room beside this session."""
-    from hub.discussion import room_url
+    from hub.discussion.formatting import room_url
 
     row, viewer = _row(request, series_id, key)
     try:

@@ -33,6 +33,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "daphne",  # must come before django.contrib.staticfiles (daphne.E001)
     "hub",
+    "hub.discussion.apps.DiscussionConfig",  # label discussion: rooms, messages, the discussion socket
+    "hub.privacy.apps.PrivacyConfig",  # label privacy: the registry of personal data, export and erasure
+    "hub.twofactor.apps.TwoFactorConfig",  # label twofactor: two-step sign-in and sign-in throttling
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",
@@ -255,11 +258,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to releases.wagtail.org from edit
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor e-mail hashes sent to gravatar.com
 
 # django-axes: lock a (user name, address) pair after AXES_FAILURE_LIMIT failures and an address after
-# AXES_ADDRESS_FAILURE_LIMIT failures across accounts (hub.throttle), for AXES_COOLOFF_MINUTES.
+# AXES_ADDRESS_FAILURE_LIMIT failures across accounts (hub.twofactor.throttle), for AXES_COOLOFF_MINUTES.
 from datetime import timedelta  # noqa: E402
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_HANDLER = "hub.throttle.HubAxesHandler"
+AXES_HANDLER = "hub.twofactor.throttle.HubAxesHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
@@ -267,9 +270,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait is 15 minutes from the lockout, not longer
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no lasting log of who signed in from where (data minimisation)
-AXES_LOCKOUT_CALLABLE = "hub.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "hub.twofactor.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "hub.net.client_ip"
-AXES_USERNAME_CALLABLE = "hub.throttle.attempted_username"
+AXES_USERNAME_CALLABLE = "hub.twofactor.throttle.attempted_username"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged as warnings
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # one line per failure and lockout, not three

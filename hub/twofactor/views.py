@@ -62,7 +62,7 @@ def verify(request):
                 messages.warning(request, _("You used a backup code; %(left)s left. Make new ones on your "
                                             "profile page if you are running low.") % {"left": left})
             return redirect(next_url)
-    return render(request, "hub/twofactor/verify.html", {"form": form, "next": next_url})
+    return render(request, "twofactor/verify.html", {"form": form, "next": next_url})
 
 
 @never_cache
@@ -85,10 +85,10 @@ def setup(request):
             form.add_error("otp_token", str(exc))
         else:
             services.session_verify(request, device)
-            return render(request, "hub/twofactor/backup_codes.html",
+            return render(request, "twofactor/backup_codes.html",
                           {"codes": [_grouped(c) for c in codes], "next": next_url, "new_setup": True})
     qr = segno.make(device.config_url, error="m")
-    return render(request, "hub/twofactor/setup.html", {
+    return render(request, "twofactor/setup.html", {
         "form": form, "next": next_url, "required": second_factor_required(user),
         "qr_svg": qr.svg_inline(scale=4, border=2, svgclass="qr-code", omitsize=False, light="#fff"),
         "key_groups": _grouped(b32encode(device.bin_key).decode()),
@@ -112,9 +112,9 @@ def backup_codes(request):
         except TwoFactorError as exc:
             form.add_error("otp_token", str(exc))
         else:
-            return render(request, "hub/twofactor/backup_codes.html",
+            return render(request, "twofactor/backup_codes.html",
                           {"codes": [_grouped(c) for c in codes], "next": reverse("hub:profile")})
-    return render(request, "hub/twofactor/regenerate.html", {"form": form, "left": backup_codes_left(user)})
+    return render(request, "twofactor/regenerate.html", {"form": form, "left": backup_codes_left(user)})
 
 
 @never_cache
@@ -137,4 +137,14 @@ def turn_off(request):
             services.session_unverify(request)
             messages.success(request, _("Two-step sign-in is off. You sign in with your password only."))
             return redirect("hub:profile")
-    return render(request, "hub/twofactor/turn_off.html", {"form": form})
+    return render(request, "twofactor/turn_off.html", {"form": form})
+
+
+def locked_out(request, *args, **kwargs):
+    """Too many failed sign-ins (django-axes' AXES_LOCKOUT_CALLABLE): a friendly page, status 429.
+
+    Axes calls this with (request, response, credentials) or, on the async path, a shorter list;
+    only the request is used. The page is in the person's language (LocaleMiddleware runs first).
+    """
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
+    return render(request, "twofactor/locked_out.html", {"minutes": minutes}, status=429)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coordinators import selectors, services
 from coordinators.models import AuditEntry, Barrier, CaseEvent, StudentCase, Visit, VisitRevision
-from hub.models import PrivacyRequest
+from hub.privacy.models import PrivacyRequest
 from tests.coordinators.conftest import make_case
 
 pytestmark = pytest.mark.django_db

@@ -113,7 +113,7 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def complete_two_step(page) -> None:
-    """Enter the demo authenticator's code (hub.demo.DEMO_TOTP_KEY). A code is accepted once per device:
+    """Enter the demo authenticator's code (hub.twofactor.demo.DEMO_TOTP_KEY). A code is accepted once per device:
     when an earlier journey already used this 30-second window's code, the app's next code is still
     accepted (tolerance of one step), and after that we wait for the next window. Each wrong code
     locks the device for 1, 2, 4... seconds (django-otp throttling), so we wait that out too."""
@@ -121,7 +121,7 @@ def complete_two_step(page) -> None:
 
     from django_otp.oath import TOTP
 
-    from hub.demo import DEMO_TOTP_KEY
+    from hub.twofactor.demo import DEMO_TOTP_KEY
 
     totp = TOTP(bytes.fromhex(DEMO_TOTP_KEY))
     failures = 0

@@ -61,7 +61,7 @@ def test_the_table_walks_hundreds_of_inputs():
 
 def test_the_snapshot_sees_a_changed_row_and_a_new_row(w):
     """The unchanged-database check can fail: it notices an edited row and an added row."""
-    from hub.models import Message
+    from hub.discussion.models import Message
 
     before = snapshot()
     Message.objects.filter(pk=w.messages["ana"].pk).update(body="changed")
@@ -76,7 +76,7 @@ def test_the_quick_no_write_check_does_not_hide_a_write(w, unchanged):
     one a rolled-back savepoint undid, still leads to the comparison and fails the block."""
     from django.db import transaction
 
-    from hub.models import Message
+    from hub.discussion.models import Message
 
     with pytest.raises(AssertionError, match="hub_message: rows changed"), unchanged():
         Message.objects.filter(pk=w.messages["ana"].pk).update(body="changed")

@@ -1,4 +1,4 @@
-"""Every frame type of the discussion socket (hub/discussion_protocol.md) and of the case board
+"""Every frame type of the discussion socket (hub/discussion/protocol.md) and of the case board
 (coordinators/consumers.py) with bad payloads: missing fields, wrong types, oversized, unknown types,
 other rooms and districts, someone else's message, binary frames, invalid JSON. Each gets an `error`
 frame, changes no row, and the socket still answers a good frame afterwards.
@@ -52,13 +52,9 @@ def cw(committed_world, db):
 def _fresh_layer_and_buckets():
     from channels.layers import channel_layers
 
-    from hub import consumers
-
     channel_layers.backends.clear()
-    consumers._write_buckets.clear()
     yield
     channel_layers.backends.clear()
-    consumers._write_buckets.clear()
 
 
 async def _connect(world, name, path):
@@ -245,7 +241,7 @@ async def test_a_bad_discussion_frame_gets_an_error_and_changes_nothing(cw, who,
 
 async def test_a_resent_message_is_stored_once(cw):
     """Replaying a websocket client id: the resend is acked as a duplicate, with no second row."""
-    from hub.models import Message
+    from hub.discussion.models import Message
 
     w = cw
     comm = await _connect(w, "ana", "/ws/discussion/")
@@ -309,7 +305,7 @@ BOARD_ANY = [
     ("binary-frame", lambda w: b"\x00binary", "bad_frame"),
     ("invalid-json", lambda w: "{nope", "bad_json"),
     ("json-list", lambda w: "[]", "bad_frame"),
-    ("oversized", lambda w: json.dumps({"type": "volunteer", "case": 1, "pad": "x" * 9000}), "bad_frame"),
+    ("oversized", lambda w: json.dumps({"type": "volunteer", "case": 1, "pad": "x" * 9000}), "too_large"),
     ("unknown-type", lambda w: {"type": "close_all"}, "unknown_type"),
     ("type-number", lambda w: {"type": 1}, "unknown_type"),
 ]

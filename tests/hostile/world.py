@@ -74,8 +74,8 @@ def build_world() -> World:
     from coordinators.models import Barrier, CaseEvent, Referral, Visit
     from courses import services as course_services
     from courses.models import Certificate, ModulePage, Scenario
-    from hub import discussion
     from hub.demo import seed_organisations
+    from hub.discussion import services as discussion
     from hub.models import District, Partner, Region, School
     from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, VISITOR
     from hub.services import person_create, site_ensure

@@ -15,7 +15,7 @@ SETUP = """
 import json
 from django.contrib.auth import get_user_model
 from django.test import Client
-from hub import discussion
+from hub.discussion import services as discussion
 from hub.demo import seed_organisations
 from hub.models import District
 from hub.roles import VISITOR

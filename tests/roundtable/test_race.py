@@ -1,5 +1,5 @@
 """Many families at once for the last place: exactly one confirmed, through the shared rule
-(``sessions.capacity``, parent row locked). PostgreSQL, real threads."""
+(``hub.capacity``, parent row locked). PostgreSQL, real threads."""
 
 import threading
 

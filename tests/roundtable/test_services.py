@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from hub import capacity
+from hub.capacity import SeatStatus
 from roundtable import errors, selectors, services
 from roundtable.models import FamilySignup, Insight
-from sessions import capacity
-from sessions.capacity import SeatStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.discussion import NoAccess, message_post, room_for_reader
+from hub.discussion.errors import NoAccess
+from hub.discussion.services import message_post, room_for_reader
 from sessions import services
 from sessions.selectors import occurrence_key
 
@@ -45,7 +46,7 @@ def test_the_session_chat_is_closed_until_an_hour_before(client, make_series, vi
     client.force_login(visitors[0].user)
     response = client.post(chat_url(series, start), follow=True)
     assert "open from an hour before the session" in response.content.decode()
-    from hub.models import Room
+    from hub.discussion.models import Room
 
     room = Room.objects.get(external_ref__startswith="occurrence:")
     with pytest.raises(NoAccess):

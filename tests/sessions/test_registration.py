@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
 
+from hub.capacity import SeatStatus
 from sessions import errors, services
-from sessions.capacity import SeatStatus
 from sessions.models import Audience, Kind, Registration, SessionOccurrence
 from tests.support import require_postgres
 

@@ -4,7 +4,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from coordinators.services import case_retention_days, closed_cases_purge
-from hub.privacy import PrivacyError
+from hub.privacy.errors import PrivacyError
 
 
 class Command(BaseCommand):

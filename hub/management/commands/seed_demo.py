@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from hub.demo import DEMO_TOTP_KEY_BASE32, demo_logins, demo_needs_code, demo_steps
+from hub.demo import demo_logins, demo_steps
+from hub.twofactor.demo import DEMO_TOTP_KEY_BASE32, demo_needs_code
 
 
 class Command(BaseCommand):
