@@ -1,6 +1,10 @@
 """Demo content: LEAP 101 and a wellness course as Wagtail pages, the scenario library, and visitors
 at every stage (not started, part-way, certified, expiring soon, expired, revoked). Built through the
-services, so the demo obeys the real rules."""
+services, so the demo obeys the real rules.
+
+The courses themselves are files a trainer can read and edit: courses/content/ (see its README.md),
+read and checked by `courses.content_loader`. This module only turns them into pages and snippets.
+"""
 
 from datetime import timedelta
 
@@ -9,33 +13,31 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from courses import services
+from courses import content_loader, services
 from courses.models import Certificate, CourseIndexPage, CoursePage, ModulePage, Scenario
-from hub.demo import demo_step
+from hub.demo import demo_check, demo_step
 from hub.models import HomePage, Person
 
 LEAP = "LEAP-101"
 
 
-def _raw_block(kind, *payload, scenarios):
-    if kind == "text":
-        return {"type": "text", "value": payload[0]}
-    if kind == "scenario":
-        slug = payload[0]
+def _raw_block(block: content_loader.Block, *, scenarios: dict[str, Scenario]) -> dict:
+    """A content block as the module body's StreamField stores it (its raw JSON form)."""
+    if block.kind == "text":
+        return {"type": "text", "value": block.html}
+    if block.kind == "scenario":
         return {"type": "scenario",
-                "value": {"scenario": scenarios[slug].pk, "how_to_use": payload[1] if len(payload) > 1 else ""}}
-    if kind == "check":
-        check = payload[0]
+                "value": {"scenario": scenarios[block.scenario].pk, "how_to_use": block.how_to_use}}
+    if block.kind == "check":
         return {"type": "knowledge_check", "value": {
-            "title": check["title"], "pass_mark": check.get("pass_mark", 80),
-            "questions": [{"prompt": q["prompt"], "explanation": q["explanation"],
-                           "choices": [{"text": c["text"], "correct": c["correct"]} for c in q["choices"]]}
-                          for q in check["questions"]],
+            "title": block.title, "pass_mark": block.pass_mark,
+            "questions": [{"prompt": q.prompt, "explanation": q.explanation,
+                           "choices": [{"text": c.text, "correct": c.correct} for c in q.choices]}
+                          for q in block.questions],
         }}
-    if kind == "reflection":
-        return {"type": "reflection", "value": {"prompt": payload[0]["prompt"],
-                                                 "guidance": payload[0].get("guidance", "")}}
-    raise ValueError(f"unknown block kind {kind}")
+    if block.kind == "reflection":
+        return {"type": "reflection", "value": {"prompt": block.prompt, "guidance": block.guidance}}
+    raise ValueError(f"unknown block kind {block.kind}")
 
 
 def _publish(parent, page):
@@ -44,40 +46,43 @@ def _publish(parent, page):
     return page
 
 
-@transaction.atomic
-def ensure_course_content() -> str:
-    from courses.demo_content import COURSES, SCENARIOS
+@demo_check
+def check_course_content() -> None:
+    """`seed_demo` runs this before its first step: its steps commit one by one, so a malformed
+    content file found only in this app's step would leave the earlier steps' rows behind."""
+    content_loader.load_content()
 
+
+@transaction.atomic
+def ensure_course_content(content: content_loader.Content | None = None) -> str:
+    # Every file is read and checked before the first write (load_content raises ContentError).
+    content = content or content_loader.load_content()
     scenarios = {}
-    for spec in SCENARIOS:
-        fields = {k: ("\n".join(v) if isinstance(v, list) else v) for k, v in spec.items() if k != "slug"}
-        scenarios[spec["slug"]] = Scenario.objects.get_or_create(slug=spec["slug"], defaults=fields)[0]
+    for spec in content.scenarios:
+        scenarios[spec.slug] = Scenario.objects.get_or_create(slug=spec.slug, defaults=spec.model_fields())[0]
     home = HomePage.objects.first()
     index = CourseIndexPage.objects.first()
     if index is None:
-        index = _publish(home, CourseIndexPage(
-            title="Courses", slug="courses",
-            intro="<p>Training for home visitors: start with <b>LEAP 101</b>, which you need before your "
-                  "first visit. Work through it in as many sittings as you like; the Hub remembers where "
-                  "you stopped.</p>"))
+        index = _publish(home, CourseIndexPage(title=content.index.title, slug=content.index.slug,
+                                               intro=content.index.intro))
     created = 0
-    for spec in COURSES:
-        course = CoursePage.objects.filter(code=spec["code"]).first()
+    for spec in content.courses:
+        course = CoursePage.objects.filter(code=spec.code).first()
         if course is None:
             course = _publish(index, CoursePage(
-                title=spec["title"], slug=spec["slug"], code=spec["code"], summary=spec["summary"],
-                audience=spec["audience"], estimated_minutes=spec["estimated_minutes"],
-                sequential=spec["sequential"], requires_live_practice=spec["requires_live_practice"],
-                certificate_valid_months=spec["certificate_valid_months"]))
+                title=spec.title, slug=spec.slug, code=spec.code, summary=spec.summary,
+                audience=spec.audience, estimated_minutes=spec.estimated_minutes,
+                sequential=spec.sequential, requires_live_practice=spec.requires_live_practice,
+                certificate_valid_months=spec.certificate_valid_months))
             created += 1
         existing = set(ModulePage.objects.child_of(course).values_list("slug", flat=True))
-        for module in spec["modules"]:
-            if module["slug"] in existing:
+        for module in spec.modules:
+            if module.slug in existing:
                 continue
-            body = [_raw_block(block[0], *block[1:], scenarios=scenarios) for block in module["body"]]
+            body = [_raw_block(block, scenarios=scenarios) for block in module.body]
             _publish(course, ModulePage(
-                title=module["title"], slug=module["slug"], estimated_minutes=module["estimated_minutes"],
-                required=module["required"], in_refresher=module.get("in_refresher", False), body=body))
+                title=module.title, slug=module.slug, estimated_minutes=module.estimated_minutes,
+                required=module.required, in_refresher=module.in_refresher, body=body))
     return f"{len(scenarios)} scenarios, {CoursePage.objects.count()} courses ({created} new), " \
            f"{ModulePage.objects.count()} modules"
 

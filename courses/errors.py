@@ -37,3 +37,15 @@ class UnknownCourse(CourseError):
 
 class CertificateError(CourseError):
     pass
+
+
+class ContentError(CourseError):
+    """A course content file (courses/content/) is malformed. The message is for the trainer who edits
+    the file: it names the file (relative to the repository), the line when it is known, and the field,
+    e.g. ``courses/content/leap-101/03-first-contact.md:88: questions[2].choices: mark at least one
+    choice as correct``."""
+
+    def __init__(self, path: str, problem: str, *, field: str = "", line: int | None = None):
+        self.path, self.problem, self.field, self.line = path, problem, field, line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")

@@ -2,7 +2,8 @@
 
 `python manage.py seed_demo` runs every registered step in order. Each app adds its own content with a
 `demo.py` module that registers a step (found by `autodiscover_modules("demo")`), so that `hub` never
-imports the apps above it. Every step is idempotent and builds through the services.
+imports the apps above it. Every step is idempotent and builds through the services. An app may also
+register a `demo_check`, run before any step, to refuse a seed that would fail part-way.
 """
 
 from collections.abc import Callable
@@ -32,6 +33,22 @@ def demo_step(order: int):
 
 def demo_steps():
     return [(name, func) for _, name, func in sorted(_steps, key=lambda step: (step[0], step[1]))]
+
+
+_checks: list[Callable[[], None]] = []
+
+
+def demo_check(func):
+    """Register a check that `seed_demo` runs before its first step, e.g. that an app's content files
+    are sound. The steps commit one by one, so a problem found only inside a later step would leave
+    the earlier steps' rows behind; a check raises a `HubError` first, and nothing is written."""
+    if func not in _checks:
+        _checks.append(func)
+    return func
+
+
+def demo_checks():
+    return list(_checks)
 
 
 REGIONS = [

@@ -6,22 +6,22 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from courses.demo_content import COURSES
+from courses.content_loader import load_content
 from tests.e2e.conftest import assert_accessible, hub_python, sign_in
 
 pytestmark = pytest.mark.browser
 
-LEAP = next(course for course in COURSES if course["code"] == "LEAP-101")
+LEAP = load_content().course("LEAP-101")
 
 
 def correct_choices() -> dict[str, list[str]]:
-    """{question prompt: [texts of the correct choices]} from the demo course content."""
+    """{question prompt: [texts of the correct choices]} from the course content files."""
     answers = {}
-    for module in LEAP["modules"]:
-        for block in module["body"]:
-            if block[0] == "check":
-                for question in block[1]["questions"]:
-                    answers[question["prompt"]] = [c["text"] for c in question["choices"] if c["correct"]]
+    for module in LEAP.modules:
+        for block in module.body:
+            if block.kind == "check":
+                for question in block.questions:
+                    answers[question.prompt] = [c.text for c in question.choices if c.correct]
     return answers
 
 
@@ -55,11 +55,11 @@ def test_a_new_visitor_completes_leap_101_and_gets_a_verifiable_certificate(page
     expect(page.get_by_role("heading", name="My training")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Start the course").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(LEAP["title"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(LEAP.title)
     page.get_by_role("button", name="Start this course").click()
 
-    for number, module in enumerate(LEAP["modules"], start=1):
-        expect(page.get_by_role("heading", level=1)).to_have_text(module["title"])
+    for number, module in enumerate(LEAP.modules, start=1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
         if number == 1:
             # A wrong answer first: the page says which question and why, and the module stays open.
             page.get_by_role("button", name="Check my answers").click()
@@ -76,7 +76,7 @@ def test_a_new_visitor_completes_leap_101_and_gets_a_verifiable_certificate(page
                 box.uncheck()
         answer_and_complete(page, answers)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(LEAP["title"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(LEAP.title)
     expect(page.get_by_text("7 of 7 required modules (100%)")).to_be_visible()
     expect(page.locator("progress")).to_have_attribute("value", "100")
     expect(page.get_by_text("Your certificate is issued once you attend a LEAP 101 live practice")).to_be_visible()

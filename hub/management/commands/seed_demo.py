@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from hub.demo import demo_logins, demo_steps
+from hub.demo import demo_checks, demo_logins, demo_steps
+from hub.errors import HubError
 from hub.twofactor.demo import DEMO_TOTP_KEY_BASE32, demo_needs_code
 
 
@@ -20,10 +21,18 @@ class Command(BaseCommand):
                 "Set HUB_ALLOW_DEMO_DATA=1 only for a throwaway database."
             )
         autodiscover_modules("demo")
-        for name, step in demo_steps():
-            with transaction.atomic():
-                summary = step()
-            self.stdout.write(f"  {name}: {summary or 'done'}")
+        try:
+            # The checks first: each step commits on its own, so a refusal in a later step would
+            # leave the earlier ones written. A refusal (HubError) ends the command with its
+            # one-line message, e.g. the content file and field to fix, not a traceback.
+            for check in demo_checks():
+                check()
+            for name, step in demo_steps():
+                with transaction.atomic():
+                    summary = step()
+                self.stdout.write(f"  {name}: {summary or 'done'}")
+        except HubError as error:
+            raise CommandError(f"seed_demo stopped: {error}") from error
         if not options["quiet_logins"]:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (user name, password, what they see):"))
             for username, password, note in demo_logins():
