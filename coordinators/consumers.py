@@ -42,7 +42,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from coordinators import board_selectors, services
+from coordinators import selectors, services
 from coordinators.errors import AssignmentRefused, BoardError, CoordinatorsError, NotAllowed, NotCertified
 from coordinators.models import StudentCase
 from hub.consumers import session_user, signed_in_user
@@ -90,13 +90,13 @@ class CaseBoardConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         district_id = self.scope["url_route"]["kwargs"]["district_id"]
-        if not await database_sync_to_async(board_selectors.may_see_board)(user, district_id):
+        if not await database_sync_to_async(selectors.may_see_board)(user, district_id):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user_id = user.pk
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.district_id = district_id
-        self.group = services.board_group(district_id)
+        self.group = selectors.board_group(district_id)
         # Join before reading the snapshot, so that no change falls between the two.
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -106,8 +106,8 @@ class CaseBoardConsumer(AsyncJsonWebsocketConsumer):
             services.audit_record(actor=user, action="board.view", object_type="district",
                                   object_id=district_id, district=district_id, detail="case board (socket)")
             return {"type": "snapshot", "district": district_id,
-                    "cases": board_selectors.board_cases(user=user, district_id=district_id),
-                    "me": board_selectors.viewer_for(user=user, district=district).as_frame()}
+                    "cases": selectors.board_cases(user=user, district_id=district_id),
+                    "me": selectors.viewer_for(user=user, district=district).as_frame()}
 
         await self.send_json(await database_sync_to_async(snapshot)())
 
@@ -189,7 +189,7 @@ class CaseBoardConsumer(AsyncJsonWebsocketConsumer):
         return case.pk
 
     def on_assign(self, user, frame) -> int:
-        if not services.may_manage_cases(user):
+        if not selectors.may_manage_cases(user):
             raise NotAllowed("Only district coordinators assign visitors.")
         case = self._case(frame)
         ids = frame.get("visitors")

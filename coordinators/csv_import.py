@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from coordinators import errors
 from coordinators.models import AttendanceMonth, StudentCase
-from coordinators.services import CaseData, audit_record, case_validate, may_manage_cases
+from coordinators.selectors import may_manage_cases
+from coordinators.services import CaseData, audit_record, case_validate
 from hub.models import District, School
 from hub.selectors import scope_for
 
