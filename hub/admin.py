@@ -3,6 +3,24 @@ from django.contrib import admin
 from hub.models import District, Language, Partner, Person, Region, School
 
 
+class ReadOnlyAdmin:
+    """Mix into the ModelAdmin of rows only the services write (`class X(ReadOnlyAdmin, admin.ModelAdmin)`):
+    support staff see them, but never add or change one, since that would bypass the rule the service
+    enforces. Deleting is refused too, unless the admin sets `deletable = True` (then Django's usual
+    delete permission decides), for rows whose removal breaks no rule."""
+
+    deletable = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "full_name", "code"]
