@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from coordinators.models import AuditEntry, Barrier, DataSharingAgreement, DistrictSettings, Resource
+from hub.admin import ReadOnlyAdmin
 
 
 @admin.register(DistrictSettings)
@@ -27,17 +28,8 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: the trail is written by the services."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "district"]
     list_filter = ["action", "district"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,7 +8,7 @@ class CoordinatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from coordinators.services import coordinators_of_open_cases
+        from coordinators.selectors import coordinators_of_open_cases
         from courses.services import lapse_watcher_register
         from hub.navigation import NavItem, nav_register
         from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, VISITOR

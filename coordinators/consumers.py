@@ -45,7 +45,7 @@ Server → client (to this person only)
 
 from channels.db import database_sync_to_async
 
-from coordinators import board_selectors, services
+from coordinators import selectors, services
 from coordinators.errors import NotAllowed
 from coordinators.models import StudentCase
 from hub.models import District, Person
@@ -63,10 +63,10 @@ class CaseBoardConsumer(HubSocketConsumer):
 
     async def authorise(self, user) -> bool:
         self.district_id = self.scope["url_route"]["kwargs"]["district_id"]
-        return await database_sync_to_async(board_selectors.may_see_board)(user, self.district_id)
+        return await database_sync_to_async(selectors.may_see_board)(user, self.district_id)
 
     async def connected(self, user):
-        self.group = services.board_group(self.district_id)
+        self.group = selectors.board_group(self.district_id)
         # Join before reading the snapshot, so that no change falls between the two.
         await self.channel_layer.group_add(self.group, self.channel_name)
         district_id = self.district_id
@@ -76,8 +76,8 @@ class CaseBoardConsumer(HubSocketConsumer):
             services.audit_record(actor=user, action="board.view", object_type="district",
                                   object_id=district_id, district=district_id, detail="case board (socket)")
             return {"type": "snapshot", "district": district_id,
-                    "cases": board_selectors.board_cases(user=user, district_id=district_id),
-                    "me": board_selectors.viewer_for(user=user, district=district).as_frame()}
+                    "cases": selectors.board_cases(user=user, district_id=district_id),
+                    "me": selectors.viewer_for(user=user, district=district).as_frame()}
 
         await self.send_json(await database_sync_to_async(snapshot)())
 
@@ -97,10 +97,10 @@ class CaseBoardConsumer(HubSocketConsumer):
 
         def work():
             user = session_user(self.session_key)
-            if not board_selectors.may_see_board(user, district_id):
+            if not selectors.may_see_board(user, district_id):
                 return None
             district = District.objects.get(pk=district_id)
-            return board_selectors.viewer_for(user=user, district=district).as_frame()
+            return selectors.viewer_for(user=user, district=district).as_frame()
 
         me = await database_sync_to_async(work)()
         if me is None:
@@ -140,7 +140,7 @@ class CaseBoardConsumer(HubSocketConsumer):
         return case.pk
 
     def on_assign(self, user, frame) -> int:
-        if not services.may_manage_cases(user):
+        if not selectors.may_manage_cases(user):
             raise NotAllowed("Only district coordinators assign visitors.")
         case = self._case(frame)
         ids = frame.get("visitors")

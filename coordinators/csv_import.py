@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from coordinators import errors
 from coordinators.models import AttendanceMonth, StudentCase
-from coordinators.services import CaseData, audit_record, case_validate, may_manage_cases
+from coordinators.selectors import may_manage_cases
+from coordinators.services import CaseData, audit_record, case_validate
 from hub.models import District, School
 from hub.selectors import scope_for
 
@@ -186,6 +187,17 @@ def _write_batch(model, new: list, changed: list, fields: list[str], report: Imp
             report.error(getattr(obj, "_line", 0), f"the database refused this row ({exc.__class__.__name__})")
 
 
+def _import_finished(report: ImportReport, *, flush: Callable[[], None], by, district: District,
+                     action: str) -> ImportReport:
+    """How every import ends: write the last (partial) batch, then record the import and its summary in
+    the district's audit trail, unless the file was refused whole (`report.fatal`: nothing written)."""
+    flush()
+    if not report.fatal:
+        audit_record(actor=by, action=action, object_type="district", object_id=district.pk,
+                     district=district, detail=report.summary)
+    return report
+
+
 def cases_import(*, district: District, file, by, progress: Callable[[ImportReport], None] | None = None
                  ) -> ImportReport:
     """Import student cases for `district` from a CSV file opened in binary mode."""
@@ -253,11 +265,7 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
         batch[ref] = (line, data)
         if len(batch) >= BATCH:
             flush()
-    flush()
-    if not report.fatal:
-        audit_record(actor=by, action="cases.import", object_type="district", object_id=district.pk,
-                     district=district, detail=report.summary)
-    return report
+    return _import_finished(report, flush=flush, by=by, district=district, action="cases.import")
 
 
 def _month(value: str) -> date:
@@ -334,8 +342,4 @@ def attendance_import(*, district: District, file, by, progress: Callable[[Impor
         batch[key] = (line, enrolled, absent)
         if len(batch) >= BATCH:
             flush()
-    flush()
-    if not report.fatal:
-        audit_record(actor=by, action="attendance.import", object_type="district", object_id=district.pk,
-                     district=district, detail=report.summary)
-    return report
+    return _import_finished(report, flush=flush, by=by, district=district, action="attendance.import")

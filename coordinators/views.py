@@ -20,8 +20,9 @@ from coordinators.forms import (
     ReferralOutcomeForm,
     VisitForm,
 )
-from coordinators.models import Referral, Visit
+from coordinators.models import CaseStatus, Referral, Visit
 from coordinators.selectors import CaseFilters, OutOfScope, RosterFilters
+from courses.selectors import State
 from hub.models import Person
 from hub.selectors import person_for, scope_for
 
@@ -32,7 +33,7 @@ def _staff_or_403(request):
 
 
 def _manager_or_403(request):
-    if not services.may_manage_cases(request.user):
+    if not selectors.may_manage_cases(request.user):
         raise PermissionDenied("Only district coordinators change student cases.")
 
 
@@ -101,7 +102,7 @@ def roster(request):
     except OutOfScope as exc:
         _denied(request, "roster.denied", str(exc), request.GET.get(str(exc), ""))
     return render(request, "coordinators/roster.html", {
-        "roster": page, "filters": filters, "states": selectors.State.ORDER, "labels": selectors.State.LABELS,
+        "roster": page, "filters": filters, "states": State.ORDER, "labels": State.LABELS,
         "sorts": RosterFilters.SORTS, "export_query": filters.query_string(),
         "page_query": filters.query_string(),
     })
@@ -151,9 +152,9 @@ def case_list(request):
     from hub.models import School
 
     return render(request, "coordinators/case_list.html", {
-        "page": page, "counts": counts, "filters": filters, "statuses": selectors.CaseStatus.choices,
+        "page": page, "counts": counts, "filters": filters, "statuses": CaseStatus.choices,
         "schools": School.objects.filter(district__in=scope).order_by("name"),
-        "districts": scope.order_by("name"), "manager": services.may_manage_cases(request.user),
+        "districts": scope.order_by("name"), "manager": selectors.may_manage_cases(request.user),
     })
 
 
@@ -303,7 +304,7 @@ def _visit_data(form) -> services.VisitData:
 @login_required
 def visit_new(request, case_id: int):
     case = _case_or_404(request, case_id)
-    if not services.may_log_visits(request.user, case):
+    if not selectors.may_log_visits(request.user, case):
         _denied(request, "visit.denied", "studentcase", case_id)
     view = selectors.case_view(user=request.user, case=case)
     visitors = list(view.current.visitors.all()) if view.current else []
@@ -324,7 +325,7 @@ def visit_new(request, case_id: int):
 def visit_edit(request, visit_id: int):
     visit = Visit.objects.filter(pk=visit_id).select_related("case").first()
     case = _case_or_404(request, visit.case_id if visit else None)
-    if not services.may_log_visits(request.user, case):
+    if not selectors.may_log_visits(request.user, case):
         _denied(request, "visit.denied", "visit", visit_id)
     visitors = list(Person.objects.filter(
         assignment_memberships__assignment__case=case).select_related("user").distinct())
@@ -412,13 +413,12 @@ def _posted_id(request, name: str) -> int | None:
 @login_required
 def board_home(request):
     """The board of the person's district (their home district, else the first in their scope)."""
-    from coordinators import board_selectors
     from hub.roles import VISITOR, roles_of
 
-    if not (services.may_manage_cases(request.user) or VISITOR in roles_of(request.user)):
+    if not (selectors.may_manage_cases(request.user) or VISITOR in roles_of(request.user)):
         raise PermissionDenied("The case board is for home visitors and district coordinators.")
     district = _home_district(request)
-    if not board_selectors.may_see_board(request.user, district.pk):
+    if not selectors.may_see_board(request.user, district.pk):
         raise PermissionDenied("The case board is for home visitors and district coordinators.")
     return redirect("coordinators:board", district_id=district.pk)
 
@@ -426,10 +426,9 @@ def board_home(request):
 @login_required
 def board(request, district_id: int):
     """Open cases of one district; volunteer, withdraw, open, close and assign post here (no JS needed)."""
-    from coordinators import board_selectors
     from coordinators.models import StudentCase
 
-    if not board_selectors.may_see_board(request.user, district_id):
+    if not selectors.may_see_board(request.user, district_id):
         _denied(request, "board.denied", "district", district_id)
     district = scope_for(request.user).get(pk=district_id)
     status, refusal = 200, None
@@ -453,7 +452,7 @@ def board(request, district_id: int):
     else:
         services.audit_record(actor=request.user, action="board.view", object_type="district",
                               object_id=district.pk, district=district.pk, detail="case board")
-    page = board_selectors.board_page(user=request.user, district=district)
+    page = selectors.board_page(user=request.user, district=district)
     return render(request, "coordinators/board.html", {"b": page, "refusal": refusal}, status=status)
 
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from courses.models import Certificate, PracticeCredit
+from hub.admin import ReadOnlyAdmin
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: certificates are issued and revoked by `courses.services` (the Certificates page)."""
 
     list_display = ["person", "course", "issued_at", "valid_until", "revoked_at"]
@@ -12,23 +13,9 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["person__user__first_name", "person__user__last_name"]
     list_select_related = ["person__user", "course"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PracticeCredit)
-class PracticeCreditAdmin(admin.ModelAdmin):
+class PracticeCreditAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["person", "course", "attended_on", "source"]
     list_select_related = ["person__user", "course"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True

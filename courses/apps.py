@@ -8,6 +8,8 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from courses import views
+        from courses.models import page_views_register
         from hub.navigation import NavItem, nav_register
         from hub.roles import STATE_STAFF, TRAINER, editor_permissions_register
 
@@ -25,3 +27,5 @@ class CoursesConfig(AppConfig):
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
             person__user=user, course__code="LEAP-101").exists())
         import courses.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
+        page_views_register(index_rows=views.course_index_rows, course=views.course_serve,
+                            module=views.module_serve)

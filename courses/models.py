@@ -6,6 +6,7 @@ Progress, attempts, reflections, practice credits and certificates are plain mod
 """
 
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,17 @@ from wagtail.url_routing import RouteResult
 
 from courses.blocks import ModuleBodyBlock
 from hub.models import Person, TimeStampedModel
+
+# The course pages are served by `courses.views`, which read through `courses.selectors`; both import
+# this module. So that no module of the app imports one that imports it back, the views are handed to
+# the page models once, from `CoursesConfig.ready()`, instead of being imported here.
+_page_views: dict[str, Callable] = {}
+
+
+def page_views_register(*, index_rows: Callable, course: Callable, module: Callable) -> None:
+    """Give the pages their views: `index_rows(request)` lists the course index's rows, `course(request,
+    page)` and `module(request, page)` serve a course and a module page."""
+    _page_views.update(index_rows=index_rows, course=course, module=module)
 
 
 class Scenario(index.Indexed, TimeStampedModel):
@@ -101,11 +113,8 @@ class CourseIndexPage(Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import courses_for_person
-        from hub.selectors import person_for
-
         context = super().get_context(request, *args, **kwargs)
-        context["rows"] = courses_for_person(person=person_for(request.user))
+        context["rows"] = _page_views["index_rows"](request)
         return context
 
 
@@ -131,9 +140,7 @@ class CoursePage(Page):
     template = "courses/course_page.html"
 
     def serve(self, request, *args, **kwargs):
-        from courses.views import course_serve
-
-        return course_serve(request, self)
+        return _page_views["course"](request, self)
 
 
 class ModulePage(Page):
@@ -150,9 +157,7 @@ class ModulePage(Page):
     template = "courses/module_page.html"
 
     def serve(self, request, *args, **kwargs):
-        from courses.views import module_serve
-
-        return module_serve(request, self)
+        return _page_views["module"](request, self)
 
     def knowledge_checks(self) -> list:
         return [block for block in self.body if block.block_type == "knowledge_check"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.blocks import ModuleBodyBlock
+from courses.grading import CheckResult, grade
 from courses.models import Certificate, CoursePage, Enrollment, ModuleCompletion, ModulePage, PracticeCredit
 from hub.models import Person
 
@@ -245,7 +246,7 @@ class CheckState:
     block: object
     latest: object | None  # the latest KnowledgeCheckAttempt
     passed_ever: bool
-    result: object | None  # courses.services.CheckResult of the latest attempt
+    result: CheckResult | None  # of the latest attempt
     questions: list[dict]  # per question: number, prompt, choices [(index, text, checked)], result
 
 
@@ -275,7 +276,6 @@ class ModuleView:
 def module_view(*, person: Person, module: ModulePage) -> ModuleView:
     """Everything a module page shows for one person, in a fixed handful of queries."""
     from courses.models import KnowledgeCheckAttempt, Reflection
-    from courses.services import grade
 
     course = CoursePage.objects.get(path=module.path[: -ModulePage.steplen])
     modules = list(ModulePage.objects.live().child_of(course).order_by("path")

@@ -1,11 +1,10 @@
 """Rules that change a person's training: enrolment, answers, completion, practice credits, certificates.
 
-Answers are graded here, on the server. A refused action raises a `courses.errors` error and writes
-nothing. `courses` never imports `sessions`: live practice attendance arrives through
-`practice_credit_record`.
+Answers are graded on the server (`courses.grading`). A refused action raises a `courses.errors`
+error and writes nothing. `courses` never imports `sessions`: live practice attendance arrives
+through `practice_credit_record`.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses import errors
+from courses.grading import CheckResult, grade
 from courses.models import (
     Certificate,
     CoursePage,
@@ -25,30 +25,6 @@ from courses.models import (
 )
 from hub.mail import mail_send
 from hub.models import Person
-
-
-@dataclass
-class QuestionResult:
-    number: int
-    prompt: str
-    correct: bool
-    chosen: list[int]
-    right_choices: list[int]
-    explanation: str
-
-
-@dataclass
-class CheckResult:
-    check_id: str
-    score: int
-    passed: bool
-    pass_mark: int
-    questions: list[QuestionResult] = field(default_factory=list)
-
-    @property
-    def wrong(self) -> list[QuestionResult]:
-        return [q for q in self.questions if not q.correct]
-
 
 # -- availability ------------------------------------------------------------------------------
 
@@ -115,22 +91,6 @@ def _find_block(module: ModulePage, block_type: str, block_id: str):
         if block.block_type == block_type and block.id == block_id:
             return block
     raise errors.NotAvailable("That question set is not part of this module.")
-
-
-def grade(check_block, answers: dict) -> CheckResult:
-    """Grade {question number: [choice numbers]} against a knowledge-check block."""
-    value = check_block.value
-    questions = list(value["questions"])
-    results = []
-    for number, question in enumerate(questions):
-        chosen = answers.get(number, [])
-        right = [i for i, choice in enumerate(question["choices"]) if choice["correct"]]
-        results.append(QuestionResult(number=number, prompt=question["prompt"], correct=sorted(chosen) == right,
-                                      chosen=sorted(chosen), right_choices=right,
-                                      explanation=question["explanation"]))
-    score = round(100 * sum(r.correct for r in results) / len(results)) if results else 0
-    return CheckResult(check_id=check_block.id, score=score, passed=score >= value["pass_mark"],
-                       pass_mark=value["pass_mark"], questions=results)
 
 
 def _clean_answers(check_block, raw: dict) -> dict[int, list[int]]:

@@ -27,7 +27,12 @@ def _person_or_403(request):
     return person
 
 
-# -- Wagtail page serving -----------------------------------------------------------------------
+# -- Wagtail page serving (handed to the page models by CoursesConfig.ready) ---------------------------
+
+def course_index_rows(request) -> list:
+    """The course index page's rows: every published course, with the signed-in person's progress."""
+    return courses_for_person(person=person_for(request.user))
+
 
 def course_serve(request, course: CoursePage):
     person = person_for(request.user)

@@ -3,9 +3,13 @@ from django.contrib import admin
 from hub.models import District, Language, Partner, Person, Region, School
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A model the services write and the admin only shows (audit trails, certificates, requests):
-    nobody adds, changes or deletes rows here, so no admin path goes around a service's rules."""
+class ReadOnlyAdmin:
+    """Mix into the ModelAdmin of rows only the services write (`class X(ReadOnlyAdmin, admin.ModelAdmin)`):
+    support staff see them, but never add or change one, since that would bypass the rule the service
+    enforces. Deleting is refused too, unless the admin sets `deletable = True` (then Django's usual
+    delete permission decides), for rows whose removal breaks no rule."""
+
+    deletable = False
 
     def has_add_permission(self, request):
         return False
@@ -14,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return self.deletable and super().has_delete_permission(request, obj)
 
 
 @admin.register(Region)

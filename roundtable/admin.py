@@ -3,6 +3,7 @@ seats promote the waitlist). Sign-ups are read-only here: families change theirs
 
 from django.contrib import admin, messages
 
+from hub.admin import ReadOnlyAdmin
 from roundtable import errors, selectors, services
 from roundtable.models import FamilySignup, Insight, Roundtable
 
@@ -26,16 +27,11 @@ class RoundtableAdmin(admin.ModelAdmin):
 
 
 @admin.register(FamilySignup)
-class FamilySignupAdmin(admin.ModelAdmin):
+class FamilySignupAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("roundtable", "status", "preferred_language", "children_count", "checked_in_at")
     list_filter = ("status", "preferred_language")
     exclude = ("token_hash",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True
 
     def has_view_permission(self, request, obj=None):
         return selectors.may_organise(request.user)

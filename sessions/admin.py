@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from hub.admin import ReadOnlyAdmin
 from sessions.models import Attendance, CalendarFeed, Registration, ReminderSent, Series, SessionOccurrence
 
 
@@ -22,18 +23,13 @@ class SessionOccurrenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: seats change only through the services (the waitlist rule lives there)."""
 
     list_display = ["person", "occurrence", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["person__user__username", "person__user__last_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True
 
 
 admin.site.register(Attendance)

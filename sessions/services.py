@@ -544,13 +544,3 @@ def session_room_open(*, row, viewer):
     return room_for_session(external_ref=occurrence_ref(row.persisted),
                             title=f"{row.series.title}, {local:%b} {local.day}", starts_at=row.start,
                             ends_at=row.end)
-
-
-def session_refs_readable(*, user, external_refs) -> set[str]:
-    """Of `external_refs`, the session rooms `user` may read: those of sessions they registered for."""
-    ids = [int(ref.split(":", 1)[1]) for ref in external_refs
-           if ref.startswith("occurrence:") and ref.split(":", 1)[1].isdigit()]
-    if not ids or not user.is_authenticated:
-        return set()
-    mine = Registration.objects.filter(person__user=user, occurrence_id__in=ids, status__in=ACTIVE)
-    return {f"occurrence:{pk}" for pk in mine.values_list("occurrence_id", flat=True)}

@@ -5,7 +5,7 @@ from hub.discussion.models import Message, Room
 
 
 @admin.register(Room)
-class RoomAdmin(ReadOnlyAdmin):
+class RoomAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Rooms are made by `hub.discussion.services` (the standing rooms, one per live session)."""
 
     list_display = ["title", "kind", "slug", "district", "region", "opens_at", "closes_at"]
@@ -14,7 +14,7 @@ class RoomAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Messages are posted, edited, deleted and hidden through the services (the room pages and the
     socket), which keep the rules: moderators hide a message there, with a reason."""
 

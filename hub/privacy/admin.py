@@ -5,7 +5,7 @@ from hub.privacy.models import PrivacyRequest
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(ReadOnlyAdmin):
+class PrivacyRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The record of privacy requests: it is the audit; requests are made by the commands."""
 
     list_display = ["at", "kind", "subject_kind", "outcome", "operator"]

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from coordinators import services
+from coordinators import selectors, services
 from coordinators.errors import AssignmentRefused, CaseAlreadyAssigned, NotAllowed, OutsideScope
 from coordinators.models import Assignment, AssignmentMember, AuditEntry, CaseEvent, CaseStatus, StudentCase
 from courses.models import Certificate
@@ -160,10 +160,10 @@ def test_the_lapse_watcher_names_coordinators_of_visitors_holding_open_cases(cas
                                                                             visitor_factory):
     from courses.services import _lapse_watchers
 
-    assert services.coordinators_of_open_cases in _lapse_watchers
+    assert selectors.coordinators_of_open_cases in _lapse_watchers
     idle = visitor_factory("idle", "Ida", "Le")
     services.case_assign(case=case, visitors=[marcus, luis], by=coordinator.user)
-    assert services.coordinators_of_open_cases([marcus.pk, idle.pk]) == {marcus.pk: ["carla@example.org"]}
+    assert selectors.coordinators_of_open_cases([marcus.pk, idle.pk]) == {marcus.pk: ["carla@example.org"]}
 
 
 @pytest.mark.services

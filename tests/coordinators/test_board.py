@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from coordinators import board_selectors, selectors, services
+from coordinators import selectors, services
 from coordinators.errors import AssignmentRefused, NotCertified
 from coordinators.models import Assignment, BoardOpening, Volunteer
 from hub.asgi import application
@@ -43,22 +43,22 @@ def test_an_uncertified_visitor_is_refused_with_the_training_that_remains(case, 
     assert "LEAP 101 in progress, 1 of 2 modules" in text
     assert "still to do: 1 module and a live practice session" in text
     assert not Volunteer.objects.exists()
-    viewer = board_selectors.viewer_for(user=ana.user, district=case.district)
+    viewer = selectors.viewer_for(user=ana.user, district=case.district)
     assert not viewer.can_volunteer and viewer.reasons == [text]
 
 
 @pytest.mark.django_db
 def test_a_certified_visitor_volunteers_with_a_named_pair(case, coordinator, marcus, luis):
     open_case(case, coordinator)
-    assert board_selectors.viewer_for(user=marcus.user, district=case.district).can_volunteer
+    assert selectors.viewer_for(user=marcus.user, district=case.district).can_volunteer
     volunteer = services.case_volunteer(case=case, visitor=marcus, partner=luis)
     assert (volunteer.visitor, volunteer.partner) == (marcus, luis)
     again = services.case_volunteer(case=case, visitor=marcus)  # volunteering again updates, never duplicates
     assert again.pk == volunteer.pk and again.partner is None
-    [row] = board_selectors.board_cases(user=marcus.user, district_id=case.district_id)
+    [row] = selectors.board_cases(user=marcus.user, district_id=case.district_id)
     assert row["volunteers"] == [{"visitor": {"id": marcus.pk, "name": "Marcus Bell"}, "partner": None}]
     services.volunteer_withdraw(case=case, visitor=marcus)
-    assert board_selectors.board_cases(user=marcus.user, district_id=case.district_id)[0]["volunteers"] == []
+    assert selectors.board_cases(user=marcus.user, district_id=case.district_id)[0]["volunteers"] == []
 
 
 @pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_the_coordinator_assigns_through_the_gate_and_the_case_leaves_the_board(
     services.case_volunteer(case=case, visitor=marcus, partner=luis)
     assignment = services.board_case_assign(case=case, visitors=[marcus, luis], by=coordinator.user)
     assert set(assignment.visitors.all()) == {marcus, luis}
-    assert board_selectors.board_cases(user=coordinator.user, district_id=case.district_id) == []
+    assert selectors.board_cases(user=coordinator.user, district_id=case.district_id) == []
     assert BoardOpening.objects.get().close_reason == "assigned"
     assert [c.pk for c in selectors.my_cases(user=marcus.user)] == [case.pk]  # the same Assignment
 
@@ -96,7 +96,7 @@ def test_a_bad_pair_gets_the_same_refusal_on_the_board_as_on_the_case_page(case,
 @pytest.mark.django_db
 def test_the_board_shows_no_student_name_or_id_and_only_what_was_shared(case, coordinator, marcus):
     open_case(case, coordinator, note="Two siblings at the same school.", share_school=False)
-    [row] = board_selectors.board_cases(user=marcus.user, district_id=case.district_id)
+    [row] = selectors.board_cases(user=marcus.user, district_id=case.district_id)
     assert row["grade_band"] == "Elementary (K–5)" and row["school"] is None
     page = client_for(marcus).get(reverse("coordinators:board", args=[case.district_id]))
     html = page.content.decode()
@@ -204,7 +204,7 @@ async def test_an_assignment_through_the_socket_leaves_the_board_on_other_socket
     assert (await expect(watcher, "case.assigned"))["case"] == case.pk
     frames = [await boss.receive_json_from(timeout=2), await boss.receive_json_from(timeout=2)]
     assert {f["type"] for f in frames} == {"ack", "case.assigned"}
-    assert await database_sync_to_async(board_selectors.board_cases)(user=luis.user,
+    assert await database_sync_to_async(selectors.board_cases)(user=luis.user,
                                                                      district_id=case.district_id) == []
     await boss.disconnect()
     await watcher.disconnect()

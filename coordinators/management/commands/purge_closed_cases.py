@@ -3,7 +3,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coordinators.services import case_retention_days, closed_cases_purge
+from coordinators.selectors import case_retention_days
+from coordinators.services import closed_cases_purge
 from hub.privacy.errors import PrivacyError
 
 

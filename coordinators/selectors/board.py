@@ -2,15 +2,17 @@
 
 The board shows only what the coordinator chose to share when opening the case — the grade band and the
 school (each optional) and a note — never the student's name, initials or student id. Every function
-runs in a constant number of queries whatever the number of cases.
+runs in a constant number of queries whatever the number of cases. The frames built here are sent by
+`coordinators.services.board` and documented in `coordinators.consumers`.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from coordinators import services
 from coordinators.models import Assignment, BoardOpening, CaseStatus, StudentCase, Volunteer
+from coordinators.selectors.access import may_manage_cases, may_see_board
+from coordinators.selectors.eligibility import volunteer_problems
 from hub.models import District, Partner, Person, School
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
@@ -23,24 +25,16 @@ GRADE_BANDS = (
 )
 
 
+def board_group(district_id: int) -> str:
+    """The channel-layer group of a district's board: the consumer joins it, the services send to it."""
+    return f"board.district.{district_id}"
+
+
 def grade_band(grade: str) -> str:
     for grades, label in GRADE_BANDS:
         if grade in grades:
             return label
     return "Grade not given"
-
-
-def may_see_board(user, district_id) -> bool:
-    """Visitors and coordinators (and superusers) whose scope holds the district."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if not (user.is_superuser or services.may_manage_cases(user) or VISITOR in roles_of(user)):
-        return False
-    try:
-        district_id = int(district_id)
-    except (TypeError, ValueError):
-        return False
-    return scope_for(user).filter(pk=district_id).exists()
 
 
 def _volunteer_prefetch() -> Prefetch:
@@ -88,7 +82,7 @@ def board_cases(*, user, district_id: int | None = None) -> list[dict]:
     (visitors: their districts; coordinators: theirs). Empty for anyone else. 3 queries."""
     if district_id is not None and not may_see_board(user, district_id):
         return []
-    if district_id is None and not (services.may_manage_cases(user) or VISITOR in roles_of(user)):
+    if district_id is None and not (may_manage_cases(user) or VISITOR in roles_of(user)):
         return []
     districts = scope_for(user) if district_id is None else District.objects.filter(pk=district_id)
     return [board_case_data(o, case=o.case, volunteers=o.case.active_volunteer_list)
@@ -114,8 +108,8 @@ def viewer_for(*, user, district: District) -> Viewer:
     """What a given person sees on the board: whether they can volunteer or, if not, what remains."""
     person = person_for(user)
     is_visitor = VISITOR in roles_of(user)
-    reasons = services.volunteer_problems(person=person, district=district) if is_visitor else []
-    can_assign = services.may_manage_cases(user) and scope_for(user).filter(pk=district.pk).exists()
+    reasons = volunteer_problems(person=person, district=district) if is_visitor else []
+    can_assign = may_manage_cases(user) and scope_for(user).filter(pk=district.pk).exists()
     return Viewer(person_id=person.pk if person else None, can_assign=can_assign, is_visitor=is_visitor,
                   can_volunteer=is_visitor and not reasons, reasons=reasons)
 

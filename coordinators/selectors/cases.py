@@ -1,0 +1,200 @@
+"""The student cases a person may read, a case's page and a visitor's own cases.
+
+Coordinators and regional or state staff read the cases of the districts in their scope; a visitor
+reads only the cases of their open assignments. The caller audits each read of a case (the views do,
+through `coordinators.services.audit.audit_record`).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from coordinators.models import (
+    Assignment,
+    AssignmentMember,
+    AttendanceMonth,
+    Barrier,
+    CaseEvent,
+    CaseStatus,
+    Resource,
+    StudentCase,
+    Visit,
+)
+from coordinators.selectors.access import is_staff_reader, may_log_visits, may_manage_cases
+from coordinators.selectors.eligibility import district_settings
+from coordinators.selectors.rosters import (
+    PAGE_SIZE,
+    RosterFilters,
+    RosterRow,
+    query_int,
+    roster_people,
+    roster_rows,
+)
+from hub.models import Person
+from hub.roles import VISITOR, roles_of
+from hub.selectors import person_for, scope_for
+
+
+def cases_in_scope(user) -> QuerySet[StudentCase]:
+    """Cases coordinators and regional or state staff may read; visitors read only their own."""
+    if not is_staff_reader(user):
+        return StudentCase.objects.none()
+    return StudentCase.objects.filter(district__in=scope_for(user))
+
+
+def my_open_case_ids(person: Person | None):
+    if person is None:
+        return AssignmentMember.objects.none().values("assignment__case_id")
+    return AssignmentMember.objects.filter(person=person, assignment__ended_at__isnull=True).values(
+        "assignment__case_id")
+
+
+def case_for(*, user, case_id) -> StudentCase | None:
+    """The case if this person may read it (staff in scope, or an assigned visitor), else None."""
+    case_id = query_int(case_id)
+    if case_id is None or user is None or not user.is_authenticated or not user.is_active:
+        return None
+    readable = cases_in_scope(user)
+    person = person_for(user)
+    if person is not None and VISITOR in roles_of(user):
+        readable = StudentCase.objects.filter(Q(pk__in=readable.values("pk")) | Q(pk__in=my_open_case_ids(person)))
+    return readable.select_related("district", "school").filter(pk=case_id).first()
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    school: int | None = None
+    district: int | None = None
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query) -> "CaseFilters":
+        status = query.get("status") or None
+        return cls(status=status if status in CaseStatus.values else None, school=query_int(query.get("school")),
+                   district=query_int(query.get("district")), q=(query.get("q") or "").replace("\x00", "").strip()[:60],
+                   page=query_int(query.get("page")) or 1)
+
+
+def case_list(*, user, filters: CaseFilters):
+    cases = cases_in_scope(user)
+    if filters.district:
+        cases = cases.filter(district_id=filters.district)
+    if filters.school:
+        cases = cases.filter(school_id=filters.school)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.q:
+        cases = cases.filter(Q(student_ref__iexact=filters.q) | Q(first_name__icontains=filters.q))
+    counts = dict(cases_in_scope(user).values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    open_assignments = Assignment.objects.filter(ended_at__isnull=True).prefetch_related(
+        Prefetch("visitors", queryset=Person.objects.select_related("user")))
+    cases = cases.select_related("district", "school").prefetch_related(
+        Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments")
+    ).order_by("district__name", "-created_at", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(filters.page)
+    return page, [(s, label, counts.get(s, 0)) for s, label in CaseStatus.choices]
+
+
+def first_visit_date(visits) -> date | None:
+    """The first visit that counts for attendance change: the first home visit (else first contact)."""
+    made = [v for v in visits if v.kind != Visit.Kind.ATTEMPTED]
+    home = [v for v in made if v.kind == Visit.Kind.HOME_VISIT]
+    chosen = home or made
+    return min(v.visited_on for v in chosen) if chosen else None
+
+
+@dataclass
+class AttendanceChange:
+    before: float | None
+    after: dict[int, float | None]  # months after the first visit -> rate
+
+    def change(self, months: int) -> float | None:
+        after = self.after.get(months)
+        return round(after - self.before, 1) if after is not None and self.before is not None else None
+
+
+CHANGE_MONTHS = (1, 3, 6)
+
+
+def attendance_change(rows: list[AttendanceMonth], first_visit: date | None) -> AttendanceChange | None:
+    """Rate in the (up to) three months before the first visit's month, and in months 1, 3, 6 after."""
+    if first_visit is None:
+        return None
+    start = first_visit.replace(day=1)
+    before = [r for r in rows if start - relativedelta(months=3) <= r.month < start]
+    enrolled = sum(r.days_enrolled for r in before)
+    before_rate = round(100 * (enrolled - sum(r.days_absent for r in before)) / enrolled, 1) if enrolled else None
+    by_month = {r.month: r for r in rows}
+    after = {}
+    for months in CHANGE_MONTHS:
+        row = by_month.get(start + relativedelta(months=months))
+        after[months] = row.rate if row else None
+    return AttendanceChange(before_rate, after)
+
+
+@dataclass
+class Candidate:
+    row: RosterRow
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CaseView:
+    case: StudentCase
+    events: list[CaseEvent]
+    family_choice: str | None
+    assignments: list[Assignment]
+    current: Assignment | None
+    visits: list[Visit]
+    attendance: list[AttendanceMonth]
+    change: AttendanceChange | None
+    can_manage: bool
+    can_log: bool
+    show_notes: bool
+    candidates: list[RosterRow]
+    pairs: bool
+    barriers: list[Barrier]
+    resources: list[Resource]
+
+
+def case_view(*, user, case: StudentCase, now: datetime | None = None) -> CaseView:
+    """Everything the case page shows (the caller got `case` from `case_for`)."""
+    events = list(case.events.select_related("by"))
+    assignments = list(case.assignments.select_related("assigned_by").prefetch_related(
+        Prefetch("visitors", queryset=Person.objects.select_related("user"))))
+    current = next((a for a in assignments if a.is_open), None)
+    visits = list(case.visits.select_related("logged_by").prefetch_related(
+        "barriers", Prefetch("attendees", queryset=Person.objects.select_related("user")),
+        "referrals__resource", "revisions").order_by("number"))
+    attendance = list(case.attendance.order_by("month"))
+    manage = may_manage_cases(user) and scope_for(user).filter(pk=case.district_id).exists()
+    can_log = may_log_visits(user, case)
+    candidates = []
+    if manage:
+        filters = RosterFilters(district=case.district_id)
+        people = list(roster_people(user, filters).select_related("user", "school", "partner", "home_district")[:500])
+        candidates = roster_rows(people, district_id=case.district_id, now=now)
+        candidates.sort(key=lambda r: (not r.can_take_cases, r.person.user.last_name, r.person.user.first_name))
+    return CaseView(
+        case=case, events=events, family_choice=events[-1].kind if events else None, assignments=assignments,
+        current=current, visits=visits, attendance=attendance,
+        change=attendance_change(attendance, first_visit_date(visits)), can_manage=manage, can_log=can_log,
+        show_notes=can_log, candidates=candidates, pairs=district_settings(case.district_id).visits_in_pairs,
+        barriers=list(Barrier.objects.all()) if can_log else [],
+        resources=list(Resource.objects.filter(district_id=case.district_id)) if can_log else [],
+    )
+
+
+def my_cases(*, user) -> list[StudentCase]:
+    """The visitor's cases (open assignments) with their visits so far: 3 queries."""
+    person = person_for(user)
+    if person is None:
+        return []
+    return list(StudentCase.objects.filter(pk__in=my_open_case_ids(person)).select_related("district", "school")
+                .prefetch_related(Prefetch("visits", queryset=Visit.objects.order_by("number"), to_attr="visit_list"))
+                .order_by("first_name", "pk"))

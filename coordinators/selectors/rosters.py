@@ -1,0 +1,246 @@
+"""The roster: "who is trained" — the visitors serving the districts in a person's scope, with their
+certification state, filters, counts per state and the CSV export rows.
+
+A fixed number of queries whatever the roster's size: states, the status filter, the status sort and
+the counts come from SQL (`courses.selectors.with_certification_state`); only the rows shown get their
+details from `certification_statuses`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from coordinators.selectors.access import OutOfScope, is_staff_reader
+from coordinators.selectors.eligibility import COURSE_CODE, agreements_in_force, serving
+from courses.selectors import (
+    STATE_FIELD,
+    CertificationStatus,
+    State,
+    certification_statuses,
+    last_activity,
+    practice_counts,
+    with_certification_state,
+)
+from hub.models import District, Partner, Person, School
+from hub.roles import VISITOR
+from hub.selectors import scope_for
+
+PAGE_SIZE = 25
+EXPORT_CHUNK = 2_000
+
+
+def query_int(value) -> int | None:
+    """A whole number from a query-string value, or None (missing, not a number, out of range)."""
+    try:
+        number = int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    # An id no database column holds is no id (a 30-digit school= was an OverflowError on SQLite).
+    return number if number is None or -(2**63) <= number < 2**63 else None
+
+
+@dataclass
+class RosterFilters:
+    district: int | None = None
+    school: int | None = None
+    partner: int | None = None
+    status: str | None = None
+    q: str = ""
+    sort: str = "name"
+    page: int = 1
+
+    SORTS = {"name": "Name (A–Z)", "-name": "Name (Z–A)", "status": "Training status", "org": "School or partner"}
+
+    @classmethod
+    def from_query(cls, query) -> "RosterFilters":
+        status = query.get("status") or None
+        sort = query.get("sort") or "name"
+        return cls(district=query_int(query.get("district")), school=query_int(query.get("school")),
+                   partner=query_int(query.get("partner")), status=status if status in State.ORDER else None,
+                   q=(query.get("q") or "").replace("\x00", "").strip()[:80], sort=sort if sort in cls.SORTS else "name",
+                   page=query_int(query.get("page")) or 1)
+
+    def query_string(self, **changes) -> str:
+        from urllib.parse import urlencode
+
+        values = {"district": self.district, "school": self.school, "partner": self.partner,
+                  "status": self.status, "q": self.q, "sort": self.sort if self.sort != "name" else None}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+@dataclass
+class RosterRow:
+    person: Person
+    status: CertificationStatus
+    last_activity: datetime | None
+    practice_sessions: int
+    can_take_cases: bool
+    organisation: str
+
+    @property
+    def status_class(self) -> str:
+        return {State.CERTIFIED: "status-certified", State.EXPIRING_SOON: "status-expiring",
+                State.EXPIRED: "status-expired", State.REVOKED: "status-expired"}.get(self.status.state, "")
+
+
+@dataclass
+class RosterPage:
+    rows: list[RosterRow]
+    page: object
+    total: int
+    counts: dict[str, int]
+    filters: RosterFilters
+    districts: list[District]
+    schools: list[School]
+    partners: list[Partner]
+
+    @property
+    def count_rows(self) -> list[tuple[str, str, int]]:
+        return [(s, State.LABELS[s], self.counts.get(s, 0)) for s in State.ORDER]
+
+
+def roster_people(user, filters: RosterFilters | None = None) -> QuerySet[Person]:
+    """Visitors serving the districts in the person's scope, filtered (not by status), in sort order.
+
+    A visitor serves a district as school or district staff there (home district) or through a
+    community partner serving it.
+    """
+    filters = filters or RosterFilters()
+    if not is_staff_reader(user):
+        return Person.objects.none()
+    scope = scope_for(user)
+    if filters.district is not None:
+        scope = scope.filter(pk=filters.district)
+    # Literal id lists (two small queries) rather than subqueries: the planner then combines the
+    # home-district and partner indexes instead of scanning every person.
+    district_ids = list(scope.values_list("pk", flat=True))
+    serving_partners = list(Partner.districts.through.objects.filter(district_id__in=district_ids)
+                            .values_list("partner_id", flat=True).distinct())
+    people = Person.objects.filter(user__groups__name=VISITOR).filter(
+        Q(home_district_id__in=district_ids) | Q(partner_id__in=serving_partners))
+    if filters.school is not None:
+        people = people.filter(school_id=filters.school)
+    if filters.partner is not None:
+        people = people.filter(partner_id=filters.partner)
+    for word in filters.q.split()[:4]:
+        people = people.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word))
+    order = {"-name": ["-user__last_name", "-user__first_name", "-pk"],
+             "org": ["school__name", "partner__name", "user__last_name", "user__first_name", "pk"]}
+    return people.order_by(*order.get(filters.sort, ["user__last_name", "user__first_name", "pk"]))
+
+
+def _check_filter_scope(user, filters: RosterFilters) -> None:
+    scope = scope_for(user)
+    if filters.district is not None and not scope.filter(pk=filters.district).exists():
+        raise OutOfScope("district")
+    if filters.school is not None and not School.objects.filter(pk=filters.school, district__in=scope).exists():
+        raise OutOfScope("school")
+    if filters.partner is not None and not Partner.objects.filter(pk=filters.partner, districts__in=scope).exists():
+        raise OutOfScope("partner")
+
+
+def roster_rows(people: list[Person], *, statuses: dict[int, CertificationStatus] | None = None,
+                district_id: int | None = None, now: datetime | None = None) -> list[RosterRow]:
+    """Rows for the given people (already fetched with user, school, partner): a fixed 8 queries."""
+    now = now or timezone.now()
+    ids = [p.pk for p in people]
+    if statuses is None or any(pid not in statuses for pid in ids):
+        statuses = certification_statuses(people=ids, course_code=COURSE_CODE, now=now)
+    activity = last_activity(people=ids)
+    practice = practice_counts(people=ids)
+    partner_ids = {p.partner_id for p in people if p.partner_id}
+    target = {p.pk: district_id or p.home_district_id for p in people}
+    serves = set(Partner.districts.through.objects.filter(partner_id__in=partner_ids)
+                 .values_list("partner_id", "district_id")) if partner_ids else set()
+    agreements = agreements_in_force(partner_ids=partner_ids, district_ids={d for d in target.values() if d},
+                                     on=timezone.localdate(now)) if partner_ids else set()
+    rows = []
+    for person in people:
+        status = statuses[person.pk]
+        where = target[person.pk]
+        as_staff, as_partner = serving(person, where, serves) if where else (False, False)
+        cleared = as_staff or (as_partner and (person.partner_id, where) in agreements)
+        rows.append(RosterRow(
+            person=person, status=status, last_activity=activity.get(person.pk),
+            practice_sessions=practice.get(person.pk, 0),
+            can_take_cases=bool(person.user.is_active and status.is_current and cleared),
+            organisation=person.school.name if person.school_id else (person.partner.name if person.partner_id else ""),
+        ))
+    return rows
+
+
+def certification_counts(people: QuerySet[Person]) -> dict[str, int]:
+    """{state: visitors} for an annotated roster queryset: one GROUP BY query."""
+    return dict(people.order_by().values(STATE_FIELD).annotate(n=Count("pk")).values_list(STATE_FIELD, "n"))
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the per-status counts already give it), so it does not COUNT again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # shadows the cached_property
+
+
+def roster(*, user, filters: RosterFilters, now: datetime | None = None) -> RosterPage:
+    """One page of the roster with counts per status: a fixed number of queries, whatever the size.
+
+    States, the status filter, the status sort and the counts come from
+    `courses.selectors.with_certification_state` (SQL); the rows shown get their details (modules done,
+    certificate, practice) from `certification_statuses` for that page only.
+    """
+    now = now or timezone.now()
+    _check_filter_scope(user, filters)
+    scope = scope_for(user)
+    people = with_certification_state(roster_people(user, filters), course_code=COURSE_CODE, now=now)
+    counts = certification_counts(people)
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    if filters.status:
+        people = people.filter(**{STATE_FIELD: filters.status})
+    if filters.sort == "status":
+        rank = Case(*[When(**{STATE_FIELD: s}, then=Value(n)) for n, s in enumerate(State.ORDER)],
+                    output_field=IntegerField())
+        people = people.order_by(rank, *people.query.order_by)  # name order within a status
+    # Page the ids only (narrow rows to sort), then fetch the page's 25 people with their relations.
+    paginator = _CountedPaginator(people.values_list("pk", flat=True), PAGE_SIZE, count=total)
+    page = paginator.get_page(filters.page)
+    page_ids = list(page.object_list)
+    by_id = Person.objects.select_related("user", "school", "partner", "home_district").in_bulk(page_ids)
+    page_people = [by_id[pid] for pid in page_ids if pid in by_id]
+    rows = roster_rows(page_people, district_id=filters.district, now=now)
+    return RosterPage(
+        rows=rows, page=page, total=total, counts=counts,
+        filters=filters, districts=list(scope.order_by("name")),
+        schools=list(School.objects.filter(district__in=scope).select_related("district")
+                     .order_by("district__name", "name")),
+        partners=list(Partner.objects.filter(districts__in=scope).distinct().order_by("name")),
+    )
+
+
+def roster_export_rows(*, user, filters: RosterFilters, now: datetime | None = None):
+    """Every roster row matching the filters, in chunks (bounded memory), for the CSV export."""
+    now = now or timezone.now()
+    _check_filter_scope(user, filters)
+    people = roster_people(user, filters)
+    if filters.status:
+        people = with_certification_state(people, course_code=COURSE_CODE, now=now).filter(
+            **{STATE_FIELD: filters.status})
+    ids = list(people.values_list("pk", flat=True))
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start:start + EXPORT_CHUNK]
+        by_id = {p.pk: p for p in Person.objects.filter(pk__in=chunk).select_related(
+            "user", "school", "partner", "home_district")}
+        statuses = certification_statuses(people=chunk, course_code=COURSE_CODE, now=now)
+        yield from roster_rows([by_id[pid] for pid in chunk], statuses=statuses, district_id=filters.district,
+                               now=now)
+
+
+def roster_person(*, user, person_id: int) -> RosterRow | None:
+    """One visitor's roster row, or None when they are not on this person's roster."""
+    person = roster_people(user).filter(pk=person_id).select_related(
+        "user", "school", "partner", "home_district").first()
+    return roster_rows([person])[0] if person else None

@@ -1,0 +1,64 @@
+"""Rules that change cases, assignments, visits and the audit trail, one module per concern.
+
+- `audit`: the audit trail (`audit_record`).
+- `district_settings`: a district's settings and its data-sharing agreements with partners.
+- `cases`: creating a case, the family's choice.
+- `assignment`: the assignment gate (`case_assign`) and closing a case.
+- `visits`: visit logs and referral outcomes.
+- `catalogue`: the barrier catalogue and each district's resources.
+- `board`: the live case board.
+- `retention`: purging closed cases.
+
+Each service checks its own rule (who may, in which scope) and raises a `coordinators.errors` error
+that writes nothing. The reads with a rule in them that the services rely on — may this person manage
+cases, may these visitors take this case — are `coordinators.selectors`, which never imports this
+package.
+
+Callers outside this package import the package (`from coordinators import services`, then
+`services.case_assign(...)`), as every app's callers do, so each call names its layer and no caller
+needs to know which concern module holds a rule; the view functions share these names
+(`views.case_assign` calls `services.case_assign`). Modules inside the package import from each other's
+concern modules, never through this `__init__`, so the re-exports below add no circle. The package's
+surface is every public name of its concern modules, listed in `__all__`.
+"""
+
+from coordinators.services.assignment import case_assign, case_close
+from coordinators.services.audit import audit_record
+from coordinators.services.board import (
+    board_case_assign,
+    case_close_for_volunteers,
+    case_open_for_volunteers,
+    case_volunteer,
+    volunteer_withdraw,
+)
+from coordinators.services.cases import CaseData, case_create, case_family_choice, case_validate, locked_case
+from coordinators.services.catalogue import BARRIERS, barriers_ensure, resource_create
+from coordinators.services.district_settings import data_sharing_agreement_record, district_settings_set
+from coordinators.services.retention import closed_cases_purge
+from coordinators.services.visits import VisitData, referral_outcome_set, visit_edit, visit_log
+
+__all__ = [
+    "BARRIERS",
+    "CaseData",
+    "VisitData",
+    "audit_record",
+    "barriers_ensure",
+    "board_case_assign",
+    "case_assign",
+    "case_close",
+    "case_close_for_volunteers",
+    "case_create",
+    "case_family_choice",
+    "case_open_for_volunteers",
+    "case_validate",
+    "case_volunteer",
+    "closed_cases_purge",
+    "data_sharing_agreement_record",
+    "district_settings_set",
+    "locked_case",
+    "referral_outcome_set",
+    "resource_create",
+    "visit_edit",
+    "visit_log",
+    "volunteer_withdraw",
+]

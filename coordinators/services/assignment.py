@@ -1,0 +1,66 @@
+"""The assignment gate: pairing certified visitors with a case, and closing a case.
+
+`case_assign` is the single gate between a family and its visitors: every path that pairs visitors
+with a case (the case page, the live case board's `board_case_assign`) calls it. A refusal raises a
+`coordinators.errors` error naming every unmet requirement (`assignment_problems`, in
+`coordinators.selectors.eligibility`, which the case page shows too) and writes nothing.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from coordinators import errors
+from coordinators.models import Assignment, AssignmentMember, CaseStatus, StudentCase
+from coordinators.selectors.access import require_manager
+from coordinators.selectors.eligibility import assignment_problems
+from coordinators.services.audit import audit_record
+from coordinators.services.cases import locked_case
+from hub.models import Person
+
+
+@transaction.atomic
+def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool = False,
+                now: datetime | None = None) -> Assignment:
+    """Pair certified visitors with a case: the one gate (see module docstring).
+
+    Locks the case row, so two coordinators assigning the same case at once cannot both succeed: the
+    second finds the first's open assignment and is refused unless it asked to reassign (and the
+    database's "one open assignment per case" constraint holds even without the lock).
+    """
+    now = now or timezone.now()
+    require_manager(by, case.district_id)
+    case = StudentCase.objects.select_for_update().select_related("district").get(pk=case.pk)
+    current = Assignment.objects.filter(case=case, ended_at__isnull=True).first()
+    if current is not None and not reassign:
+        names = ", ".join(p.full_name for p in current.visitors.select_related("user"))
+        raise errors.CaseAlreadyAssigned([f"The case is already assigned to {names}; reassign it instead"])
+    problems = assignment_problems(case=case, visitors=list(visitors), by=by, now=now)
+    if problems:
+        raise errors.AssignmentRefused(problems)
+    if current is not None:
+        current.ended_at = now
+        current.end_reason = f"Reassigned by {by.get_full_name() or by.username}"
+        current.save(update_fields=["ended_at", "end_reason", "updated_at"])
+    assignment = Assignment.objects.create(case=case, assigned_by=by, started_at=now)
+    AssignmentMember.objects.bulk_create([AssignmentMember(assignment=assignment, person_id=v.pk)
+                                          for v in visitors])
+    if case.status != CaseStatus.VISITED:
+        case.status = CaseStatus.ASSIGNED
+        case.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="case.reassign" if current else "case.assign", obj=case,
+                 detail="Visitors: " + ", ".join(v.full_name for v in visitors))
+    return assignment
+
+
+@transaction.atomic
+def case_close(*, case: StudentCase, by, reason: str = "Closed") -> StudentCase:
+    require_manager(by, case.district_id)
+    case = locked_case(case)
+    now = timezone.now()
+    Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, end_reason=reason[:200])
+    case.status = CaseStatus.CLOSED
+    case.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="case.close", obj=case, detail=reason)
+    return case

@@ -1,0 +1,110 @@
+"""Student cases: creating one (from the case form or, through `case_validate`, an import) and
+recording the family's choice (offered, accepted, declined)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from coordinators import errors
+from coordinators.models import Assignment, CaseEvent, CaseStatus, StudentCase
+from coordinators.selectors.access import require_manager
+from coordinators.services.audit import audit_record
+from hub.models import District, School
+
+
+@dataclass
+class CaseData:
+    """A case's fields as a coordinator or an import gives them, validated by `case_validate`."""
+
+    student_ref: str
+    first_name: str
+    last_initial: str
+    grade: str
+    school: School
+    home_language: str
+    days_enrolled: int
+    days_absent: int
+    referral_reason: str = ""
+
+    FIELDS = ("first_name", "last_initial", "grade", "school_id", "home_language", "days_enrolled",
+              "days_absent", "referral_reason")
+
+
+def case_validate(data: CaseData, *, district: District) -> list[str]:
+    """Every problem with the data, in a coordinator's words (empty: fine)."""
+    from coordinators.models import GRADES
+
+    problems = []
+    if not data.student_ref or len(data.student_ref) > 40:
+        problems.append("The student id is missing or longer than 40 characters.")
+    if not data.first_name or len(data.first_name) > 60:
+        problems.append("The first name is missing or longer than 60 characters.")
+    if len(data.last_initial) != 1 or not data.last_initial.isalpha():
+        problems.append("Give only the last initial (one letter), not the whole last name.")
+    if data.grade not in GRADES:
+        problems.append(f"The grade {data.grade!r} is not one of PK, K, 1-12.")
+    if data.school is None or data.school.district_id != district.pk:
+        problems.append(f"The school is not a school of {district}.")
+    if len(data.home_language) > 40:
+        problems.append("The home language is longer than 40 characters.")
+    if not 0 < data.days_enrolled <= 366:
+        problems.append("Days enrolled must be between 1 and 366.")
+    elif not 0 <= data.days_absent <= data.days_enrolled:
+        problems.append("Days absent must be between 0 and the days enrolled.")
+    if len(data.referral_reason) > 500:
+        problems.append("The reason for referral is longer than 500 characters.")
+    texts = (data.student_ref, data.first_name, data.last_initial, data.home_language, data.referral_reason)
+    if any("\x00" in text for text in texts):
+        problems.append("The text contains a NUL character; remove it.")
+    return problems
+
+
+@transaction.atomic
+def case_create(*, district: District, data: CaseData, by) -> StudentCase:
+    require_manager(by, district.pk)
+    problems = case_validate(data, district=district)
+    if StudentCase.objects.filter(district=district, student_ref=data.student_ref).exists():
+        problems.append(f"{district} already has a case for student id {data.student_ref}.")
+    if problems:
+        raise errors.InvalidCase(" ".join(problems))
+    case = StudentCase.objects.create(
+        district=district, student_ref=data.student_ref, first_name=data.first_name,
+        last_initial=data.last_initial.upper(), grade=data.grade, school=data.school,
+        home_language=data.home_language, days_enrolled=data.days_enrolled, days_absent=data.days_absent,
+        referral_reason=data.referral_reason, created_by=by)
+    audit_record(actor=by, action="case.create", obj=case)
+    return case
+
+
+def locked_case(case: StudentCase) -> StudentCase:
+    """The case's row, locked until the transaction ends (every service that changes a case starts here)."""
+    return StudentCase.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_family_choice(*, case: StudentCase, kind: str, by, note: str = "", at: datetime | None = None
+                       ) -> CaseEvent:
+    """Record the family's choice: offered, accepted or declined. Declining ends any assignment."""
+    require_manager(by, case.district_id)
+    case = locked_case(case)
+    if kind not in CaseEvent.Kind.values:
+        raise errors.InvalidCase("Choose offered, accepted or declined.")
+    if case.status == CaseStatus.CLOSED:
+        raise errors.InvalidCase("This case is closed.")
+    at = at or timezone.now()
+    event = CaseEvent.objects.create(case=case, kind=kind, at=at, by=by, note=note[:300])
+    if kind == CaseEvent.Kind.DECLINED:
+        Assignment.objects.filter(case=case, ended_at__isnull=True).update(
+            ended_at=at, end_reason="The family declined further visits.")
+        case.status = CaseStatus.DECLINED
+    elif kind == CaseEvent.Kind.ACCEPTED:
+        case.status = (CaseStatus.VISITED if case.visits.exists() else
+                       CaseStatus.ASSIGNED if case.assignments.filter(ended_at__isnull=True).exists()
+                       else CaseStatus.ACCEPTED)
+    elif case.status in (CaseStatus.REFERRED, CaseStatus.DECLINED):
+        case.status = CaseStatus.OFFERED
+    case.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action=f"case.{kind}", obj=case)
+    return event
