@@ -62,6 +62,7 @@ def generate(args) -> dict:
     )
     from hub.demo import seed_organisations
     from hub.models import District, Person, Region, School
+    from hub.program import CERTIFICATION_COURSE
     from hub.roles import COORDINATOR, STATE_STAFF, VISITOR
     from hub.services import person_create, roles_ensure, site_ensure
 
@@ -98,7 +99,7 @@ def generate(args) -> dict:
     Through.objects.bulk_create([Through(user_id=uid, group_id=visitor_group.pk) for uid in user_ids],
                                 batch_size=5000)
     person_ids = list(Person.objects.filter(user_id__in=user_ids).order_by("pk").values_list("pk", flat=True))
-    course = CoursePage.objects.get(code="LEAP-101")
+    course = CoursePage.objects.get(code=CERTIFICATION_COURSE)
     modules = list(ModulePage.objects.child_of(course).order_by("path").values_list("pk", flat=True))
     now = timezone.now()
     enrollments, completions, certificates, credits = [], [], [], []

@@ -23,9 +23,10 @@ class CoursesConfig(AppConfig):
                              order=60))
         # The statewide discussion room: anyone enrolled in LEAP 101.
         from hub.discussion.selectors import community_member_register
+        from hub.program import CERTIFICATION_COURSE
 
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
-            person__user=user, course__code="LEAP-101").exists())
+            person__user=user, course__code=CERTIFICATION_COURSE).exists())
         import courses.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         page_views_register(index_rows=views.course_index_rows, course=views.course_serve,
                             module=views.module_serve)

@@ -17,8 +17,7 @@ from courses import content_loader, services
 from courses.models import Certificate, CourseIndexPage, CoursePage, ModulePage, Scenario
 from hub.demo import demo_check, demo_step
 from hub.models import HomePage, Person
-
-LEAP = "LEAP-101"
+from hub.program import CERTIFICATION_COURSE
 
 
 def _raw_block(block: content_loader.Block, *, scenarios: dict[str, Scenario]) -> dict:
@@ -126,7 +125,7 @@ STAGES = {
 @demo_step(order=20)
 def seed_courses() -> str:
     summary = ensure_course_content()
-    leap = CoursePage.objects.get(code=LEAP)
+    leap = CoursePage.objects.get(code=CERTIFICATION_COURSE)
     now = timezone.now()
     trained = 0
     for username, (modules, practised, months_ago, then) in STAGES.items():

@@ -9,15 +9,15 @@ from django.utils import timezone
 
 from hub.demo import demo_step
 from hub.models import District
+from hub.program import PROGRAM_TZ
 from roundtable import services
-from roundtable.formatting import NY
 from roundtable.models import Format, Insight, Roundtable
 
 ORGANISER = "trainer"
 
 
 def _at(days: int, hour: int) -> datetime:
-    return datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, 0), tzinfo=NY)
+    return datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, 0), tzinfo=PROGRAM_TZ)
 
 
 ROUNDTABLES = [

@@ -14,9 +14,9 @@ from courses.errors import UnknownCourse
 from hub.demo import demo_step
 from hub.errors import HubError
 from hub.models import District, HomePage, Person
+from hub.program import PROGRAM_TZ
 from sessions import services
 from sessions.models import Audience, Kind, RecordingIndexPage, RecordingPage, Registration, Repeat, Series
-from sessions.selectors import NY
 
 VISITORS = ["visitor", "marcus", "dana", "luis", "fatima", "jordan", "beatriz", "kevin", "rosa", "james", "nadia"]
 COORDINATORS = ["coordinator", "coordinator.nh", "coordinator.bpt"]
@@ -130,7 +130,7 @@ def seed_sessions() -> str:
                 first_date=soon + timedelta(days=5), start_time=time(15, 0), duration_minutes=90, capacity=30)
 
     visitors = _people(VISITORS)
-    day_start = datetime.combine(year_start, time(0), tzinfo=NY)
+    day_start = datetime.combine(year_start, time(0), tzinfo=PROGRAM_TZ)
     horizon = now + timedelta(days=60)
 
     # Past sessions: registrations made before them, attendance marked afterwards.

@@ -1,6 +1,6 @@
 """iCalendar files made with the `icalendar` library: a personal feed, a series feed, one session.
 
-Times carry TZID=America/New_York with its VTIMEZONE, so a recurring series keeps its wall-clock time
+Times carry the program's TZID (TIME_ZONE, America/New_York) with its VTIMEZONE, so a recurring series keeps its wall-clock time
 across daylight saving in every calendar app. A series feed has one master VEVENT with the RRULE,
 EXDATE for cancelled dates and an override VEVENT (RECURRENCE-ID) for each moved date. The join
 link only appears where the person holds a confirmed seat (the personal feed, their own download).
@@ -13,8 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from hub.capacity import SeatStatus
+from hub.program import PROGRAM_TZ
 from sessions.models import Repeat, Series, SessionOccurrence
-from sessions.selectors import NY, OccurrenceRow, my_registrations, occurrence_key
+from sessions.selectors import OccurrenceRow, my_registrations, occurrence_key
 
 PRODID = "-//Home Visit Hub//Live sessions//EN"
 DOMAIN = "homevisithub.org"
@@ -27,7 +28,7 @@ def _calendar(name: str) -> icalendar.Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "America/New_York")
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
     return cal
 
 
@@ -50,8 +51,8 @@ def _occurrence_event(*, series: Series, original_start: datetime, start: dateti
     event = icalendar.Event()
     event.add("uid", occurrence_uid(series.pk, original_start))
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", start.astimezone(NY))
-    event.add("dtend", end.astimezone(NY))
+    event.add("dtstart", start.astimezone(PROGRAM_TZ))
+    event.add("dtend", end.astimezone(PROGRAM_TZ))
     event.add("summary", series.title)
     lines = [series.description] if series.description else []
     if status == SeatStatus.CONFIRMED and series.join_link:
@@ -85,7 +86,7 @@ def personal_ics(*, person) -> bytes:
     cal = _calendar("My Home Visit Hub sessions")
     for reg in my_registrations(person=person, since=timezone.now() - timedelta(days=90)):
         occ = reg.occurrence
-        row = OccurrenceRow(series=occ.series, original_start=occ.original_start.astimezone(NY),
+        row = OccurrenceRow(series=occ.series, original_start=occ.original_start.astimezone(PROGRAM_TZ),
                             start=occ.occurrence.start, end=occ.occurrence.end)
         cal.add_component(_occurrence_event(series=occ.series, original_start=row.original_start,
                                             start=row.start, end=row.end, cancelled=occ.occurrence.cancelled,
@@ -119,8 +120,8 @@ def series_ics(*, series: Series) -> bytes:
     master = icalendar.Event()
     master.add("uid", uid)
     master.add("dtstamp", timezone.now())
-    master.add("dtstart", series.event.start.astimezone(NY))
-    master.add("dtend", series.event.end.astimezone(NY))
+    master.add("dtstart", series.event.start.astimezone(PROGRAM_TZ))
+    master.add("dtend", series.event.end.astimezone(PROGRAM_TZ))
     master.add("summary", series.title)
     url = _absolute(reverse("training_sessions:series", args=[series.pk]))
     master.add("description", "\n\n".join(filter(None, [series.description, url])))
@@ -132,7 +133,7 @@ def series_ics(*, series: Series) -> bytes:
     if rule:
         master.add("rrule", rule)
         for occ in persisted:
-            original = occ.original_start.astimezone(NY)
+            original = occ.original_start.astimezone(PROGRAM_TZ)
             if occ.occurrence.cancelled:
                 master.add("exdate", original)
             elif occ.occurrence.moved:
@@ -140,8 +141,8 @@ def series_ics(*, series: Series) -> bytes:
                 moved.add("uid", uid)
                 moved.add("dtstamp", timezone.now())
                 moved.add("recurrence-id", original)
-                moved.add("dtstart", occ.occurrence.start.astimezone(NY))
-                moved.add("dtend", occ.occurrence.end.astimezone(NY))
+                moved.add("dtstart", occ.occurrence.start.astimezone(PROGRAM_TZ))
+                moved.add("dtend", occ.occurrence.end.astimezone(PROGRAM_TZ))
                 moved.add("summary", f"{series.title} (moved)")
                 moved.add("url", url)
                 overrides.append(moved)
@@ -149,8 +150,8 @@ def series_ics(*, series: Series) -> bytes:
         occ = next(iter(persisted), None)
         if occ is not None:
             del master["dtstart"], master["dtend"]
-            master.add("dtstart", occ.occurrence.start.astimezone(NY))
-            master.add("dtend", occ.occurrence.end.astimezone(NY))
+            master.add("dtstart", occ.occurrence.start.astimezone(PROGRAM_TZ))
+            master.add("dtend", occ.occurrence.end.astimezone(PROGRAM_TZ))
             if occ.occurrence.cancelled:
                 master.add("status", "CANCELLED")
     cal.add_component(master)

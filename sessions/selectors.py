@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hub.capacity import ACTIVE, SeatStatus
+from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
 from hub.selectors import person_for, scope_for
 from sessions.models import Audience, Kind, Registration, Series, SessionOccurrence
 
-NY = ZoneInfo("America/New_York")
-LEAP_COURSE = "LEAP-101"
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
@@ -51,7 +50,7 @@ class Viewer:
             from courses.selectors import certification_status
 
             self._certified = bool(self.person) and certification_status(
-                person=self.person, course_code=LEAP_COURSE).is_current
+                person=self.person, course_code=CERTIFICATION_COURSE).is_current
         return self._certified
 
 
@@ -91,7 +90,7 @@ def occurrence_key(original_start: datetime) -> str:
 
 def parse_occurrence_key(key: str) -> datetime | None:
     try:
-        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=ZoneInfo("UTC")).astimezone(NY)
+        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=ZoneInfo("UTC")).astimezone(PROGRAM_TZ)
     except (TypeError, ValueError):
         return None
 
@@ -141,28 +140,28 @@ class OccurrenceRow:
 
     @property
     def local_date(self) -> date:
-        return self.start.astimezone(NY).date()
+        return self.start.astimezone(PROGRAM_TZ).date()
 
 
 def rule_starts(series: Series, start: datetime, end: datetime) -> list[datetime]:
     """Original starts (aware, New York) of the series' occurrences overlapping [start, end)."""
     event = series.event
     duration = event.end - event.start
-    rule = event.get_rrule_object(NY)
+    rule = event.get_rrule_object(PROGRAM_TZ)
     if rule is None:
-        first = event.start.astimezone(NY)
+        first = event.start.astimezone(PROGRAM_TZ)
         return [first] if first < end and first + duration > start else []
-    lo = (start - duration).astimezone(NY).replace(tzinfo=None)
-    hi = end.astimezone(NY).replace(tzinfo=None)
-    starts = [naive.replace(tzinfo=NY) for naive in rule.between(lo, hi, inc=True)]
+    lo = (start - duration).astimezone(PROGRAM_TZ).replace(tzinfo=None)
+    hi = end.astimezone(PROGRAM_TZ).replace(tzinfo=None)
+    starts = [naive.replace(tzinfo=PROGRAM_TZ) for naive in rule.between(lo, hi, inc=True)]
     return [s for s in starts if s < end and s + duration > start]
 
 
 def is_scheduled_start(series: Series, start: datetime) -> bool:
     """Whether the series' rule (or single date) places an occurrence exactly at `start`."""
     event = series.event
-    rule = event.get_rrule_object(NY)
-    local = start.astimezone(NY)
+    rule = event.get_rrule_object(PROGRAM_TZ)
+    local = start.astimezone(PROGRAM_TZ)
     if rule is None:
         return local == event.start
     naive = local.replace(tzinfo=None)
@@ -178,8 +177,8 @@ def _counted(queryset):
 
 def _row_from_persisted(series: Series, occ: SessionOccurrence) -> OccurrenceRow:
     return OccurrenceRow(
-        series=series, original_start=occ.original_start.astimezone(NY),
-        start=occ.occurrence.start.astimezone(NY), end=occ.occurrence.end.astimezone(NY),
+        series=series, original_start=occ.original_start.astimezone(PROGRAM_TZ),
+        start=occ.occurrence.start.astimezone(PROGRAM_TZ), end=occ.occurrence.end.astimezone(PROGRAM_TZ),
         cancelled=occ.occurrence.cancelled, persisted=occ,
         confirmed=getattr(occ, "n_confirmed", 0), waitlisted=getattr(occ, "n_waitlisted", 0),
     )
@@ -250,9 +249,9 @@ def upcoming(*, user, days: int = 42, kind: str | None = None, start: datetime |
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    first = datetime.combine(date(year, month, 1), time(0), tzinfo=NY)
+    first = datetime.combine(date(year, month, 1), time(0), tzinfo=PROGRAM_TZ)
     following = date(year + (month == 12), month % 12 + 1, 1)
-    return first, datetime.combine(following, time(0), tzinfo=NY)
+    return first, datetime.combine(following, time(0), tzinfo=PROGRAM_TZ)
 
 
 def month_weeks(*, year: int, month: int, rows: list[OccurrenceRow]) -> list[list[dict]]:
@@ -281,7 +280,7 @@ def occurrence_at(*, series: Series, start: datetime, viewer: Viewer) -> Occurre
         row.recordings = list(persisted.recordings.live().order_by("-recorded_on"))
     elif is_scheduled_start(series, start):
         duration = series.event.end - series.event.start
-        local = start.astimezone(NY)
+        local = start.astimezone(PROGRAM_TZ)
         row = OccurrenceRow(series=series, original_start=local, start=local, end=local + duration)
     else:
         return None

@@ -21,6 +21,7 @@ from courses.services import practice_credit_record, practice_credit_withdraw
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from hub.mail import absolute_url, mail_on_commit, mail_send
 from hub.models import District, Person
+from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
 from sessions import errors
 from sessions.models import (
     Attendance,
@@ -35,8 +36,6 @@ from sessions.models import (
     feed_token,
 )
 from sessions.selectors import (
-    LEAP_COURSE,
-    NY,
     audience_refusal,
     is_scheduled_start,
     may_manage_sessions,
@@ -168,12 +167,12 @@ def series_create(*, by, kind: str, title: str, capacity: int, first_date: date,
                               join_link=join_link, duration_minutes=duration_minutes)
     frequency, params, starts = _recurrence(repeat=repeat, weekday=weekday, nth=nth, first_date=first_date,
                                             last_date=last_date, start_time=start_time)
-    first = starts[0].replace(tzinfo=NY)
+    first = starts[0].replace(tzinfo=PROGRAM_TZ)
     event = Event.objects.create(
         calendar=_calendar(), title=title, description=description or "", creator=by,
         start=first, end=first + timedelta(minutes=int(duration_minutes)),
         rule=_rule_for(frequency, params) if frequency else None,
-        end_recurring_period=(datetime.combine(last_date, time(23, 59, 59), tzinfo=NY)
+        end_recurring_period=(datetime.combine(last_date, time(23, 59, 59), tzinfo=PROGRAM_TZ)
                               if frequency else None),
     )
     series = Series.objects.create(
@@ -203,12 +202,12 @@ def series_update(*, series: Series, by, kind: str, title: str, capacity: int, f
                               join_link=join_link, duration_minutes=duration_minutes)
     frequency, params, starts = _recurrence(repeat=repeat, weekday=weekday, nth=nth, first_date=first_date,
                                             last_date=last_date, start_time=start_time)
-    first = starts[0].replace(tzinfo=NY)
+    first = starts[0].replace(tzinfo=PROGRAM_TZ)
     event = series.event
     event.title, event.description = title, description or ""
     event.start, event.end = first, first + timedelta(minutes=int(duration_minutes))
     event.rule = _rule_for(frequency, params) if frequency else None
-    event.end_recurring_period = (datetime.combine(last_date, time(23, 59, 59), tzinfo=NY)
+    event.end_recurring_period = (datetime.combine(last_date, time(23, 59, 59), tzinfo=PROGRAM_TZ)
                                   if frequency else None)
     event.save()
     old_capacity = series.capacity
@@ -229,7 +228,7 @@ def series_update(*, series: Series, by, kind: str, title: str, capacity: int, f
     orphans = [o for o in future if not is_scheduled_start(series, o.original_start)]
     busy = [o for o in orphans if o.registrations.filter(status__in=ACTIVE).exists()]
     if busy:
-        when = ", ".join(f"{o.original_start.astimezone(NY):%b %-d}" for o in busy[:5])
+        when = ", ".join(f"{o.original_start.astimezone(PROGRAM_TZ):%b %-d}" for o in busy[:5])
         raise errors.InvalidSeries(
             f"People are registered for sessions the new pattern drops ({when}). "
             "Move or cancel those sessions first, or keep their dates."
@@ -260,7 +259,7 @@ def occurrence_ensure(*, series: Series, start: datetime) -> SessionOccurrence:
     Our unique constraint on (series, original_start) is the guard against the duplicate
     ``schedule.Occurrence`` rows django-scheduler would otherwise allow (DEPENDENCIES.md §4).
     """
-    start = start.astimezone(NY)
+    start = start.astimezone(PROGRAM_TZ)
     existing = SessionOccurrence.objects.filter(series=series, original_start=start).first()
     if existing is not None:
         return existing
@@ -319,7 +318,7 @@ def occurrence_move(*, series: Series, start: datetime, new_start: datetime, by,
     if occ.occurrence.end <= now:
         raise errors.OccurrencePast("This session is over; it cannot be moved.")
     if timezone.is_naive(new_start):
-        new_start = new_start.replace(tzinfo=NY)
+        new_start = new_start.replace(tzinfo=PROGRAM_TZ)
     if new_start <= now:
         raise errors.InvalidMove("Move the session to a time in the future.")
     if abs(new_start - occ.original_start) > timedelta(days=90):
@@ -409,7 +408,7 @@ def _occurrence_link(occ: SessionOccurrence) -> str:
 
 
 def _when(moment: datetime) -> str:
-    local = moment.astimezone(NY)
+    local = moment.astimezone(PROGRAM_TZ)
     return f"{local:%A %B} {local.day}, {local:%Y} at {local:%-I:%M %p}".replace(":00 ", " ")
 
 
@@ -438,9 +437,9 @@ def attendance_mark(*, registration: Registration, present: bool, by, now: datet
         attendance.save(update_fields=["present", "marked_by", "updated_at"])
     if occ.series.kind == Kind.LEAP101_PRACTICE:
         if present:
-            practice_credit_record(person=registration.person, course_code=LEAP_COURSE,
+            practice_credit_record(person=registration.person, course_code=CERTIFICATION_COURSE,
                                    source=ATTENDANCE_SOURCE, source_ref=str(attendance.pk),
-                                   attended_on=occ.occurrence.start.astimezone(NY).date())
+                                   attended_on=occ.occurrence.start.astimezone(PROGRAM_TZ).date())
         elif was_present:
             practice_credit_withdraw(source=ATTENDANCE_SOURCE, source_ref=str(attendance.pk))
     return attendance

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from hub.capacity import SeatStatus, waitlist_position
 from hub.errors import HubError
+from hub.program import PROGRAM_TZ
 from sessions import ical, selectors, services
 from sessions.forms import MoveForm, RecordingUploadForm, SeriesForm
 from sessions.models import CalendarFeed, Kind, Series
-from sessions.selectors import NY
 
 
 def _person_or_403(request):
@@ -75,10 +75,10 @@ def upcoming(request):
     except ValueError:
         chosen = None
     if chosen is not None:
-        start = max(start, datetime.combine(chosen, datetime.min.time(), tzinfo=NY))
+        start = max(start, datetime.combine(chosen, datetime.min.time(), tzinfo=PROGRAM_TZ))
     days = 42
     rows = selectors.upcoming(user=request.user, days=days, kind=kind, start=start)
-    later = (start + timedelta(days=days)).astimezone(NY).date()
+    later = (start + timedelta(days=days)).astimezone(PROGRAM_TZ).date()
     today = timezone.localdate()
     return _render(request, "sessions/upcoming.html", {
         "rows": rows, "kind": kind, "kinds": Kind.choices, "later": later, "until": later - timedelta(days=1),
@@ -115,7 +115,7 @@ def occurrence(request, series_id: int, key: str):
         context["registrants"] = selectors.registrants(occurrence=row.persisted) if row.persisted else []
         for reg in context["registrants"]:
             reg.marked = selectors.registration_attendance(reg)
-        local = row.start.astimezone(NY)
+        local = row.start.astimezone(PROGRAM_TZ)
         context["move_form"] = MoveForm(initial={"new_date": local.date(), "new_time": local.time()})
         context["attendance_open"] = row.start <= timezone.now() and not row.cancelled
     context["scenarios"] = list(row.series.scenarios.all()) if row.series.kind == Kind.LEAP101_PRACTICE else []
@@ -229,7 +229,7 @@ def move_occurrence(request, series_id: int, key: str):
     if not form.is_valid():
         messages.error(request, "Give the new date and start time.")
         return redirect(row.url)
-    new_start = datetime.combine(form.cleaned_data["new_date"], form.cleaned_data["new_time"], tzinfo=NY)
+    new_start = datetime.combine(form.cleaned_data["new_date"], form.cleaned_data["new_time"], tzinfo=PROGRAM_TZ)
     try:
         services.occurrence_move(series=row.series, start=row.original_start, new_start=new_start, by=request.user)
     except HubError as error:

@@ -20,9 +20,10 @@ from coordinators.models import (
 )
 from courses.selectors import certification_statuses
 from hub.models import District, Partner, Person
+from hub.program import CERTIFICATION_COURSE
 from hub.roles import VISITOR, roles_of
 
-COURSE_CODE = "LEAP-101"
+COURSE_CODE = CERTIFICATION_COURSE  # the course whose certificate clears a visitor (hub.program)
 
 
 def district_settings(district) -> DistrictSettings:

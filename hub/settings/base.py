@@ -149,7 +149,9 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "America/New_York"  # django-scheduler expands recurrences in the current zone
+TIME_ZONE = "America/New_York"  # the program's zone (hub.program.PROGRAM_TZ); django-scheduler expands in it
+# The course whose current certificate clears a visitor to be given families (hub.program).
+CERTIFICATION_COURSE_CODE = "LEAP-101"
 USE_I18N = True
 USE_TZ = True
 

@@ -4,17 +4,16 @@ adds it to their calendar; the trainer marks attendance; the visitor sees it on 
 import re
 import secrets
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from playwright.sync_api import expect
 
+from hub.program import PROGRAM_TZ
 from tests.e2e.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
-NY = ZoneInfo("America/New_York")
 
 
 def field(page, label: str):
@@ -33,7 +32,7 @@ def second_page(browser, hub_server):
 
 def test_trainer_schedules_visitor_registers_downloads_ics_and_sees_attendance(page, second_page):
     trainer, visitor = page, second_page
-    now = datetime.now(NY)
+    now = datetime.now(PROGRAM_TZ)
     title = f"Peer circle {secrets.token_hex(3)}"
 
     # The trainer schedules a biweekly series whose first date is today, already under way.
@@ -82,7 +81,7 @@ def test_trainer_schedules_visitor_registers_downloads_ics_and_sees_attendance(p
     event = calendar.walk("VEVENT")[0]
     assert str(event["summary"]) == title
     start = event.decoded("dtstart")
-    assert start.astimezone(NY).replace(minute=0) == now.replace(minute=0, second=0, microsecond=0)
+    assert start.astimezone(PROGRAM_TZ).replace(minute=0) == now.replace(minute=0, second=0, microsecond=0)
     assert event.decoded("dtend") - start == timedelta(minutes=180)
     assert "meet.example.org/peer-circle" in str(event["description"])
 

@@ -77,13 +77,14 @@ def build_world() -> World:
     from hub.demo import seed_organisations
     from hub.discussion import services as discussion
     from hub.models import District, Partner, Region, School
+    from hub.program import PROGRAM_TZ
     from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, VISITOR
     from hub.services import person_create, site_ensure
     from roundtable import services as rt_services
     from roundtable.models import Format
     from sessions import services as session_services
     from sessions.models import Audience, Kind, Repeat
-    from sessions.selectors import NY, occurrence_key
+    from sessions.selectors import occurrence_key
     from tests.coordinators.conftest import certify, make_case
     from tests.courses.conftest import build_course
 
@@ -152,7 +153,7 @@ def build_world() -> World:
         by=w.user("tomas"), kind=Kind.CONNECTION, title="Connection Session", capacity=5, first_date=first,
         start_time=time(18, 0), duration_minutes=60, repeat=Repeat.WEEKLY, weekday=first.weekday(),
         last_date=first + timedelta(weeks=4), audience=Audience.ALL, join_link="https://meet.example.org/c")
-    start = datetime.combine(first, time(18, 0), tzinfo=NY)
+    start = datetime.combine(first, time(18, 0), tzinfo=PROGRAM_TZ)
     w.occurrence_key = occurrence_key(start)
     w.registration = session_services.registration_create(series=w.series, start=start, person=w.people["ana"])
     w.old_feed_token = session_services.calendar_feed_ensure(person=w.people["ana"]).token

@@ -6,8 +6,9 @@ from datetime import timedelta
 import icalendar
 import pytest
 
+from hub.program import PROGRAM_TZ
 from sessions import services
-from sessions.selectors import NY, occurrence_key, rule_starts
+from sessions.selectors import occurrence_key, rule_starts
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_the_personal_feed_lists_my_sessions_and_a_stolen_token_stops_working(cl
     feed = services.calendar_feed_ensure(person=visitor)
     old = f"/sessions/feed/{feed.token}.ics"
     events = parse(client.get(old)).walk("VEVENT")  # no sign-in: calendar apps cannot
-    assert [e.decoded("dtstart") for e in events] == [series.event.start.astimezone(NY)]
+    assert [e.decoded("dtstart") for e in events] == [series.event.start.astimezone(PROGRAM_TZ)]
     assert "meet.example.org" in str(events[0]["description"])
     client.force_login(visitor.user)
     assert client.post("/sessions/mine/feed/regenerate/").status_code == 302

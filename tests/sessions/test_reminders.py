@@ -7,15 +7,15 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from hub.program import PROGRAM_TZ
 from sessions import services
 from sessions.models import ReminderSent
-from sessions.selectors import NY
 
 pytestmark = pytest.mark.django_db
 
 
 def test_reminders_go_once_to_confirmed_registrants_of_sessions_about_a_day_away(make_series, visitors):
-    in_27_hours = (timezone.now() + timedelta(hours=27)).astimezone(NY)
+    in_27_hours = (timezone.now() + timedelta(hours=27)).astimezone(PROGRAM_TZ)
     series = make_series(capacity=2, repeat="once", first_date=in_27_hours.date(),
                          start_time=time(in_27_hours.hour, 0))
     start = series.event.start
@@ -32,7 +32,7 @@ def test_reminders_go_once_to_confirmed_registrants_of_sessions_about_a_day_away
 
 
 def test_cancelled_sessions_get_no_reminder(make_series, visitor, trainer):
-    now = datetime.combine(timezone.localdate() + timedelta(days=3), time(12), tzinfo=NY)
+    now = datetime.combine(timezone.localdate() + timedelta(days=3), time(12), tzinfo=PROGRAM_TZ)
     series = make_series(repeat="once", first_date=(now + timedelta(hours=26)).date(), start_time=time(14))
     services.registration_create(series=series, start=series.event.start, person=visitor)
     services.occurrence_cancel(series=series, start=series.event.start, by=trainer.user)

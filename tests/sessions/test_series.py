@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from schedule.models import Event, Occurrence
 
+from hub.program import PROGRAM_TZ
 from sessions import errors, services
 from sessions.models import Repeat, Series, SessionOccurrence
-from sessions.selectors import NY, rule_starts
+from sessions.selectors import rule_starts
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def test_every_other_tuesday_matches_django_schedulers_own_expansion(trainer):
     ours = window(series)
     assert [s.date() for s in ours] == [date(2030, 3, 5), date(2030, 3, 19), date(2030, 4, 2), date(2030, 4, 16),
                                         date(2030, 4, 30)]
-    theirs = Event.objects.get(pk=series.event_id).get_occurrences(datetime(2030, 3, 1, tzinfo=NY),
-                                                                   datetime(2030, 5, 2, tzinfo=NY))
+    theirs = Event.objects.get(pk=series.event_id).get_occurrences(datetime(2030, 3, 1, tzinfo=PROGRAM_TZ),
+                                                                   datetime(2030, 5, 2, tzinfo=PROGRAM_TZ))
     assert [o.start for o in theirs] == ours
     assert series.event.calendar.slug == "hub-training" and series.event.rule.params == "interval:2;byweekday:TU"
 
@@ -38,7 +39,7 @@ def test_times_stay_at_six_pm_new_york_across_the_daylight_saving_change(trainer
                                     repeat=Repeat.WEEKLY, weekday=2, first_date=date(2030, 2, 27),
                                     last_date=date(2030, 3, 20), start_time=time(18), duration_minutes=60)
     starts = window(series)
-    assert [s.astimezone(NY).hour for s in starts] == [18, 18, 18, 18]
+    assert [s.astimezone(PROGRAM_TZ).hour for s in starts] == [18, 18, 18, 18]
     assert {s.utcoffset() for s in starts} == {timedelta(hours=-5), timedelta(hours=-4)}
 
 
@@ -58,7 +59,7 @@ def test_monthly_on_the_first_monday_and_the_last_friday(trainer):
 def test_a_single_session_has_one_occurrence(trainer):
     series = services.series_create(by=trainer.user, kind="mhfa", title="MHFA", capacity=20,
                                     first_date=date(2030, 6, 3), start_time=time(9), duration_minutes=420)
-    assert window(series) == [datetime(2030, 6, 3, 9, tzinfo=NY)]
+    assert window(series) == [datetime(2030, 6, 3, 9, tzinfo=PROGRAM_TZ)]
     assert series.event.rule is None
 
 

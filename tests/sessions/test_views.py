@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hub.program import PROGRAM_TZ
 from sessions import services
 from sessions.models import Attendance, Registration, Repeat, Series
-from sessions.selectors import NY, occurrence_key, rule_starts
+from sessions.selectors import occurrence_key, rule_starts
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_a_trainer_schedules_a_series_on_the_hub_page_and_visitors_cannot(client
     response = client.post("/sessions/manage/new/", data)
     series = Series.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/sessions/series/{series.pk}/"
-    assert series.event.start.astimezone(NY).hour == 16 and list(series.facilitators.all()) == [trainer]
+    assert series.event.start.astimezone(PROGRAM_TZ).hour == 16 and list(series.facilitators.all()) == [trainer]
     html = client.get(response["Location"]).content.decode()
     assert "Every other" in html and html.count('class="occurrence-card') == 7
     bad = dict(data, last_date=(first + timedelta(days=1)).isoformat(), repeat=Repeat.WEEKLY,
@@ -109,7 +110,7 @@ def test_a_trainer_schedules_a_series_on_the_hub_page_and_visitors_cannot(client
 
 
 def test_the_trainer_marks_attendance_and_the_visitor_sees_it(client, make_series, trainer, visitor):
-    now = timezone.now().astimezone(NY)
+    now = timezone.now().astimezone(PROGRAM_TZ)
     series = make_series(repeat="once", first_date=now.date(), start_time=time(now.hour, 0), duration_minutes=120)
     services.registration_create(series=series, start=series.event.start, person=visitor)
     url = f"/sessions/{series.pk}/{occurrence_key(series.event.start)}/"
