@@ -210,6 +210,18 @@ def test_the_badge_is_defined_in_exactly_one_stylesheet_site_css():
     assert where == [rel(SITE_CSS)], f".badge is defined in {where}; keep one .badge, in site.css"
 
 
+def test_every_class_a_template_or_script_sets_is_defined_in_a_stylesheet_or_is_a_js_hook():
+    defined = defined_classes()
+    script_text = "\n".join(p.read_text() for p in scripts())
+    missing = sorted({f"{where}: .{cls}" for cls, where in used_classes()
+                      if cls not in defined and cls not in JS_HOOKS and not cls.startswith("js-")})
+    assert not missing, ("classes no stylesheet defines (define them, remove them, or, for a JavaScript "
+                         "hook, use a data- attribute):\n" + "\n".join(missing))
+    hooks = {cls for cls, _ in used_classes() if cls.startswith("js-")} | set(JS_HOOKS)
+    unused = sorted(h for h in hooks if not re.search(rf"[.\"' ]{re.escape(h)}\b", script_text))
+    assert not unused, f"JavaScript hook classes no script uses: {unused}"
+
+
 def test_text_tokens_have_at_least_4_5_to_1_contrast_and_ui_tokens_3_to_1():
     known = tokens()
     missing = sorted({name for fg, bg in TEXT_PAIRS + UI_PAIRS for name in (fg, bg)} - set(known))

@@ -40,8 +40,7 @@
   }
 
   function button(action, label, hidden, secondary) {
-    var b = el("button", { type: "submit", name: "action", value: action }, label);
-    if (secondary) { b.className = "secondary"; }
+    var b = el("button", { type: "submit", name: "action", value: action, "class": secondary ? "button button-secondary" : "button" }, label);
     b.appendChild(hiddenLabel(hidden));
     return b;
   }
