@@ -32,7 +32,7 @@ TEXT_PAIRS = [
     ("color-danger", "color-bg"), ("color-danger", "color-surface"), ("color-danger", "color-danger-surface"),
     ("color-on-danger", "color-danger"), ("color-on-danger", "color-danger-hover"),
     ("color-info", "color-bg"), ("color-info", "color-surface"), ("color-on-info", "color-info"),
-    ("color-text", "color-warning-surface"), ("color-text", "color-danger-surface"),
+    ("color-text", "color-danger-surface"),
     ("color-focus-outline", "color-focus-ring"),
 ]
 # Non-text (WCAG 1.4.11), at least 3:1: input borders, and the focus ring on the dark header and on white.
@@ -202,6 +202,12 @@ def test_every_custom_property_a_stylesheet_uses_is_a_token_of_site_css():
             if m.group(1) not in known:
                 found.append(f"{rel(path)}:{line_of(text, m.start())}: var(--{m.group(1)}) is not a token")
     assert not found, "\n".join(found)
+
+
+def test_every_token_is_used_by_some_stylesheet():
+    used = {m for p in stylesheets() for m in re.findall(r"var\(\s*--([\w-]+)", css_text(p))}
+    unused = sorted(set(tokens()) - used)
+    assert not unused, f"tokens of site.css that no stylesheet uses (remove them): {unused}"
 
 
 def test_the_badge_is_defined_in_exactly_one_stylesheet_site_css():
