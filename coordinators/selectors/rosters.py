@@ -81,11 +81,6 @@ class RosterRow:
     can_take_cases: bool
     organisation: str
 
-    @property
-    def status_class(self) -> str:
-        return {State.CERTIFIED: "status-certified", State.EXPIRING_SOON: "status-expiring",
-                State.EXPIRED: "status-expired", State.REVOKED: "status-expired"}.get(self.status.state, "")
-
 
 @dataclass
 class RosterPage:
