@@ -6,6 +6,8 @@ import pytest
 
 from tests.support import POSTGRES_ONLY, REQUIRE_SERVICES, SQLITE_PASS_ONLY
 
+pytest_plugins = ["tests.sockets"]  # fresh_layer, for the websocket tests
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

@@ -123,6 +123,27 @@ class Daphne:
             Path(self.log.name).unlink(missing_ok=True)
 
 
+def two_daphnes_over_redis(database_templates, setup: str, marker: str):
+    """Two daphne processes sharing one channel layer in Redis, on a fresh copy of the migrated database
+    after `setup` (code for `manage.py shell -c` that prints one line `<marker> <json>`). A generator
+    for module-scoped fixtures: yields (first, second, the json)."""
+    import json
+
+    if not redis_available():
+        unavailable(f"Redis is not reachable at {REDIS_URL}")
+    url, drop = database_templates.copy(seeded=False, engine="sqlite")
+    env = server_env(url, REDIS_URL=REDIS_URL)
+    out = manage("shell", "-c", setup, env=env).stdout
+    data = json.loads(next(line for line in out.splitlines() if line.startswith(marker + " "))[len(marker) + 1:])
+    first, second = Daphne(env).start(), Daphne(env).start()
+    try:
+        yield first, second, data
+    finally:
+        first.stop()
+        second.stop()
+        drop()
+
+
 POSTGRES_ONLY = "runs in the PostgreSQL pass"
 SQLITE_PASS_ONLY = "runs in the SQLite pass"
 

@@ -6,19 +6,15 @@ stack (origin check, session auth, routing) and need `transaction=True` (DEPENDE
 """
 
 import pytest
-from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from coordinators import selectors, services
 from coordinators.errors import AssignmentRefused, NotCertified
 from coordinators.models import Assignment, BoardOpening, Volunteer
-from hub.asgi import application
-
-ORIGIN = (b"origin", b"http://localhost")
+from tests.sockets import expect, socket_open
 
 
 def open_case(case, coordinator, **kwargs):
@@ -128,34 +124,15 @@ ws = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
 @pytest.fixture
-def _fresh_layer():
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
-
-
-@pytest.fixture
-def keys(_fresh_layer, coordinator, marcus, luis, ana, coordinator_nh):
+def keys(fresh_layer, coordinator, marcus, luis, ana, coordinator_nh):
     people = {"carla": coordinator, "marcus": marcus, "luis": luis, "ana": ana, "dwayne": coordinator_nh}
     return {name: client_for(person).cookies["sessionid"].value for name, person in people.items()}
 
 
 async def connect(district_id, key=None, expect_ok=True) -> WebsocketCommunicator:
-    headers = [ORIGIN] + ([(b"cookie", f"sessionid={key}".encode())] if key else [])
-    comm = WebsocketCommunicator(application, f"/ws/board/{district_id}/", headers=headers)
-    connected, code = await comm.connect()
-    comm.refused_with = None if connected else code
+    comm, connected, _ = await socket_open(f"/ws/board/{district_id}/", key)
     assert connected is expect_ok
     return comm
-
-
-async def expect(comm, kind: str, timeout: float = 2) -> dict:
-    frame = await comm.receive_json_from(timeout=timeout)
-    assert frame["type"] == kind, frame
-    return frame
 
 
 @pytest.mark.django_db(transaction=True)

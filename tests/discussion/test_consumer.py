@@ -8,40 +8,28 @@ import time
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
 from hub import sockets
-from hub.asgi import application
 from hub.discussion import services as discussion
 from hub.discussion.models import Message, Room
 from hub.models import Person, School
 from hub.roles import COORDINATOR, VISITOR
+from tests.sockets import ORIGIN, expect, socket_open
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
-ORIGIN = (b"origin", b"http://localhost")
 HARTFORD = "district-hartford"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_layer_and_buckets():
-    """A channel layer per test (its queues belong to the test's event loop); the rate limits live in the
-    cache, which every test starts empty (tests/conftest.py)."""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
+def _fresh_layer(fresh_layer):
     yield
-    channel_layers.backends.clear()
-    # The consumers' database thread keeps its connection (CONN_MAX_AGE on PostgreSQL); close it, or the
-    # test database can't be dropped at the end of the run.
-    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture
@@ -69,21 +57,9 @@ def keys(people):
 
 
 async def connect(key: str | None = None, origin=ORIGIN, expect_ok: bool = True) -> WebsocketCommunicator:
-    headers = [origin] if origin else []
-    if key:
-        headers.append((b"cookie", f"sessionid={key}".encode()))
-    comm = WebsocketCommunicator(application, "/ws/discussion/", headers=headers)
-    connected, code = await comm.connect()
-    comm.refused_with = None if connected else code
+    comm, connected, _ = await socket_open("/ws/discussion/", key, origin=origin)
     assert connected is expect_ok
     return comm
-
-
-async def expect(comm, kind: str, timeout: float = 2) -> dict:
-    """The next frame, which must be of type `kind`."""
-    frame = await comm.receive_json_from(timeout=timeout)
-    assert frame["type"] == kind, frame
-    return frame
 
 
 async def join(comm, room=HARTFORD, **extra) -> dict:

@@ -12,16 +12,15 @@ import json
 import pytest
 from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.core.management import call_command
 from django.db import connections
 
 from tests.hostile.conftest import compare, snapshot
 from tests.hostile.world import build_world
+from tests.sockets import socket_open
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.hostile_input]
 
-ORIGIN = (b"origin", b"http://localhost")
 BIG = "x" * (33 * 1024)
 
 
@@ -49,25 +48,14 @@ def cw(committed_world, db):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_layer_and_buckets():
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
+def _fresh_layer(fresh_layer):
     yield
-    channel_layers.backends.clear()
 
 
 async def _connect(world, name, path):
-    comm = WebsocketCommunicator(_app(), path, headers=[ORIGIN, (b"cookie", f"sessionid={world.keys[name]}".encode())])
-    connected, code = await comm.connect()
+    comm, connected, code = await socket_open(path, world.keys[name])
     assert connected, f"{name} could not connect to {path} ({code})"
     return comm
-
-
-def _app():
-    from hub.asgi import application
-
-    return application
 
 
 async def _frames_until(comm, kinds, limit=10):
@@ -386,7 +374,5 @@ async def test_a_bad_board_frame_gets_an_error_and_changes_nothing(cw, who, fram
 
 async def test_another_districts_board_is_refused_at_connect(cw):
     w = cw
-    comm = WebsocketCommunicator(_app(), f"/ws/board/{w.new_haven.pk}/",
-                                 headers=[ORIGIN, (b"cookie", f"sessionid={w.keys['marcus']}".encode())])
-    connected, code = await comm.connect()
+    _, connected, code = await socket_open(f"/ws/board/{w.new_haven.pk}/", w.keys["marcus"])
     assert not connected and code == 4403

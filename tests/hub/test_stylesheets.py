@@ -121,7 +121,7 @@ def dynamic_classes() -> dict[str, list[str]]:
     from django.contrib.messages.constants import DEFAULT_TAGS
 
     from courses.selectors import State
-    from sessions.capacity import SeatStatus
+    from hub.capacity import SeatStatus
 
     message_tags = sorted(set(DEFAULT_TAGS.values()) | set(getattr(settings, "MESSAGE_TAGS", {}).values()))
     return {

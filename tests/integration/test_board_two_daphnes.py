@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.support import REDIS_URL, Daphne, manage, redis_available, server_env, unavailable
+from tests.support import Daphne, two_daphnes_over_redis
 
 pytestmark = pytest.mark.services
 
@@ -53,17 +53,7 @@ print("BOARD " + json.dumps({"keys": keys, "case": case.pk, "district": hartford
 
 @pytest.fixture(scope="module")
 def two_daphnes(database_templates):
-    if not redis_available():
-        unavailable(f"Redis is not reachable at {REDIS_URL}")
-    url, drop = database_templates.copy(seeded=False, engine="sqlite")
-    env = server_env(url, REDIS_URL=REDIS_URL)
-    out = manage("shell", "-c", SETUP, env=env).stdout
-    data = json.loads(next(line for line in out.splitlines() if line.startswith("BOARD "))[6:])
-    first, second = Daphne(env).start(), Daphne(env).start()
-    yield first, second, data
-    first.stop()
-    second.stop()
-    drop()
+    yield from two_daphnes_over_redis(database_templates, SETUP, "BOARD")
 
 
 async def _socket(daphne: Daphne, district: int, session_key: str):

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from tests.support import REDIS_URL, Daphne, manage, redis_available, server_env, unavailable
+from tests.support import Daphne, two_daphnes_over_redis
 
 pytestmark = pytest.mark.services
 
@@ -37,17 +37,7 @@ print("KEYS " + json.dumps(keys))
 
 @pytest.fixture(scope="module")
 def two_daphnes(database_templates):
-    if not redis_available():
-        unavailable(f"Redis is not reachable at {REDIS_URL}")
-    url, drop = database_templates.copy(seeded=False, engine="sqlite")
-    env = server_env(url, REDIS_URL=REDIS_URL)
-    out = manage("shell", "-c", SETUP, env=env).stdout
-    keys = json.loads(next(line for line in out.splitlines() if line.startswith("KEYS "))[5:])
-    first, second = Daphne(env).start(), Daphne(env).start()
-    yield first, second, keys
-    first.stop()
-    second.stop()
-    drop()
+    yield from two_daphnes_over_redis(database_templates, SETUP, "KEYS")
 
 
 async def _socket(daphne: Daphne, session_key: str):

@@ -6,12 +6,9 @@ import re
 import time
 
 import pytest
-from asgiref.sync import SyncToAsync
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, totp
@@ -24,6 +21,7 @@ from hub.services import roles_ensure
 from hub.twofactor import services
 from hub.twofactor.demo import DEMO_DEVICE_NAME, DEMO_TOTP_KEY, seed_demo_authenticators
 from hub.twofactor.selectors import second_factor_required, session_verified
+from tests.sockets import socket_open
 
 pytestmark = pytest.mark.real_two_factor
 
@@ -360,29 +358,13 @@ def test_demo_accounts_that_need_it_get_the_published_authenticator(orgs, home_p
 
 # --- websockets ----------------------------------------------------------------------------------------------
 
-ORIGIN = (b"origin", b"http://localhost")
-
-
-@pytest.fixture
-def _fresh_layer():
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
-
-
 async def connect(path: str, key: str):
-    comm = WebsocketCommunicator(__import__("hub.asgi", fromlist=["application"]).application, path,
-                                 headers=[ORIGIN, (b"cookie", f"sessionid={key}".encode())])
-    connected, code = await comm.connect()
-    return comm, connected, code
+    return await socket_open(path, key)
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_sockets_refuse_an_unverified_session_with_4401(_fresh_layer, carla, hartford):
+async def test_sockets_refuse_an_unverified_session_with_4401(fresh_layer, carla, hartford):
     from channels.db import database_sync_to_async
 
     client = await database_sync_to_async(signed_in)(carla)
