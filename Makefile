@@ -7,16 +7,18 @@ PORT ?= 8000
 # `make run` is for a laptop: DEBUG on unless the environment says otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test install migrate seed bench lint browser-deps clean
+.PHONY: run test install migrate seed bench lint lock browser-deps clean
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 
-# Reinstall only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
-	$(VENV)/bin/pip install --quiet -e ".[test]"
+# Installs are reproducible: exactly the versions (and hashes) of requirements.lock, made from
+# pyproject.toml by `make lock`. Reinstall only when the lock changes. The project itself is not
+# installed (it runs from this folder).
+$(VENV)/.installed: requirements.lock | $(VENV)/bin/activate
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed
@@ -44,9 +46,19 @@ run: seed
 test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
-	$(VENV)/bin/pip install --quiet -e ".[test,bench]"
+$(VENV)/.installed-bench: requirements-bench.lock $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-bench.lock
 	@touch $@
+
+# After changing a dependency in pyproject.toml: the locks, resolved for Python 3.11 with hashes (say
+# why in the commit). pip-tools runs from a throwaway folder, never from the project's venv.
+lock:
+	rm -rf .lock-tools && $(PYTHON) -m venv .lock-tools && .lock-tools/bin/pip install --quiet "pip-tools>=7.4,<8"
+	.lock-tools/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	.lock-tools/bin/pip-compile --quiet --extra test --extra bench --generate-hashes --strip-extras \
+	  --allow-unsafe --no-emit-index-url --no-emit-find-links -c requirements.lock -o requirements-bench.lock pyproject.toml
+	rm -rf .lock-tools
 
 bench: $(VENV)/.installed-bench
 	$(PY) bench/run_all.py

@@ -358,6 +358,7 @@ REVIEWED_NO_INPUT = {
     "hub:districts": "GET only, no parameters",
     "hub:health": "GET only, no database",
     "discussion:rooms": "GET only, no parameters",
+    "privacy:requests": "GET; hostile page= in test_get_queries",
     "courses:my_training": "GET only, no parameters",
     "courses:certificate_list": "GET; hostile q= in test_get_queries",
     "training_sessions:upcoming": "GET; hostile from= and kind= in test_get_queries",

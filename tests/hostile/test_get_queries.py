@@ -24,6 +24,7 @@ GET_VIEWS = [
     ("ana", "training_sessions:month", ["kind"]),
     ("tomas", "courses:certificate_list", ["q"]),
     ("ana", "discussion:rooms", ["before"]),
+    ("samira", "privacy:requests", ["page"]),
 ]
 
 
