@@ -1,0 +1,68 @@
+"""Safe double-submits: a form that creates a row creates it once, however often it is sent.
+
+A phone on a slow connection sends a form twice (a double tap, a retry after a timeout, the back
+button and "resend"). Every form that creates a row therefore carries a one-time token, made when the
+form is drawn (`FormTokenMixin`), and the created row stores it (`form_token_field()`, unique per
+owner). The service asks `create_once`: a token it has seen returns the row made the first time, and
+two requests racing with the same token end with one row (the unique constraint decides; the loser
+reads the winner's row). A request without a token (an old page, a script) simply creates.
+
+    class VisitForm(FormTokenMixin, forms.ModelForm): ...
+
+    class Visit(models.Model):
+        form_token = form_token_field()
+        class Meta:
+            constraints = [form_token_unique("logged_by", name="visit_once_per_form")]
+
+    def visit_log(*, case, by, data, form_token=None):
+        visit, created = create_once(Visit, token=form_token, owner={"logged_by": by},
+                                     create=lambda: Visit.objects.create(..., form_token=form_token))
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django import forms
+from django.db import IntegrityError, models, transaction
+
+TOKEN_FIELD = "form_token"
+
+
+class FormTokenMixin(forms.Form):
+    """Adds a hidden `form_token`, new each time an unbound form is drawn; `cleaned_data["form_token"]` is
+    the UUID sent back, or None when it is missing (never an error: the form still works)."""
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault(TOKEN_FIELD, uuid.uuid4())
+
+
+def form_token_field() -> models.UUIDField:
+    return models.UUIDField(null=True, blank=True, editable=False,
+                            help_text="The one-time token of the form that created this row (hub.idempotency).")
+
+
+def form_token_unique(*owner_fields: str, name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=[*owner_fields, TOKEN_FIELD], condition=models.Q(form_token__isnull=False),
+                                   name=name)
+
+
+def create_once(model: type[models.Model], *, token, owner: dict, create: Callable[[], models.Model]
+                ) -> tuple[models.Model, bool]:
+    """(row, created): the row this token already made for this owner, or `create()`'s new one."""
+    if token is None:
+        return create(), True
+    existing = model._default_manager.filter(form_token=token, **owner).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        existing = model._default_manager.filter(form_token=token, **owner).first()
+        if existing is None:
+            raise
+        return existing, False
