@@ -28,5 +28,9 @@ class CoursesConfig(AppConfig):
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
             person__user=user, course__code=CERTIFICATION_COURSE).exists())
         import courses.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
+        from courses.reasons import MESSAGES
+        from hub.reasons import reason_messages_register
+
+        reason_messages_register(MESSAGES)
         page_views_register(index_rows=views.course_index_rows, course=views.course_serve,
                             module=views.module_serve)

@@ -178,7 +178,8 @@ class ModuleCompletion(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="module_completions")
     module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="completions")
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="module_completions")
-    completed_at = models.DateTimeField(help_text="Latest completion (a review for renewal moves it on).")
+    completed_at = models.DateTimeField(help_text="When the module was first completed; never rewritten (a "
+                                                  "renewal records its own completions).")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "module"], name="module_completed_once")]
@@ -239,6 +240,13 @@ class Certificate(TimeStampedModel):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     revoke_reason = models.TextField(blank=True)
+    reinstated_at = models.DateTimeField(null=True, blank=True,
+                                         help_text="A trainer lifted the revocation (a later revocation counts again).")
+    reinstated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    reinstate_reason = models.TextField(blank=True)
+    renewal = models.OneToOneField("Renewal", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="certificate", help_text="The renewal that issued it, if any.")
 
     class Meta:
         ordering = ["-issued_at"]
@@ -252,6 +260,46 @@ class Certificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.course.code} certificate of {self.person}"
+
+    @property
+    def is_revoked(self) -> bool:
+        """Revoked, and not reinstated since (`courses.selectors.certification_state_of` asks this)."""
+        return self.revoked_at is not None and (self.reinstated_at is None or self.reinstated_at < self.revoked_at)
+
+
+class Renewal(TimeStampedModel):
+    """A second round of a course's refresher modules, after which a new certificate is issued.
+
+    A visitor opens their own when their certificate has expired or expires soon; after a revocation only
+    a trainer opens one (`courses.services.renewal_open`). Modules completed in the renewal count only
+    with their knowledge checks passed again after it opened: a completion recorded before cannot be
+    replayed into a new certificate.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="renewals")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="renewals")
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", help_text="The trainer who opened it (empty: the person, after expiry).")
+    reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When it issued its certificate.")
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [models.UniqueConstraint(fields=["person", "course"], condition=Q(closed_at__isnull=True),
+                                               name="renewal_one_open_per_course")]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} renewal of {self.person} ({self.opened_at:%Y-%m-%d})"
+
+
+class RenewalCompletion(TimeStampedModel):
+    renewal = models.ForeignKey(Renewal, on_delete=models.CASCADE, related_name="completions")
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="renewal_completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["renewal", "module"], name="renewal_module_once")]
 
 
 class CertificateReminder(TimeStampedModel):

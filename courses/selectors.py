@@ -9,17 +9,47 @@ is the same rule as SQL on a Person queryset, for filtering and counting any num
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.blocks import ModuleBodyBlock
 from courses.grading import CheckResult, grade
-from courses.models import Certificate, CoursePage, Enrollment, ModuleCompletion, ModulePage, PracticeCredit
+from courses.models import (
+    Certificate,
+    CoursePage,
+    Enrollment,
+    ModuleCompletion,
+    ModulePage,
+    PracticeCredit,
+    Renewal,
+)
 from hub.models import Person
+from hub.reasons import Reason
 
 EXPIRING_WITHIN = timedelta(days=60)
+
+
+def may_manage_certificates(user) -> bool:
+    """Hub trainers and state staff (and superusers) revoke, reinstate and renew certificates."""
+    from hub.roles import STATE_STAFF, TRAINER, has_role
+
+    return bool(user is not None and user.is_authenticated
+                and (user.is_superuser or has_role(user, TRAINER, STATE_STAFF)))
 
 
 class State:
@@ -45,6 +75,13 @@ class CertificationStatus:
     valid_until: datetime | None = None
     certificate_code: str | None = None
     practice_attended: bool = False
+    course_title: str = ""
+    requires_practice: bool = False
+    missing: tuple[str, ...] = ()  # required modules not completed yet (titles, in course order)
+    revoked_at: datetime | None = None
+    revoked_by: str = ""
+    renewal_open: bool = False
+    renewal_missing: tuple[str, ...] = ()  # the renewal path's modules still to complete in it
 
     @property
     def is_current(self) -> bool:
@@ -55,8 +92,12 @@ class CertificationStatus:
     def label(self) -> str:
         return State.LABELS[self.state]
 
+    @property
+    def name(self) -> str:
+        return self.course_title or self.course_code.replace("-", " ")
+
     def describe(self) -> str:
-        """In a coordinator's words, e.g. "LEAP 101 in progress, 4 of 7 modules"."""
+        """The state in a few words for a list, e.g. "LEAP 101 in progress, 4 of 7 modules"."""
         name = self.course_code.replace("-", " ")
         until = date_format(timezone.localtime(self.valid_until), "N j, Y") if self.valid_until else ""
         if self.state == State.NOT_STARTED:
@@ -71,11 +112,45 @@ class CertificationStatus:
             return f"{name} certificate expired {until}"
         return f"{name} certificate revoked"
 
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """What stands between the person and a current certificate (empty when they hold one): codes
+        and facts, worded for each reader by `hub.reasons.describe` (courses/reasons.py)."""
+        course = self.course_code.replace("-", " ")
+        if self.is_current:
+            return ()
+        if self.state == State.NOT_STARTED:
+            found = [Reason("course_not_started", {"course": course, "modules": self.missing})]
+            if self.requires_practice and not self.practice_attended:
+                found.append(Reason("practice_missing", {"course": course}))
+            return tuple(found)
+        if self.state == State.IN_PROGRESS:
+            found = []
+            if self.missing:
+                found.append(Reason("modules_missing", {"course": course, "modules": self.missing,
+                                                        "count": len(self.missing)}))
+            if self.requires_practice and not self.practice_attended:
+                found.append(Reason("practice_missing", {"course": course}))
+            return tuple(found)
+        if self.state == State.REVOKED:
+            found = [Reason("certificate_revoked", {"course": course, "on": self.revoked_at, "by": self.revoked_by})]
+        else:
+            found = [Reason("certificate_expired", {"course": course, "on": self.valid_until})]
+        if self.renewal_open:
+            found.append(Reason("renewal_modules_missing", {"course": course, "modules": self.renewal_missing,
+                                                            "count": len(self.renewal_missing)}))
+        elif self.state == State.EXPIRED:
+            found.append(Reason("renewal_needed", {"course": course, "modules": self.renewal_missing,
+                                                   "count": len(self.renewal_missing)}))
+        else:
+            found.append(Reason("ask_to_reinstate", {"course": course}))
+        return tuple(found)
+
 
 def certification_state_of(certificate: Certificate, now: datetime | None = None) -> str:
     """The state of one certificate: certified, expiring soon, expired or revoked."""
     now = now or timezone.now()
-    if certificate.revoked_at is not None:
+    if certificate.is_revoked:
         return State.REVOKED
     if certificate.valid_until <= now:
         return State.EXPIRED
@@ -84,48 +159,82 @@ def certification_state_of(certificate: Certificate, now: datetime | None = None
     return State.CERTIFIED
 
 
+def renewal_path(modules) -> list:
+    """The modules a renewal takes: the required refresher modules, or every required one when the course
+    marks none. `modules` are (pk, title, in_refresher) rows or ModulePages of the required modules."""
+    def refresher(m):
+        return m[2] if isinstance(m, tuple) else m.in_refresher
+
+    return [m for m in modules if refresher(m)] or list(modules)
+
+
 def certification_statuses(*, people, course_code: str, now: datetime | None = None
                            ) -> dict[int, CertificationStatus]:
-    """{person id: status} for every person given (Person objects or ids): 5 queries, however many.
+    """{person id: status} for every person given (Person objects or ids): 7 queries, however many.
 
-    The rule: the latest certificate (by issued_at) decides (revoked, expired, expiring soon within
-    EXPIRING_WITHIN, else certified); with none, a completed required module or an enrollment means in
-    progress, else not started. `with_certification_state` implements the same rule in SQL; keep the
-    two in step (tests/courses/test_certification_sql.py compares them person by person).
+    The rule, from what happened and in order: the latest certificate (by issued_at) decides — revoked
+    (and not reinstated since), expired, expiring soon within EXPIRING_WITHIN, else certified; with none,
+    a completed required module or an enrollment means in progress, else not started. Beside the state,
+    what is left: the required modules not completed, the live practice if the course requires it, and
+    for an expired or revoked certificate the open renewal's modules still to do. A new certificate is
+    only ever issued by `courses.services` from these same facts. `with_certification_state` implements
+    the state in SQL; keep the two in step (tests/courses/test_certification_sql.py compares them).
     """
     now = now or timezone.now()
     ids = [p if isinstance(p, int) else p.pk for p in people]
-    course = CoursePage.objects.filter(code=course_code).only("pk", "code", "path", "depth").first()
+    course = CoursePage.objects.filter(code=course_code).only(
+        "pk", "code", "title", "path", "depth", "requires_live_practice").first()
     if course is None:
         return {pid: CertificationStatus(course_code, State.NOT_STARTED, 0, 0) for pid in ids}
-    required = list(ModulePage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True))
-    done = dict(
-        ModuleCompletion.objects.filter(person_id__in=ids, module_id__in=required)
-        .values("person_id").annotate(n=Count("module_id", distinct=True)).values_list("person_id", "n")
-    )
+    required = list(ModulePage.objects.live().child_of(course).filter(required=True).order_by("path")
+                    .values_list("pk", "title", "in_refresher"))
+    path = renewal_path(required)
+    done: dict[int, set[int]] = {}
+    for pid, module_id in ModuleCompletion.objects.filter(
+            person_id__in=ids, module_id__in=[m[0] for m in required]).values_list("person_id", "module_id"):
+        done.setdefault(pid, set()).add(module_id)
     enrolled = set(Enrollment.objects.filter(course=course, person_id__in=ids).values_list("person_id", flat=True))
     latest_issue = (Certificate.objects.filter(course=course, person_id=OuterRef("person_id"))
                     .order_by("-issued_at", "-pk").values("pk")[:1])
     certificates = {
         c.person_id: c for c in Certificate.objects.filter(
             course=course, person_id__in=ids, pk=Subquery(latest_issue)
-        ).only("person_id", "code", "valid_until", "revoked_at")
+        ).select_related("revoked_by").only(
+            "person_id", "code", "valid_until", "revoked_at", "reinstated_at", "revoked_by__first_name",
+            "revoked_by__last_name", "revoked_by__username")
     }
     practised = set(PracticeCredit.objects.filter(course=course, person_id__in=ids)
                     .values_list("person_id", flat=True))
+    renewals: dict[int, set[int]] = {}  # person id -> modules completed in their open renewal (one query)
+    for pid, module_id in Renewal.objects.filter(course=course, person_id__in=ids, closed_at__isnull=True
+                                                 ).values_list("person_id", "completions__module_id"):
+        renewals.setdefault(pid, set()).update({module_id} - {None})
     statuses = {}
     for pid in ids:
-        completed, total = done.get(pid, 0), len(required)
+        mine = done.get(pid, set())
+        completed, total = len(mine), len(required)
         certificate = certificates.get(pid)
-        valid_until = code = None
+        in_renewal = renewals.get(pid)
+        valid_until = code = revoked_at = None
+        revoked_by = ""
         if certificate is not None:
             valid_until, code = certificate.valid_until, certificate.code
             state = certification_state_of(certificate, now)
+            if state == State.REVOKED:
+                revoked_at = certificate.revoked_at
+                if certificate.revoked_by_id:
+                    revoked_by = certificate.revoked_by.get_full_name() or certificate.revoked_by.username
         elif completed or pid in enrolled:
             state = State.IN_PROGRESS
         else:
             state = State.NOT_STARTED
-        statuses[pid] = CertificationStatus(course_code, state, completed, total, valid_until, code, pid in practised)
+        statuses[pid] = CertificationStatus(
+            course_code, state, completed, total, valid_until, code, pid in practised,
+            course_title=course.title, requires_practice=course.requires_live_practice,
+            missing=tuple(title for pk, title, _ in required if pk not in mine),
+            revoked_at=revoked_at, revoked_by=revoked_by, renewal_open=in_renewal is not None,
+            renewal_missing=tuple(title for pk, title, _ in path if pk not in (in_renewal or ())),
+        )
     return statuses
 
 
@@ -137,7 +246,7 @@ def with_certification_state(people: QuerySet[Person], *, course_code: str, now:
     """`people` annotated with `name` (default "leap_state"): the person's State for the course, in SQL.
 
     The same rule as `certification_statuses` (which also gives completed/total, the certificate and
-    practice): the latest certificate by issued_at decides — revoked_at set → revoked, valid_until <= now
+    practice): the latest certificate by issued_at decides — revoked and not reinstated since → revoked, valid_until <= now
     → expired, valid_until - now <= EXPIRING_WITHIN → expiring soon, else certified; with no certificate,
     a completion of a required module (a live child ModulePage with required=True) or an enrollment → in
     progress, else not started. tests/courses/test_certification_sql.py pins the two together.
@@ -152,10 +261,11 @@ def with_certification_state(people: QuerySet[Person], *, course_code: str, now:
     if course is None:
         return people.annotate(**{name: Value(State.NOT_STARTED, output_field=CharField())})
     required = list(ModulePage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True))
+    revoked = Q(revoked_at__isnull=False) & (Q(reinstated_at__isnull=True) | Q(reinstated_at__lt=F("revoked_at")))
     latest = (Certificate.objects.filter(course_id=course.pk, person_id=OuterRef("pk"))
               .order_by("-issued_at", "-pk")
               .annotate(state=Case(
-                  When(revoked_at__isnull=False, then=Value(State.REVOKED)),
+                  When(revoked, then=Value(State.REVOKED)),
                   When(valid_until__lte=now, then=Value(State.EXPIRED)),
                   When(valid_until__lte=now + EXPIRING_WITHIN, then=Value(State.EXPIRING_SOON)),
                   default=Value(State.CERTIFIED), output_field=CharField()))
@@ -196,6 +306,13 @@ class CourseProgress:
     @property
     def percent(self) -> int:
         return round(100 * self.required_done / self.required_total) if self.required_total else 0
+
+    @property
+    def what_is_left(self) -> list[str]:
+        """What stands between the person and a current certificate, in their own words (hub.reasons)."""
+        from hub.reasons import describe
+
+        return describe(self.status.reasons) if self.status and self.enrolled else []
 
     @property
     def next_module(self) -> ModulePage | None:

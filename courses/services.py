@@ -22,9 +22,14 @@ from courses.models import (
     ModulePage,
     PracticeCredit,
     Reflection,
+    Renewal,
+    RenewalCompletion,
 )
 from hub.mail import mail_send
 from hub.models import Person
+
+# A certificate this close to its end may be renewed (the same window as "expiring soon").
+EXPIRING_SOON = timedelta(days=60)
 
 # -- availability ------------------------------------------------------------------------------
 
@@ -119,6 +124,7 @@ def knowledge_check_submit(*, person: Person, module_id, check_id: str, answers:
     block = _find_block(module, "knowledge_check", check_id)
     cleaned = _clean_answers(block, answers)
     result = grade(block, cleaned)
+    renewal_for(person=person, course=course, start=True)  # a visitor renewing starts here, before the answers
     KnowledgeCheckAttempt.objects.create(person=person, module=module, check_id=check_id,
                                          answers={str(k): v for k, v in cleaned.items()},
                                          score=result.score, passed=result.passed)
@@ -143,11 +149,13 @@ def reflection_save(*, person: Person, module_id, block_id: str, text: str) -> R
     return reflection
 
 
-def checks_passed(*, person: Person, module: ModulePage) -> dict[str, bool]:
-    """{check block id: passed at least once} for every knowledge check of the module."""
+def checks_passed(*, person: Person, module: ModulePage, since: datetime | None = None) -> dict[str, bool]:
+    """{check block id: passed at least once (since `since`, when given)} for the module's knowledge checks."""
     ids = [block.id for block in module.knowledge_checks()]
-    passed = set(KnowledgeCheckAttempt.objects.filter(person=person, module=module, check_id__in=ids, passed=True)
-                 .values_list("check_id", flat=True))
+    attempts = KnowledgeCheckAttempt.objects.filter(person=person, module=module, check_id__in=ids, passed=True)
+    if since is not None:
+        attempts = attempts.filter(created_at__gte=since)
+    passed = set(attempts.values_list("check_id", flat=True))
     return {check_id: check_id in passed for check_id in ids}
 
 
@@ -155,15 +163,26 @@ def checks_passed(*, person: Person, module: ModulePage) -> dict[str, bool]:
 def module_complete(*, person: Person, module_id, now: datetime | None = None) -> ModuleCompletion:
     """Complete a module once all its knowledge checks are passed; then try to certify.
 
-    `now` backdates the completion (imports of earlier training, the demo data).
+    A completion is recorded once and never rewritten: completing a module again changes nothing, unless
+    the person is renewing (an open renewal, `renewal_for`), when it is recorded in the renewal, with the
+    module's checks passed again since the renewal opened. `now` backdates a first completion (imports of
+    earlier training, the demo data).
     """
     now = now or timezone.now()
     module, course = _usable_module(person=person, module_id=module_id)
-    if not all(checks_passed(person=person, module=module).values()):
-        raise errors.ChecksNotPassed("Pass this module's knowledge check before completing it.")
-    completion, _ = ModuleCompletion.objects.update_or_create(
-        person=person, module=module, defaults={"course": course, "completed_at": now}
-    )
+    completion = ModuleCompletion.objects.filter(person=person, module=module).first()
+    renewal = renewal_for(person=person, course=course, start=completion is not None, now=now)
+    if completion is None:
+        if not all(checks_passed(person=person, module=module).values()):
+            raise errors.ChecksNotPassed("Pass this module's knowledge check before completing it.")
+        completion = ModuleCompletion.objects.create(person=person, module=module, course=course, completed_at=now)
+        if renewal is not None and all(checks_passed(person=person, module=module, since=renewal.opened_at).values()):
+            RenewalCompletion.objects.get_or_create(renewal=renewal, module=module, defaults={"completed_at": now})
+    elif renewal is not None and not renewal.completions.filter(module=module).exists():
+        if not all(checks_passed(person=person, module=module, since=renewal.opened_at).values()):
+            raise errors.ChecksNotPassed("You are renewing: pass this module's knowledge check again before "
+                                         "completing it.")
+        RenewalCompletion.objects.create(renewal=renewal, module=module, completed_at=now)
     module_visit(person=person, module=module, course=course)
     certificate_issue_if_eligible(person=person, course=course, now=now)
     return completion
@@ -201,74 +220,176 @@ def practice_credit_withdraw(*, source: str, source_ref: str) -> bool:
 
 
 # -- certificates ----------------------------------------------------------------------------
+#
+# A certificate follows from what happened, in order, never from a request: the first completion of
+# every required module, the live practice if the course asks for one, then — after it expires or is
+# revoked — a renewal: the refresher modules completed again, with their checks passed again, in a
+# renewal that opened after the certificate lapsed. A visitor opens their own renewal when their
+# certificate has expired or expires soon; after a revocation only a trainer reinstates the certificate
+# or opens a renewal. Nothing a visitor posts (a completion replayed, a module re-sent) can bring a
+# revoked certificate back.
 
-def certificate_rule_met(*, person: Person, course: CoursePage, since: datetime | None = None) -> bool:
-    """Required modules complete (and checks passed, which completion needs) + practice if required.
 
-    `since` (a renewal): the refresher modules (or, without any, all required modules) must have been
-    completed after that moment; a live practice attended once still counts.
-    """
-    modules = course_modules(course)
-    required = [m.pk for m in modules if m.required]
+def _latest_certificate(person: Person, course: CoursePage) -> Certificate | None:
+    return Certificate.objects.filter(person=person, course=course).order_by("-issued_at", "-pk").first()
+
+
+def _current(certificate: Certificate | None, now: datetime) -> bool:
+    return certificate is not None and not certificate.is_revoked and certificate.valid_until > now
+
+
+def renewal_for(*, person: Person, course: CoursePage, start: bool = False, now: datetime | None = None):
+    """The person's open renewal of the course, or None. With `start`, a visitor whose certificate has
+    expired or expires within EXPIRING_SOON (and is not revoked) starts one here if none is open."""
+    now = now or timezone.now()
+    renewal = Renewal.objects.filter(person=person, course=course, closed_at__isnull=True).first()
+    if renewal is not None or not start:
+        return renewal
+    latest = _latest_certificate(person, course)
+    if latest is None or latest.is_revoked or latest.valid_until - now > EXPIRING_SOON:
+        return None
+    return Renewal.objects.create(person=person, course=course, opened_at=now)
+
+
+def _renewal_complete(renewal: Renewal, course: CoursePage) -> bool:
+    from courses.selectors import renewal_path
+
+    path = renewal_path([m for m in course_modules(course) if m.required])
+    if not path:
+        return False
+    done = set(renewal.completions.values_list("module_id", flat=True))
+    return all(m.pk in done for m in path)
+
+
+def certificate_rule_met(*, person: Person, course: CoursePage) -> bool:
+    """Every required module completed (checks passed, which completion needs) + practice if required."""
+    required = [m.pk for m in course_modules(course) if m.required]
     if not required:
         return False
-    completions = ModuleCompletion.objects.filter(person=person, module_id__in=required)
-    if completions.count() != len(required):
+    if ModuleCompletion.objects.filter(person=person, module_id__in=required).count() != len(required):
         return False
-    practice = PracticeCredit.objects.filter(person=person, course=course)
-    if since is not None:
-        path = [m.pk for m in modules if m.in_refresher and m.required] or required
-        if ModuleCompletion.objects.filter(person=person, module_id__in=path, completed_at__gt=since).count() \
-                != len(path):
-            return False
-    if course.requires_live_practice and not practice.exists():
-        return False
-    return True
+    return not course.requires_live_practice or PracticeCredit.objects.filter(person=person, course=course).exists()
 
 
 @transaction.atomic
 def certificate_issue_if_eligible(*, person: Person, course: CoursePage, now: datetime | None = None
                                   ) -> Certificate | None:
-    """Issue a certificate when the rule is met and the person holds no current one for the course.
-
-    Renewal: after a certificate expires or is revoked, completing the refresher path again (or the
-    whole course, when it marks no refresher modules) issues a new one.
-    """
+    """Issue a certificate when what happened earns one: the first, or a renewed one."""
     now = now or timezone.now()
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one issue at a time per person
-    latest = Certificate.objects.filter(person=person, course=course).order_by("-issued_at").first()
-    if latest is not None and latest.revoked_at is None and latest.valid_until > now:
+    if not certificate_rule_met(person=person, course=course):
         return None
-    since = latest.issued_at if latest is not None else None
-    if not certificate_rule_met(person=person, course=course, since=since):
-        return None
-    return Certificate.objects.create(person=person, course=course, issued_at=now,
-                                      valid_until=now + relativedelta(months=course.certificate_valid_months))
+    latest = _latest_certificate(person, course)
+    renewal = None
+    if latest is not None:
+        renewal = Renewal.objects.select_for_update().filter(person=person, course=course,
+                                                             closed_at__isnull=True).first()
+        if renewal is None or not _renewal_complete(renewal, course):
+            return None
+        if latest.is_revoked and (renewal.opened_by_id is None or renewal.opened_at < latest.revoked_at):
+            return None  # after a revocation only a renewal a trainer opened since counts
+    certificate = Certificate.objects.create(person=person, course=course, issued_at=now, renewal=renewal,
+                                             valid_until=now + relativedelta(months=course.certificate_valid_months))
+    if renewal is not None:
+        renewal.closed_at = now
+        renewal.save(update_fields=["closed_at", "updated_at"])
+    _access_changed(person)
+    return certificate
+
+
+def _access_changed(person: Person) -> None:
+    """What the person may see and do follows their certificate at once, on every open socket."""
+    from hub.sockets import access_changed
+
+    user_id = person.user_id
+    transaction.on_commit(lambda: access_changed([user_id]))
+
+
+def _reason_clean(reason, *, what: str) -> str:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise errors.CertificateError(f"Give a reason for {what}.")
+    if len(reason) > 2000 or "\x00" in reason:
+        raise errors.CertificateError(f"A reason is plain text of at most 2,000 characters; nothing was {what}.")
+    return reason
+
+
+def _require_certificate_manager(by) -> None:
+    from courses.selectors import may_manage_certificates
+
+    if by is not None and not may_manage_certificates(by):
+        raise errors.CertificateError("Only Hub trainers and state staff revoke, reinstate or renew certificates.")
 
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
-    reason = (reason or "").strip()
-    if not reason:
-        raise errors.CertificateError("Give a reason for revoking the certificate.")
-    if len(reason) > 2000 or "\x00" in reason:
-        raise errors.CertificateError("A reason is plain text of at most 2,000 characters; nothing was revoked.")
-    if certificate.revoked_at is not None:
+    _require_certificate_manager(by)
+    reason = _reason_clean(reason, what="revoking the certificate")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.is_revoked:
         raise errors.CertificateError("This certificate is already revoked.")
     certificate.revoked_at = timezone.now()
     certificate.revoked_by = by
-    certificate.revoke_reason = reason[:2000]
+    certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
-    # Rooms open to certified visitors only narrow at once on their open sockets.
-    from hub.sockets import access_changed
-
-    user_id = certificate.person.user_id
-    transaction.on_commit(lambda: access_changed([user_id]))
+    # An open renewal started before the revocation no longer leads anywhere: close it.
+    Renewal.objects.filter(person_id=certificate.person_id, course_id=certificate.course_id,
+                           closed_at__isnull=True).update(closed_at=certificate.revoked_at)
+    _access_changed(certificate.person)
     return certificate
 
 
+@transaction.atomic
+def certificate_reinstate(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """A trainer lifts a revocation: the certificate counts again until its own expiry date."""
+    _require_certificate_manager(by)
+    reason = _reason_clean(reason, what="reinstating the certificate")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not certificate.is_revoked:
+        raise errors.CertificateError("This certificate is not revoked.")
+    if _latest_certificate(certificate.person, certificate.course).pk != certificate.pk:
+        raise errors.CertificateError("A newer certificate exists; reinstate that one instead.")
+    certificate.reinstated_at = timezone.now()
+    certificate.reinstated_by = by
+    certificate.reinstate_reason = reason
+    certificate.save(update_fields=["reinstated_at", "reinstated_by", "reinstate_reason", "updated_at"])
+    _access_changed(certificate.person)
+    return certificate
+
+
+@transaction.atomic
+def renewal_start(*, person: Person, course: CoursePage) -> Renewal:
+    """The person starts renewing their own certificate (expired, or expiring within EXPIRING_SOON)."""
+    renewal = renewal_for(person=person, course=course, start=True)
+    if renewal is None:
+        latest = _latest_certificate(person, course)
+        if latest is not None and latest.is_revoked:
+            raise errors.CertificateError("Your certificate was revoked: a Hub trainer reinstates it or opens a "
+                                          "renewal for you.")
+        raise errors.CertificateError("You can renew once your certificate expires or is within 60 days of it.")
+    return renewal
+
+
+@transaction.atomic
+def renewal_open(*, person: Person, course: CoursePage, by, reason: str = "") -> Renewal:
+    """A trainer opens a renewal (after a revocation, say): the person takes the refresher modules again,
+    passing their checks again, and a new certificate follows. Idempotent: an open renewal is returned."""
+    _require_certificate_manager(by)
+    if by is None:
+        raise errors.CertificateError("Only Hub trainers and state staff open a renewal for someone.")
+    reason = _reason_clean(reason, what="opening a renewal")
+    existing = Renewal.objects.select_for_update().filter(person=person, course=course, closed_at__isnull=True).first()
+    if existing is not None and existing.opened_by_id is not None:
+        return existing
+    if existing is not None:  # the person's own renewal: the trainer's takes its place
+        existing.opened_by, existing.reason, existing.opened_at = by, reason, timezone.now()
+        existing.save(update_fields=["opened_by", "reason", "opened_at", "updated_at"])
+        return existing
+    return Renewal.objects.create(person=person, course=course, opened_at=timezone.now(), opened_by=by,
+                                  reason=reason)
+
+
 REMINDER_DAYS = (90, 30, 7)
-EXPIRING_SOON = timedelta(days=60)
 
 
 # -- expiry reminders ---------------------------------------------------------------------------

@@ -13,5 +13,8 @@ urlpatterns = [
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<str:code>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("certificates/<str:code>/reinstate/", views.certificate_reinstate, name="certificate_reinstate"),
+    path("certificates/<str:code>/renewal/", views.certificate_renewal_open, name="certificate_renewal_open"),
+    path("courses/<int:course_id>/renew/", views.renewal_start, name="renewal_start"),
     path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
 ]

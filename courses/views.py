@@ -15,8 +15,13 @@ from django.views.decorators.http import require_POST
 
 from courses import errors, services
 from courses.models import Certificate, CoursePage, ModulePage
-from courses.selectors import certification_state_of, course_progress, courses_for_person, module_view
-from hub.roles import STATE_STAFF, TRAINER, has_role
+from courses.selectors import (
+    certification_state_of,
+    course_progress,
+    courses_for_person,
+    may_manage_certificates,
+    module_view,
+)
 from hub.selectors import person_for
 
 
@@ -190,7 +195,7 @@ def certificate_verify(request, code: str):
 def certificate_pdf(request, code: str):
     certificate = get_object_or_404(Certificate.objects.select_related("person__user", "course"), code=code[:40])
     is_owner = certificate.person.user_id == request.user.pk
-    if not (is_owner or has_role(request.user, TRAINER, STATE_STAFF) or request.user.is_superuser):
+    if not (is_owner or may_manage_certificates(request.user)):
         raise Http404("No certificate has that code.")
     from courses.pdf import certificate_pdf_bytes
 
@@ -201,7 +206,7 @@ def certificate_pdf(request, code: str):
 
 
 def _staff_or_403(request):
-    if not (has_role(request.user, TRAINER, STATE_STAFF) or request.user.is_superuser):
+    if not may_manage_certificates(request.user):
         raise PermissionDenied("Only trainers and state staff manage certificates.")
 
 
@@ -219,16 +224,53 @@ def certificate_list(request):
     return render(request, "courses/certificate_list.html", {"rows": rows, "query": query})
 
 
-@login_required
-@require_POST
-def certificate_revoke(request, code: str):
+def _certificate_action(request, code: str, action, done: str):
+    """POST of the certificates page: one service call, a message, back to the list."""
     _staff_or_403(request)
-    certificate = get_object_or_404(Certificate, code=code[:40])
+    certificate = get_object_or_404(Certificate.objects.select_related("person__user", "course"), code=code[:40])
     try:
-        services.certificate_revoke(certificate=certificate, by=request.user, reason=request.POST.get("reason", ""))
+        action(certificate=certificate, reason=request.POST.get("reason", ""))
     except errors.CertificateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Revoked the certificate of {certificate.person}.")
+        messages.success(request, done % {"name": certificate.person.full_name})
     return redirect("courses:certificate_list")
 
+
+@login_required
+@require_POST
+def certificate_revoke(request, code: str):
+    return _certificate_action(request, code, lambda certificate, reason: services.certificate_revoke(
+        certificate=certificate, by=request.user, reason=reason), "Revoked the certificate of %(name)s.")
+
+
+@login_required
+@require_POST
+def certificate_reinstate(request, code: str):
+    return _certificate_action(request, code, lambda certificate, reason: services.certificate_reinstate(
+        certificate=certificate, by=request.user, reason=reason),
+        "Reinstated the certificate of %(name)s: it counts again until its expiry date.")
+
+
+@login_required
+@require_POST
+def certificate_renewal_open(request, code: str):
+    return _certificate_action(request, code, lambda certificate, reason: services.renewal_open(
+        person=certificate.person, course=certificate.course, by=request.user, reason=reason),
+        "Opened a renewal for %(name)s: they take the refresher modules again, and a new certificate follows.")
+
+
+@login_required
+@require_POST
+def renewal_start(request, course_id: int):
+    """A visitor starts renewing their own expired (or nearly expired) certificate."""
+    person = _person_or_403(request)
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        services.renewal_start(person=person, course=course)
+    except errors.CertificateError as error:
+        messages.error(request, str(error))
+        return redirect("courses:my_training")
+    messages.success(request, f"Your {course.code} renewal has started: take the refresher modules again.")
+    progress = course_progress(person=person, course=course)
+    return redirect(progress.next_module.url if progress.next_module else course.url)
