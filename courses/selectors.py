@@ -323,6 +323,27 @@ class CourseProgress:
         return next((r.module for r in self.rows if not r.done and r.unlocked), None)
 
 
+def unlocked_module_ids(*, course: CoursePage, modules, done_ids) -> set[int]:
+    """The unlocking rule, asked by every path (the course page, the module page, the services): in a
+    sequential course a module unlocks once every module before it is done; otherwise all are open.
+    `modules` are the course's published modules in order; `done_ids` the ids the person completed."""
+    unlocked, open_path = set(), True
+    for module in modules:
+        if not course.sequential or open_path:
+            unlocked.add(module.pk)
+        if module.pk not in done_ids:
+            open_path = False
+    return unlocked
+
+
+def module_is_unlocked(*, person: Person, module: ModulePage, course: CoursePage) -> bool:
+    if not course.sequential:
+        return True
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path").only("pk", "path", "depth"))
+    done = set(ModuleCompletion.objects.filter(person=person, module__in=modules).values_list("module_id", flat=True))
+    return module.pk in unlocked_module_ids(course=course, modules=modules, done_ids=done)
+
+
 def course_progress(*, person: Person | None, course: CoursePage) -> CourseProgress:
     modules = list(ModulePage.objects.live().child_of(course).order_by("path")
                    .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes", "in_refresher"))
@@ -332,12 +353,9 @@ def course_progress(*, person: Person | None, course: CoursePage) -> CourseProgr
         done_ids = set(ModuleCompletion.objects.filter(person=person, module__in=modules)
                        .values_list("module_id", flat=True))
         enrollment = Enrollment.objects.filter(person=person, course=course).select_related("last_module").first()
-    rows, open_path = [], True
-    for module in modules:
-        unlocked = (not course.sequential) or open_path
-        rows.append(ModuleRow(module, module.pk in done_ids, unlocked and enrollment is not None, False))
-        if module.pk not in done_ids:
-            open_path = False
+    unlocked = unlocked_module_ids(course=course, modules=modules, done_ids=done_ids)
+    rows = [ModuleRow(module, module.pk in done_ids, module.pk in unlocked and enrollment is not None, False)
+            for module in modules]
     required = [r for r in rows if r.module.required]
     status = certification_status(person=person, course_code=course.code) if person else None
     resume = enrollment.last_module if enrollment else None
@@ -400,14 +418,10 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
     enrollment = Enrollment.objects.filter(person=person, course=course).first()
     done_ids = set(ModuleCompletion.objects.filter(person=person, module__in=modules)
                    .values_list("module_id", flat=True))
-    rows, open_path, unlocked = [], True, False
-    for m in modules:
-        row_unlocked = enrollment is not None and ((not course.sequential) or open_path)
-        rows.append(ModuleRow(m, m.pk in done_ids, row_unlocked, m.pk == module.pk))
-        if m.pk == module.pk:
-            unlocked = row_unlocked
-        if m.pk not in done_ids:
-            open_path = False
+    open_ids = unlocked_module_ids(course=course, modules=modules, done_ids=done_ids)
+    rows = [ModuleRow(m, m.pk in done_ids, enrollment is not None and m.pk in open_ids, m.pk == module.pk)
+            for m in modules]
+    unlocked = enrollment is not None and module.pk in open_ids
     required = [r for r in rows if r.module.required]
     progress = CourseProgress(course, enrollment is not None, rows, len(required), sum(r.done for r in required),
                               None, module, enrollment.last_activity_at if enrollment else None)

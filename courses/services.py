@@ -25,6 +25,7 @@ from courses.models import (
     Renewal,
     RenewalCompletion,
 )
+from courses.selectors import may_manage_certificates, module_is_unlocked, renewal_path
 from hub.mail import mail_send
 from hub.models import Person
 
@@ -50,24 +51,12 @@ def course_modules(course: CoursePage) -> list[ModulePage]:
     return list(ModulePage.objects.live().child_of(course).order_by("path"))
 
 
-def module_unlocked(*, person: Person, module: ModulePage, course: CoursePage | None = None) -> bool:
-    course = course or module.get_parent().specific
-    if not course.sequential:
-        return True
-    modules = course_modules(course)
-    earlier = [m.pk for m in modules[: [m.pk for m in modules].index(module.pk)]] if module in modules else []
-    if not earlier:
-        return True
-    done = ModuleCompletion.objects.filter(person=person, module_id__in=earlier).count()
-    return done == len(earlier)
-
-
 def _usable_module(*, person: Person, module_id) -> tuple[ModulePage, CoursePage]:
     module = _live_module(module_id)
     course = module.get_parent().specific
     if not Enrollment.objects.filter(person=person, course=course).exists():
         raise errors.NotEnrolled(f"Enrol in {course.title} first.")
-    if not module_unlocked(person=person, module=module, course=course):
+    if not module_is_unlocked(person=person, module=module, course=course):
         raise errors.ModuleLocked("Finish the earlier modules first: this one unlocks after them.")
     return module, course
 
@@ -252,8 +241,6 @@ def renewal_for(*, person: Person, course: CoursePage, start: bool = False, now:
 
 
 def _renewal_complete(renewal: Renewal, course: CoursePage) -> bool:
-    from courses.selectors import renewal_path
-
     path = renewal_path([m for m in course_modules(course) if m.required])
     if not path:
         return False
@@ -315,8 +302,6 @@ def _reason_clean(reason, *, what: str) -> str:
 
 
 def _require_certificate_manager(by) -> None:
-    from courses.selectors import may_manage_certificates
-
     if by is not None and not may_manage_certificates(by):
         raise errors.CertificateError("Only Hub trainers and state staff revoke, reinstate or renew certificates.")
 
