@@ -20,5 +20,9 @@ class CoordinatorsConfig(AppConfig):
         nav_register(NavItem("My cases", "coordinators:my_cases", roles=frozenset({VISITOR}), order=20))
         lapse_watcher_register(coordinators_of_open_cases)
         import coordinators.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
+        from coordinators.reasons import MESSAGES
+        from hub.reasons import reason_messages_register
+
+        reason_messages_register(MESSAGES)
         nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
                              order=21))

@@ -46,10 +46,7 @@ Server → client (to this person only)
 from channels.db import database_sync_to_async
 
 from coordinators import selectors, services
-from coordinators.errors import NotAllowed
-from coordinators.models import StudentCase
-from hub.models import District, Person
-from hub.selectors import person_for
+from hub.models import District
 from hub.sockets import MAX_FRAME_CHARS, FrameError, HubSocketConsumer, frame_id
 
 WRITE_TYPES = frozenset({"volunteer", "withdraw", "assign"})
@@ -109,51 +106,28 @@ class CaseBoardConsumer(HubSocketConsumer):
             return
         await self.send_json({"type": "me", "me": me})
 
-    # --- handlers: run in the database thread, call one service each --------------------------------
+    # --- handlers: run in the database thread; each reads its frame's fields and calls services.board_act,
+    # the one entry point the board's page uses too (ids are refused there, the same way for both) ---------
 
-    def _case(self, frame) -> StudentCase:
-        case = StudentCase.objects.filter(pk=frame_id(frame.get("case"), "case"),
-                                          district_id=self.district_id).first()
-        if case is None:
-            raise FrameError("not_found", "There is no such case on this board.")
-        return case
-
-    def _person(self, user) -> Person:
-        person = person_for(user)
-        if person is None:
-            raise NotAllowed("Only home visitors volunteer for cases.")
-        return person
+    def _act(self, user, frame, action: str, **fields) -> int:
+        case, _ = services.board_act(district_id=self.district_id, by=user, action=action,
+                                     case_id=frame_id(frame.get("case"), "case"), **fields)
+        return case.pk
 
     def on_volunteer(self, user, frame) -> int:
-        case = self._case(frame)
-        partner = None
-        if frame.get("partner") is not None:
-            partner = Person.objects.select_related("user").filter(pk=frame_id(frame["partner"], "partner")).first()
-            if partner is None:
-                raise FrameError("not_found", "The person you named as your pair does not exist.")
-        services.case_volunteer(case=case, visitor=self._person(user), partner=partner)
-        return case.pk
+        partner = frame.get("partner")
+        return self._act(user, frame, "volunteer",
+                         partner_id=frame_id(partner, "partner") if partner is not None else None)
 
     def on_withdraw(self, user, frame) -> int:
-        case = self._case(frame)
-        services.volunteer_withdraw(case=case, visitor=self._person(user))
-        return case.pk
+        return self._act(user, frame, "withdraw")
 
     def on_assign(self, user, frame) -> int:
-        if not selectors.may_manage_cases(user):
-            raise NotAllowed("Only district coordinators assign visitors.")
-        case = self._case(frame)
         ids = frame.get("visitors")
         if not isinstance(ids, list) or not ids or len(ids) > 4:
             raise FrameError("bad_frame", "visitors is a list of one or two person ids.")
-        ids = [frame_id(i, "Each visitor") for i in ids]
-        people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user")}
-        missing = [i for i in ids if i not in people]
-        if missing:
-            raise FrameError("not_found", "One of the chosen visitors does not exist.")
-        services.board_case_assign(case=case, visitors=[people[i] for i in ids], by=user,
-                                   reassign=frame.get("reassign") is True)
-        return case.pk
+        return self._act(user, frame, "assign", visitor_ids=[frame_id(i, "Each visitor") for i in ids],
+                         reassign=frame.get("reassign") is True)
 
     handlers = {"volunteer": on_volunteer, "withdraw": on_withdraw, "assign": on_assign}
 

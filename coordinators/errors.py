@@ -7,6 +7,13 @@ class CoordinatorsError(HubError):
     code = "invalid"
 
 
+class NotFound(CoordinatorsError):
+    """An id that names nothing here (no such case on this board, no such person): the same refusal on
+    every path (the board's page and its socket)."""
+
+    code = "not_found"
+
+
 class OutsideScope(CoordinatorsError):
     """The case (or district) is not one this person may see or change; views answer 404."""
 
@@ -22,10 +29,19 @@ class AssignmentRefused(CoordinatorsError):
 
     code = "refused"
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], codes: list[str] | None = None):
         self.reasons = list(reasons)
+        self.codes = list(codes or [])
         super().__init__("This assignment can't be made: " + " ".join(
             r if r.endswith(".") else r + "." for r in self.reasons))
+
+    @classmethod
+    def from_refusals(cls, refusals) -> "AssignmentRefused":
+        """From `coordinators.selectors.eligibility.assignment_refusals`: worded for the coordinator."""
+        from hub.reasons import describe
+
+        return cls([describe([reason], about=whose)[0] for whose, reason in refusals],
+                   [reason.code for _, reason in refusals])
 
 
 class CaseAlreadyAssigned(AssignmentRefused):

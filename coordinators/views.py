@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coordinators import csv_import, exports, selectors, services
-from coordinators.errors import AssignmentRefused, CoordinatorsError, OutsideScope
+from coordinators.errors import AssignmentRefused, CoordinatorsError, NotFound, OutsideScope
 from coordinators.forms import (
     AssignForm,
     CaseForm,
@@ -399,9 +399,6 @@ def audit_trail(request):
 
 # -- the live case board (issue 7) ----------------------------------------------------------------
 
-BOARD_ACTIONS = ("open", "close", "volunteer", "withdraw", "assign")
-
-
 def _posted_id(request, name: str) -> int | None:
     try:
         value = int(request.POST.get(name) or 0)
@@ -423,64 +420,42 @@ def board_home(request):
     return redirect("coordinators:board", district_id=district.pk)
 
 
+def _posted_ids(request, *names: str) -> list[int]:
+    """Each named field that was sent, as a whole number (anything else becomes 0, which names nothing, so
+    the service refuses it exactly as the socket refuses an unknown id)."""
+    return [_posted_id(request, name) or 0 for name in names if request.POST.get(name)]
+
+
 @login_required
 def board(request, district_id: int):
-    """Open cases of one district; volunteer, withdraw, open, close and assign post here (no JS needed)."""
-    from coordinators.models import StudentCase
-
+    """Open cases of one district; volunteer, withdraw, open, close and assign post here (no JS needed),
+    through `services.board_act`, the socket's entry point too."""
     if not selectors.may_see_board(request.user, district_id):
         _denied(request, "board.denied", "district", district_id)
     district = scope_for(request.user).get(pk=district_id)
     status, refusal = 200, None
     if request.method == "POST":
-        action = request.POST.get("action")
-        case = StudentCase.objects.filter(pk=_posted_id(request, "case") or 0, district=district).first()
-        if action not in BOARD_ACTIONS or case is None:
-            status, refusal = 400, ["Choose a case on this board and an action."]
+        partner = _posted_ids(request, "partner")
+        try:
+            _, done = services.board_act(
+                district_id=district.pk, by=request.user, action=request.POST.get("action", ""),
+                case_id=_posted_id(request, "case"), partner_id=partner[0] if partner else None,
+                visitor_ids=_posted_ids(request, "visitor_1", "visitor_2"), note=request.POST.get("note", ""),
+                share_school=bool(request.POST.get("share_school")), share_grade=bool(request.POST.get("share_grade")))
+        except AssignmentRefused as exc:
+            services.audit_record(actor=request.user, action="case.assign_refused", object_type="studentcase",
+                                  object_id=_posted_id(request, "case"), district=district.pk,
+                                  detail=" | ".join(exc.reasons))
+            status, refusal = 409, exc.reasons
+        except NotFound as exc:
+            status, refusal = 400, [str(exc)]
+        except CoordinatorsError as exc:
+            status, refusal = 409, [str(exc)]
         else:
-            try:
-                done = _board_action(request, action, case)
-            except AssignmentRefused as exc:
-                services.audit_record(actor=request.user, action="case.assign_refused", obj=case,
-                                      detail=" | ".join(exc.reasons))
-                status, refusal = 409, exc.reasons
-            except CoordinatorsError as exc:
-                status, refusal = 409, [str(exc)]
-            else:
-                messages.success(request, done)
-                return redirect("coordinators:board", district_id=district.pk)
+            messages.success(request, done)
+            return redirect("coordinators:board", district_id=district.pk)
     else:
         services.audit_record(actor=request.user, action="board.view", object_type="district",
                               object_id=district.pk, district=district.pk, detail="case board")
     page = selectors.board_page(user=request.user, district=district)
     return render(request, "coordinators/board.html", {"b": page, "refusal": refusal}, status=status)
-
-
-def _board_action(request, action: str, case) -> str:
-    """Call the service for one posted board action; the success message."""
-    user = request.user
-    if action == "open":
-        services.case_open_for_volunteers(case=case, by=user, note=request.POST.get("note", ""),
-                                          share_school=bool(request.POST.get("share_school")),
-                                          share_grade=bool(request.POST.get("share_grade")))
-        return "The case is on the board."
-    if action == "close":
-        services.case_close_for_volunteers(case=case, by=user)
-        return "The case is off the board."
-    if action in ("volunteer", "withdraw"):
-        person = person_for(user)
-        if person is None:
-            raise CoordinatorsError("Only home visitors volunteer for cases.")
-        if action == "withdraw":
-            services.volunteer_withdraw(case=case, visitor=person)
-            return "You withdrew your offer."
-        partner_id = _posted_id(request, "partner")
-        partner = Person.objects.select_related("user").filter(pk=partner_id).first() if partner_id else None
-        if request.POST.get("partner") and partner is None:
-            raise CoordinatorsError("The person you named as your pair does not exist.")
-        services.case_volunteer(case=case, visitor=person, partner=partner)
-        return "Thank you: you volunteered. Your coordinator confirms the pair."
-    ids = [i for i in (_posted_id(request, "visitor_1"), _posted_id(request, "visitor_2")) if i]
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user")}
-    services.board_case_assign(case=case, visitors=[people[i] for i in ids if i in people], by=user)
-    return "Visitors assigned: " + " and ".join(people[i].full_name for i in ids if i in people) + "."

@@ -68,12 +68,15 @@ from coordinators.selectors.cases import (
 from coordinators.selectors.dashboards import SMALL_COUNT, SMALL_GROUP, Bar, Cell, Dashboard, dashboard
 from coordinators.selectors.eligibility import (
     COURSE_CODE,
+    Eligibility,
     agreements_in_force,
     assignment_problems,
+    assignment_refusals,
     district_settings,
     family_choice,
+    person_eligibility,
     serving,
-    volunteer_problems,
+    visit_eligibility,
 )
 from coordinators.selectors.lapses import coordinators_of_open_cases
 from coordinators.selectors.retention import (
@@ -158,5 +161,8 @@ __all__ = [
     "roster_rows",
     "serving",
     "viewer_for",
-    "volunteer_problems",
+    "person_eligibility",
+    "visit_eligibility",
+    "Eligibility",
+    "assignment_refusals",
 ]

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from coordinators.models import Assignment, BoardOpening, CaseStatus, StudentCase, Volunteer
 from coordinators.selectors.access import may_manage_cases, may_see_board
-from coordinators.selectors.eligibility import volunteer_problems
+from coordinators.selectors.eligibility import person_eligibility
 from hub.models import District, Partner, Person, School
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
@@ -108,7 +108,7 @@ def viewer_for(*, user, district: District) -> Viewer:
     """What a given person sees on the board: whether they can volunteer or, if not, what remains."""
     person = person_for(user)
     is_visitor = VISITOR in roles_of(user)
-    reasons = volunteer_problems(person=person, district=district) if is_visitor else []
+    reasons = person_eligibility(person=person, district=district).describe() if is_visitor else []
     can_assign = may_manage_cases(user) and scope_for(user).filter(pk=district.pk).exists()
     return Viewer(person_id=person.pk if person else None, can_assign=can_assign, is_visitor=is_visitor,
                   can_volunteer=is_visitor and not reasons, reasons=reasons)

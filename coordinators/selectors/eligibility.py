@@ -1,12 +1,17 @@
-"""Who may take a case: the requirements the assignment gate and the live board check, read-only.
+"""May this person visit families in this district? One rule, asked by every path.
 
-`assignment_problems` is what `coordinators.services.assignment.case_assign` refuses on (and what the
-case page shows beside each candidate); `volunteer_problems` is what the board checks before a visitor
-volunteers. Both read the same facts: the family's choice, the district's settings, a current LEAP 101
-certificate (from `courses.selectors`), and whether the visitor serves the district — as school staff
-there, or through a community partner serving it with a data-sharing agreement in force.
+`visit_eligibility` answers it for any number of people in a fixed number of queries, as reason codes
+(`hub.reasons.Reason`), never sentences: an active account, the home-visitor role, a current
+certificate of the program's course (`courses.selectors.certification_statuses`, whose own reasons —
+modules left, the live practice, a revoked certificate and who to ask — come along), and serving the
+district: school staff there, or staff of a community partner serving it with a data-sharing agreement
+in force. The assignment gate (`assignment_refusals`, which adds what the case itself needs), the case
+board (volunteering and "why not"), the roster's "can take cases now" and the case page's candidates
+all ask it, so they cannot disagree. Each path words the reasons for its reader with
+`hub.reasons.describe` (coordinators/reasons.py): "you" for the visitor, the name for a coordinator.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -21,7 +26,8 @@ from coordinators.models import (
 from courses.selectors import certification_statuses
 from hub.models import District, Partner, Person
 from hub.program import CERTIFICATION_COURSE
-from hub.roles import VISITOR, roles_of
+from hub.reasons import Reason, describe
+from hub.roles import VISITOR
 
 COURSE_CODE = CERTIFICATION_COURSE  # the course whose certificate clears a visitor (hub.program)
 
@@ -55,101 +61,118 @@ def serving(person: Person, district_id: int, partner_districts: set[tuple[int, 
     return as_staff, as_partner
 
 
-def assignment_problems(*, case: StudentCase, visitors: list[Person], by, now: datetime | None = None
-                        ) -> list[str]:
-    """Every unmet requirement for pairing `visitors` with `case`, per person (empty: allowed).
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether one person may visit families in one district now, and if not, every reason why."""
 
-    A fixed number of queries whatever the number of visitors; the gate and the case page share it.
-    """
+    person: Person | None
+    reasons: tuple[Reason, ...]
+    as_staff: bool = False
+    as_partner: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+    @property
+    def certified(self) -> bool:
+        return not any(r.code in CERTIFICATION_CODES for r in self.reasons)
+
+    def describe(self, *, about: str | None = None) -> list[str]:
+        return describe(self.reasons, about=about)
+
+
+# The reasons that come from the certification rule (courses), not from the district's own rules.
+CERTIFICATION_CODES = frozenset({"course_not_started", "modules_missing", "practice_missing",
+                                 "certificate_expired", "certificate_revoked", "ask_to_reinstate",
+                                 "renewal_needed", "renewal_modules_missing"})
+
+
+def visit_eligibility(*, people, district=None, district_of: dict | None = None, now: datetime | None = None,
+                      statuses=None) -> dict[int, Eligibility]:
+    """{person id: Eligibility} for `people` (Person objects, fetched with user, school and partner) in
+    `district`, or each in their own district (`district_of`: {person id: district id}, for the roster):
+    a fixed number of queries however many people and districts. Statuses may be passed when read."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    people = [p for p in people if p is not None]
+    ids = [p.pk for p in people]
+    if district_of is None:
+        district_id = district.pk if isinstance(district, District) else district
+        district_of = {pid: district_id for pid in ids}
+    names = dict(District.objects.filter(pk__in={d for d in district_of.values() if d}).values_list("pk", "name"))
+    if statuses is None or any(pid not in statuses for pid in ids):
+        statuses = certification_statuses(people=ids, course_code=COURSE_CODE, now=now)
+    partner_ids = {p.partner_id for p in people if p.partner_id}
+    serves = set(Partner.districts.through.objects.filter(partner_id__in=partner_ids, district_id__in=names)
+                 .values_list("partner_id", "district_id")) if partner_ids else set()
+    agreements = agreements_in_force(partner_ids=partner_ids, district_ids=list(names),
+                                     on=timezone.localdate(now)) if partner_ids else set()
+    visitors = set(Person.objects.filter(pk__in=ids, user__groups__name=VISITOR).values_list("pk", flat=True))
+    found = {}
+    for person in people:
+        where = district_of.get(person.pk)
+        reasons = []
+        if not person.user.is_active:
+            reasons.append(Reason("account_inactive"))
+        if person.pk not in visitors:
+            reasons.append(Reason("not_a_visitor"))
+        reasons += statuses[person.pk].reasons
+        as_staff, as_partner = serving(person, where, serves) if where else (False, False)
+        if not as_staff and not as_partner:
+            reasons.append(Reason("not_serving_district", {"district": names.get(where, "")}))
+        elif as_partner and not as_staff and (person.partner_id, where) not in agreements:
+            reasons.append(Reason("no_data_sharing_agreement", {"partner": str(person.partner),
+                                                                "district": names.get(where, "")}))
+        found[person.pk] = Eligibility(person, tuple(reasons), as_staff, as_partner)
+    return found
+
+
+def person_eligibility(*, person: Person | None, district, now: datetime | None = None) -> Eligibility:
+    """One person's `visit_eligibility`; a signed-in user with no profile is "not a home visitor"."""
+    if person is None:
+        return Eligibility(None, (Reason("not_a_visitor"),))
+    return visit_eligibility(people=[person], district=district, now=now)[person.pk]
+
+
+def assignment_refusals(*, case: StudentCase, visitors: list[Person], by, now: datetime | None = None
+                        ) -> list[tuple[str | None, Reason]]:
+    """Every unmet requirement for pairing `visitors` with `case`: (whose, reason) pairs, whose being
+    the visitor's name or None for the case itself. Empty: allowed. A fixed number of queries."""
+    now = now or timezone.now()
     district = case.district
-    problems: list[str] = []
+    refusals: list[tuple[str | None, Reason]] = []
     choice = family_choice(case)
     if case.status == CaseStatus.CLOSED:
-        problems.append("The case is closed.")
+        refusals.append((None, Reason("case_closed")))
     if choice == CaseEvent.Kind.DECLINED:
-        problems.append("The family declined a visit; participation is voluntary, so nobody is assigned.")
+        refusals.append((None, Reason("family_declined")))
     elif choice != CaseEvent.Kind.ACCEPTED:
-        problems.append("The family has not said yes to a visit yet: record their answer first.")
+        refusals.append((None, Reason("family_not_asked")))
     pairs = district_settings(case.district_id).visits_in_pairs
     ids = [v.pk for v in visitors]
+    chosen = len(set(ids))
     if not visitors:
-        problems.append("Choose the visitors.")
-    elif len(set(ids)) != len(ids):
+        refusals.append((None, Reason("choose_visitors")))
+    elif chosen != len(ids):
         for person in {v.pk: v for v in visitors}.values():
             if ids.count(person.pk) > 1:
-                problems.append(f"{person.full_name} is chosen twice: a pair needs two different visitors")
-    duplicated = len(set(ids)) != len(ids)
-    if pairs and len(set(ids)) != 2 and visitors and not duplicated:
-        problems.append(f"{district} sends visitors in pairs: choose two different visitors "
-                        f"({len(set(ids))} chosen)")
-    if not pairs and len(set(ids)) > 2:
-        problems.append("Choose one or two visitors.")
+                refusals.append((None, Reason("chosen_twice", {"visitor": person.full_name})))
+    elif pairs and chosen != 2:
+        refusals.append((None, Reason("pairs_required", {"district": district.name, "count": chosen})))
+    if not pairs and chosen > 2:
+        refusals.append((None, Reason("one_or_two")))
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user", "school", "partner")}
-    statuses = certification_statuses(people=list(people), course_code=COURSE_CODE, now=now)
-    partner_ids = {p.partner_id for p in people.values() if p.partner_id}
-    serves = set(Partner.districts.through.objects.filter(partner_id__in=partner_ids, district_id=district.pk)
-                 .values_list("partner_id", "district_id"))
-    agreements = agreements_in_force(partner_ids=partner_ids, district_ids=[district.pk], on=today)
-    visitor_ids = set(Person.objects.filter(pk__in=ids, user__groups__name=VISITOR).values_list("pk", flat=True))
+    if any(pid not in people for pid in ids):
+        refusals.append((None, Reason("visitor_missing")))
+    eligible = visit_eligibility(people=list(people.values()), district=district, now=now)
     for pid in dict.fromkeys(ids):
-        person = people.get(pid)
-        if person is None:
-            problems.append("One of the chosen visitors no longer exists.")
-            continue
-        mine = []
-        if not person.user.is_active:
-            mine.append("account is not active")
-        if pid not in visitor_ids:
-            mine.append("is not a home visitor")
-        status = statuses[pid]
-        if not status.is_current:
-            mine.append(status.describe())
-        as_staff, as_partner = serving(person, district.pk, serves)
-        if not as_staff and not as_partner:
-            mine.append(f"does not serve {district} (not school staff there, and no community partner serving it)")
-        elif as_partner and not as_staff and (person.partner_id, district.pk) not in agreements:
-            mine.append(f"{person.partner} has no data-sharing agreement in force with {district}")
-        if mine:
-            problems.append(f"{person.full_name}: " + "; ".join(mine))
-    return problems
+        if pid in eligible:
+            refusals += [(people[pid].full_name, reason) for reason in eligible[pid].reasons]
+    return refusals
 
 
-def volunteer_problems(*, person: Person | None, district: District, now: datetime | None = None) -> list[str]:
-    """Why this person may not volunteer in `district` (empty: they may). Shared by the service and the board.
-
-    A home visitor, active, serving the district (school staff there or a community partner serving it
-    with a data-sharing agreement in force) and holding a current LEAP 101 certificate.
-    """
-    from courses.selectors import certification_status
-
-    if person is None:
-        return ["Only home visitors volunteer for cases."]
-    now = now or timezone.now()
-    problems = []
-    if not person.user.is_active:
-        problems.append("Your account is not active.")
-    if VISITOR not in roles_of(person.user):
-        problems.append("Only home visitors volunteer for cases.")
-    status = certification_status(person=person, course_code=COURSE_CODE, now=now)
-    if not status.is_current:
-        remaining = max(status.total - status.completed, 0)
-        still = []
-        if status.state in ("not_started", "in_progress"):
-            if remaining:
-                still.append(f"{remaining} module{'s' if remaining != 1 else ''}")
-            if not status.practice_attended:
-                still.append("a live practice session")
-        left = f" (still to do: {' and '.join(still)})" if still else ""
-        problems.append(f"You can volunteer once you hold a current LEAP 101 certificate: "
-                        f"{status.describe()}{left}.")
-    serves = set(Partner.districts.through.objects.filter(partner_id=person.partner_id, district_id=district.pk)
-                 .values_list("partner_id", "district_id")) if person.partner_id else set()
-    as_staff, as_partner = serving(person, district.pk, serves)
-    if not as_staff and not as_partner:
-        problems.append(f"You do not serve {district}.")
-    elif as_partner and not as_staff and not agreements_in_force(
-            partner_ids=[person.partner_id], district_ids=[district.pk], on=timezone.localdate(now)):
-        problems.append(f"{person.partner} has no data-sharing agreement in force with {district}.")
-    return problems
+def assignment_problems(*, case: StudentCase, visitors: list[Person], by, now: datetime | None = None
+                        ) -> list[str]:
+    """`assignment_refusals` in a coordinator's words, one sentence each (the case page, the gate)."""
+    return [describe([reason], about=whose)[0] for whose, reason in
+            assignment_refusals(case=case, visitors=visitors, by=by, now=now)]

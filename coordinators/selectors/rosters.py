@@ -14,7 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coordinators.selectors.access import OutOfScope, is_staff_reader
-from coordinators.selectors.eligibility import COURSE_CODE, agreements_in_force, serving
+from coordinators.selectors.eligibility import COURSE_CODE, visit_eligibility
 from courses.selectors import (
     STATE_FIELD,
     CertificationStatus,
@@ -147,22 +147,17 @@ def roster_rows(people: list[Person], *, statuses: dict[int, CertificationStatus
         statuses = certification_statuses(people=ids, course_code=COURSE_CODE, now=now)
     activity = last_activity(people=ids)
     practice = practice_counts(people=ids)
-    partner_ids = {p.partner_id for p in people if p.partner_id}
-    target = {p.pk: district_id or p.home_district_id for p in people}
-    serves = set(Partner.districts.through.objects.filter(partner_id__in=partner_ids)
-                 .values_list("partner_id", "district_id")) if partner_ids else set()
-    agreements = agreements_in_force(partner_ids=partner_ids, district_ids={d for d in target.values() if d},
-                                     on=timezone.localdate(now)) if partner_ids else set()
+    # "Can take cases now" is the assignment gate's own rule, each person in the district asked about
+    # (or their home district on a roster of several).
+    eligible = visit_eligibility(people=people, district_of={p.pk: district_id or p.home_district_id for p in people},
+                                 statuses=statuses, now=now)
     rows = []
     for person in people:
         status = statuses[person.pk]
-        where = target[person.pk]
-        as_staff, as_partner = serving(person, where, serves) if where else (False, False)
-        cleared = as_staff or (as_partner and (person.partner_id, where) in agreements)
         rows.append(RosterRow(
             person=person, status=status, last_activity=activity.get(person.pk),
             practice_sessions=practice.get(person.pk, 0),
-            can_take_cases=bool(person.user.is_active and status.is_current and cleared),
+            can_take_cases=eligible[person.pk].ok,
             organisation=person.school.name if person.school_id else (person.partner.name if person.partner_id else ""),
         ))
     return rows

@@ -25,6 +25,8 @@ surface is every public name of its concern modules, listed in `__all__`.
 from coordinators.services.assignment import case_assign, case_close
 from coordinators.services.audit import audit_record
 from coordinators.services.board import (
+    BOARD_ACTIONS,
+    board_act,
     board_case_assign,
     case_close_for_volunteers,
     case_open_for_volunteers,
@@ -43,6 +45,8 @@ __all__ = [
     "VisitData",
     "audit_record",
     "barriers_ensure",
+    "BOARD_ACTIONS",
+    "board_act",
     "board_case_assign",
     "case_assign",
     "case_close",

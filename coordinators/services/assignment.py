@@ -2,8 +2,9 @@
 
 `case_assign` is the single gate between a family and its visitors: every path that pairs visitors
 with a case (the case page, the live case board's `board_case_assign`) calls it. A refusal raises a
-`coordinators.errors` error naming every unmet requirement (`assignment_problems`, in
-`coordinators.selectors.eligibility`, which the case page shows too) and writes nothing.
+`coordinators.errors` error naming every unmet requirement (`assignment_refusals`, in
+`coordinators.selectors.eligibility`: the one rule the board, the roster and the case page ask too) and
+writes nothing.
 """
 
 from datetime import datetime
@@ -14,7 +15,7 @@ from django.utils import timezone
 from coordinators import errors
 from coordinators.models import Assignment, AssignmentMember, CaseStatus, StudentCase
 from coordinators.selectors.access import require_manager
-from coordinators.selectors.eligibility import assignment_problems
+from coordinators.selectors.eligibility import assignment_refusals
 from coordinators.services.audit import audit_record
 from coordinators.services.cases import locked_case
 from hub.models import Person
@@ -36,9 +37,9 @@ def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool
     if current is not None and not reassign:
         names = ", ".join(p.full_name for p in current.visitors.select_related("user"))
         raise errors.CaseAlreadyAssigned([f"The case is already assigned to {names}; reassign it instead"])
-    problems = assignment_problems(case=case, visitors=list(visitors), by=by, now=now)
-    if problems:
-        raise errors.AssignmentRefused(problems)
+    refusals = assignment_refusals(case=case, visitors=list(visitors), by=by, now=now)
+    if refusals:
+        raise errors.AssignmentRefused.from_refusals(refusals)
     if current is not None:
         current.ended_at = now
         current.end_reason = f"Reassigned by {by.get_full_name() or by.username}"

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from coordinators import errors
 from coordinators.models import Assignment, BoardOpening, CaseStatus, StudentCase, Volunteer
-from coordinators.selectors.access import require_manager
+from coordinators.selectors.access import may_manage_cases, require_manager
 from coordinators.selectors.board import active_volunteers, board_case_data, board_group
-from coordinators.selectors.eligibility import volunteer_problems
+from coordinators.selectors.eligibility import person_eligibility
 from coordinators.services.assignment import case_assign
 from coordinators.services.audit import audit_record
 from coordinators.services.cases import locked_case
 from hub.models import Person
+from hub.selectors import person_for
 from hub.sockets import group_send_on_commit
 
 
@@ -99,18 +100,16 @@ def case_volunteer(*, case: StudentCase, visitor: Person, partner: Person | None
     case = StudentCase.objects.select_for_update().select_related("district", "school").get(pk=case.pk)
     if _open_board_case(case) is None:
         raise errors.BoardError("This case is not open for volunteers.")
-    problems = volunteer_problems(person=visitor, district=case.district)
-    if problems:
-        error = errors.NotCertified if any("LEAP 101" in p for p in problems) else errors.NotAllowed
-        raise error(" ".join(problems))
+    mine = person_eligibility(person=visitor, district=case.district)
+    if not mine.ok:
+        raise (errors.NotAllowed if mine.certified else errors.NotCertified)(" ".join(mine.describe()))
     if partner is not None:
         if partner.pk == visitor.pk:
             raise errors.BoardError("Name someone else as your pair.")
-        theirs = volunteer_problems(person=partner, district=case.district)
-        if theirs:
-            raise errors.BoardError(f"{partner.full_name} can't be your pair: " + " ".join(
-                p.replace("You can volunteer once you hold", "they need").replace("You do not", "they do not")
-                .replace("Your account", "their account") for p in theirs))
+        theirs = person_eligibility(person=partner, district=case.district)
+        if not theirs.ok:
+            raise errors.BoardError(f"{partner.full_name} can't be your pair: "
+                                    + " ".join(theirs.describe(about=partner.full_name)))
     now = timezone.now()
     volunteer = Volunteer.objects.filter(case=case, visitor=visitor, withdrawn_at__isnull=True).first()
     if volunteer is None:
@@ -147,3 +146,55 @@ def board_case_assign(*, case: StudentCase, visitors: list[Person], by, reassign
     _board_close(case, reason="assigned", now=assignment.started_at)
     _board_broadcast_on_commit(case.district_id, {"type": "case.assigned", "case": case.pk})
     return assignment
+
+
+# -- one entry point for both paths -------------------------------------------------------------------
+
+BOARD_ACTIONS = ("open", "close", "volunteer", "withdraw", "assign")
+
+
+def _whole_id(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def board_act(*, district_id: int, by, action: str, case_id, partner_id=None, visitor_ids=(), note: str = "",
+              share_school: bool = True, share_grade: bool = True, reassign: bool = False) -> tuple[StudentCase, str]:
+    """One action on a district's board, from its page (a form post) or its socket (a frame): the ids as
+    sent, resolved and refused here, the same way for both; then the one service for the action.
+    Returns (the case, what to tell the person)."""
+    if action not in BOARD_ACTIONS:
+        raise errors.NotFound("Choose a case on this board and an action.")
+    case = None
+    if _whole_id(case_id) is not None:
+        case = StudentCase.objects.filter(pk=case_id, district_id=district_id).first()
+    if case is None:
+        raise errors.NotFound("There is no such case on this board.")
+    if action == "open":
+        case_open_for_volunteers(case=case, by=by, note=note, share_school=share_school, share_grade=share_grade)
+        return case, "The case is on the board."
+    if action == "close":
+        case_close_for_volunteers(case=case, by=by)
+        return case, "The case is off the board."
+    if action in ("volunteer", "withdraw"):
+        person = person_for(by)
+        if person is None:
+            raise errors.NotAllowed("Only home visitors volunteer for cases.")
+        if action == "withdraw":
+            volunteer_withdraw(case=case, visitor=person)
+            return case, "You withdrew your offer."
+        partner = None
+        if partner_id is not None:
+            partner = Person.objects.select_related("user").filter(pk=_whole_id(partner_id) or 0).first()
+            if partner is None:
+                raise errors.NotFound("The person you named as your pair does not exist.")
+        case_volunteer(case=case, visitor=person, partner=partner)
+        return case, "Thank you: you volunteered. Your coordinator confirms the pair."
+    if not may_manage_cases(by):
+        raise errors.NotAllowed("Only district coordinators assign visitors.")
+    ids = list(visitor_ids)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[i for i in ids if _whole_id(i)]).select_related("user")}
+    if any(_whole_id(i) is None or i not in people for i in ids):
+        raise errors.NotFound("One of the chosen visitors does not exist.")
+    chosen = [people[i] for i in ids]
+    board_case_assign(case=case, visitors=chosen, by=by, reassign=reassign)
+    return case, "Visitors assigned: " + " and ".join(p.full_name for p in chosen) + "."

@@ -41,7 +41,7 @@ def test_a_certified_pair_is_assigned_and_the_assignment_audited(case, coordinat
 
 def test_an_unfinished_visitor_is_refused_with_their_progress_in_words(case, coordinator, ana, marcus):
     reasons = refused(case, [ana, marcus], coordinator)
-    assert reasons == ["Ana Ruiz: LEAP 101 in progress, 1 of 2 modules"]
+    assert reasons == ["Ana Ruiz still has 1 LEAP 101 module to finish: Module 2.", "Ana Ruiz has not attended a LEAP 101 live practice session yet."]
 
 
 def test_every_unmet_requirement_is_named_per_person(case, coordinator, ana, visitor_factory):
@@ -49,39 +49,43 @@ def test_every_unmet_requirement_is_named_per_person(case, coordinator, ana, vis
     fatima.user.is_active = False
     fatima.user.save()
     reasons = refused(case, [ana, fatima], coordinator)
-    assert "Ana Ruiz: LEAP 101 in progress, 1 of 2 modules" in reasons
-    assert "Fatima Haddad: account is not active; LEAP 101 not started" in reasons
+    assert "Ana Ruiz still has 1 LEAP 101 module to finish: Module 2." in reasons and "Ana Ruiz has not attended a LEAP 101 live practice session yet." in reasons
+    assert "Fatima Haddad's account is switched off." in reasons
+    assert "Fatima Haddad has not started LEAP 101 yet." in reasons
 
 
 def test_the_same_visitor_twice_is_refused(case, coordinator, marcus):
     reasons = refused(case, [marcus, marcus], coordinator)
-    assert reasons == ["Marcus Bell is chosen twice: a pair needs two different visitors"]
+    assert reasons == ["Marcus Bell is chosen twice: a pair needs two different visitors."]
 
 
 def test_an_inactive_certified_visitor_is_refused(case, coordinator, marcus, luis):
     luis.user.is_active = False
     luis.user.save()
-    assert refused(case, [marcus, luis], coordinator) == ["Luis Ortega: account is not active"]
+    assert refused(case, [marcus, luis], coordinator) == ["Luis Ortega's account is switched off."]
 
 
 def test_a_certificate_that_expired_a_minute_ago_fails(case, coordinator, marcus, luis):
     now = timezone.now()
     Certificate.objects.filter(person=luis).update(issued_at=now - timedelta(days=800),
                                                    valid_until=now - timedelta(minutes=1))
-    [reason] = refused(case, [marcus, luis], coordinator, now=now)
-    assert reason.startswith("Luis Ortega: LEAP 101 certificate expired ")
+    [expired, renew] = refused(case, [marcus, luis], coordinator, now=now)
+    assert expired.startswith("Luis Ortega's LEAP 101 certificate expired on ")
+    assert renew == "Luis Ortega has not started a LEAP 101 renewal yet."
 
 
 def test_a_revoked_certificate_fails(case, coordinator, marcus, luis):
     from courses.services import certificate_revoke
 
-    certificate_revoke(certificate=Certificate.objects.get(person=luis), by=coordinator.user, reason="Left the team")
-    assert refused(case, [marcus, luis], coordinator) == ["Luis Ortega: LEAP 101 certificate revoked"]
+    certificate_revoke(certificate=Certificate.objects.get(person=luis), by=None, reason="Left the team")
+    [revoked, reinstate] = refused(case, [marcus, luis], coordinator)
+    assert revoked.startswith("Luis Ortega's LEAP 101 certificate was revoked on ")
+    assert reinstate == "A Hub trainer can reinstate it or open a renewal."
 
 
 def test_pairs_by_default_and_one_visitor_when_the_district_allows(case, coordinator, marcus, hartford):
     assert refused(case, [marcus], coordinator) == [
-        "Hartford sends visitors in pairs: choose two different visitors (1 chosen)"]
+        "Hartford sends visitors in pairs: choose two different visitors (1 chosen)."]
     services.district_settings_set(district=hartford, by=coordinator.user, visits_in_pairs=False)
     services.case_assign(case=case, visitors=[marcus], by=coordinator.user)
     assert Assignment.objects.get().visitors.get() == marcus
@@ -92,12 +96,13 @@ def test_a_visitor_from_another_district_is_refused(case, coordinator, marcus, v
 
     jordan = visitor_factory("jordan", "Jordan", "Price", school=School.objects.get(name="Fair Haven School"))
     [reason] = refused(case, [marcus, jordan], coordinator)
-    assert reason.startswith("Jordan Price: does not serve Hartford")
+    assert reason.startswith("Jordan Price does not serve Hartford")
 
 
 def test_a_partner_visitor_needs_a_data_sharing_agreement_in_force(case, coordinator, marcus, dana, hartford):
     assert refused(case, [marcus, dana], coordinator) == [
-        "Dana Whitfield: Capitol Region Youth Service Bureau has no data-sharing agreement in force with Hartford"]
+        "Dana Whitfield works for Capitol Region Youth Service Bureau, which has no data-sharing agreement in "
+        "force with Hartford."]
     partner = Partner.objects.get(name="Capitol Region Youth Service Bureau")
     expired = services.data_sharing_agreement_record(partner=partner, district=hartford,
                                                      signed_on=date(2020, 1, 1), expires_on=date(2021, 1, 1))

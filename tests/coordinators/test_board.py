@@ -36,11 +36,11 @@ def test_an_uncertified_visitor_is_refused_with_the_training_that_remains(case, 
     with pytest.raises(NotCertified) as caught:
         services.case_volunteer(case=case, visitor=ana)
     text = str(caught.value)
-    assert "LEAP 101 in progress, 1 of 2 modules" in text
-    assert "still to do: 1 module and a live practice session" in text
+    assert "You still have 1 LEAP 101 module to finish: Module 2." in text
+    assert "You still need to attend a LEAP 101 live practice session." in text
     assert not Volunteer.objects.exists()
     viewer = selectors.viewer_for(user=ana.user, district=case.district)
-    assert not viewer.can_volunteer and viewer.reasons == [text]
+    assert not viewer.can_volunteer and " ".join(viewer.reasons) == text
 
 
 @pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_a_bad_pair_gets_the_same_refusal_on_the_board_as_on_the_case_page(case,
     with pytest.raises(AssignmentRefused) as board:
         services.board_case_assign(case=case, visitors=[ana, marcus], by=coordinator.user)
     assert str(board.value) == str(direct.value)
-    assert board.value.reasons == ["Ana Ruiz: LEAP 101 in progress, 1 of 2 modules"]
+    assert board.value.reasons == ["Ana Ruiz still has 1 LEAP 101 module to finish: Module 2.", "Ana Ruiz has not attended a LEAP 101 live practice session yet."]
     client = client_for(coordinator)
     html_path = client.post(reverse("coordinators:case_assign", args=[case.pk]),
                             {"visitor_1": ana.pk, "visitor_2": marcus.pk})
@@ -84,7 +84,7 @@ def test_a_bad_pair_gets_the_same_refusal_on_the_board_as_on_the_case_page(case,
                              {"action": "assign", "case": case.pk, "visitor_1": ana.pk, "visitor_2": marcus.pk})
     assert html_path.status_code == board_path.status_code == 409
     for response in (html_path, board_path):
-        assert "Ana Ruiz: LEAP 101 in progress, 1 of 2 modules" in response.content.decode()
+        assert "Ana Ruiz still has 1 LEAP 101 module to finish: Module 2." in response.content.decode()
     assert not Assignment.objects.exists()
     assert BoardOpening.objects.get().is_open
 
@@ -143,7 +143,7 @@ async def test_connect_sends_a_snapshot_and_other_boards_refuse(keys, case, coor
     snapshot = await expect(comm, "snapshot")
     assert [c["case"] for c in snapshot["cases"]] == [case.pk]
     assert snapshot["me"]["can_volunteer"] is False
-    assert "1 of 2 modules" in snapshot["me"]["why_not"]
+    assert "1 LEAP 101 module to finish: Module 2" in snapshot["me"]["why_not"]
     assert case.first_name not in str(snapshot) and case.student_ref not in str(snapshot)
     await comm.disconnect()
     refused = await connect(orgs["New Haven"].pk, keys["marcus"], expect_ok=False)
@@ -203,7 +203,7 @@ async def test_bad_frames_and_refusals_answer_with_error_frames_and_keep_the_soc
     assert forbidden["code"] == "not_allowed" and "coordinators" in forbidden["message"]
     await visitor.send_json_to({"type": "volunteer", "case": case.pk})
     refused = await expect(visitor, "error")
-    assert refused["code"] == "not_certified" and "LEAP 101 in progress, 1 of 2 modules" in refused["message"]
+    assert refused["code"] == "not_certified" and "1 LEAP 101 module to finish: Module 2" in refused["message"]
     await visitor.send_json_to({"type": "volunteer", "case": 999999})
     assert (await expect(visitor, "error"))["code"] == "not_found"
     # The gate's refusal reaches the coordinator's socket in the case page's words.
@@ -212,7 +212,7 @@ async def test_bad_frames_and_refusals_answer_with_error_frames_and_keep_the_soc
     await boss.send_json_to({"type": "assign", "case": case.pk, "visitors": [ana.pk, marcus.pk]})
     gate = await expect(boss, "error")
     assert gate["code"] == "refused"
-    assert gate["message"] == str(AssignmentRefused(["Ana Ruiz: LEAP 101 in progress, 1 of 2 modules"]))
+    assert gate["message"] == str(AssignmentRefused(["Ana Ruiz still has 1 LEAP 101 module to finish: Module 2.", "Ana Ruiz has not attended a LEAP 101 live practice session yet."]))
     assert await database_sync_to_async(Assignment.objects.count)() == 0
     await visitor.disconnect()
     await boss.disconnect()

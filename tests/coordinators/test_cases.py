@@ -167,4 +167,4 @@ def test_the_case_page_shows_the_refusal_reason(client, coordinator, case, ana, 
     response = client.post(reverse("coordinators:case_assign", args=[case.pk]),
                            {"visitor_1": ana.pk, "visitor_2": marcus.pk})
     assert response.status_code == 409
-    assert "Ana Ruiz: LEAP 101 in progress, 1 of 2 modules" in response.content.decode()
+    assert "Ana Ruiz still has 1 LEAP 101 module to finish: Module 2." in response.content.decode()

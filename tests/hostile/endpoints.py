@@ -250,6 +250,25 @@ ENDPOINTS: dict[str, Endpoint] = {
         urls={"missing-code": lambda w: reverse("courses:certificate_revoke", args=["NOPE-123"]),
               "script-code": lambda w: reverse("courses:certificate_revoke", args=["<script>"])},
     ),
+    "courses:certificate_reinstate": Endpoint(
+        user="tomas", url=lambda w: reverse("courses:certificate_reinstate", args=[w.certificate.code]),
+        valid=lambda w: {"reason": "Revoked by mistake"},
+        fields={"reason": cat.bad_text(2000) + [("no-reason", "   ")]}, refusal="flash",
+        urls={"missing-code": lambda w: reverse("courses:certificate_reinstate", args=["NOPE-123"]),
+              "script-code": lambda w: reverse("courses:certificate_reinstate", args=["<script>"])},
+    ),
+    "courses:certificate_renewal_open": Endpoint(
+        user="tomas", url=lambda w: reverse("courses:certificate_renewal_open", args=[w.certificate.code]),
+        valid=lambda w: {"reason": "Back on the visiting team"},
+        fields={"reason": cat.bad_text(2000) + [("no-reason", "   ")]}, refusal="flash",
+        urls={"missing-code": lambda w: reverse("courses:certificate_renewal_open", args=["NOPE-123"]),
+              "script-code": lambda w: reverse("courses:certificate_renewal_open", args=["<script>"])},
+    ),
+    "courses:renewal_start": Endpoint(
+        user="ana", url=lambda w: reverse("courses:renewal_start", args=[w.course.pk]), refusal="flash",
+        urls={"missing-course": lambda w: reverse("courses:renewal_start", args=[987654]),
+              "module-not-course": lambda w: reverse("courses:renewal_start", args=[w.modules[0].pk])},
+    ),
     # -- sessions --------------------------------------------------------------------------------------------
     "training_sessions:series_new": Endpoint(
         user="tomas", url=lambda w: reverse("training_sessions:series_new"), valid=series_valid,
