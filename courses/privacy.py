@@ -39,6 +39,18 @@ holding_register(
     fields=[("Course", "course.code"), ("Revoked", "revoked_at")],
     erase=keep(), reason="Who revoked a certificate, for the record; the account is anonymised.")
 holding_register(
+    "courses.Certificate", subject=PERSON, find="reinstated_by", section="Certificates you reinstated",
+    fields=[("Course", "course.code"), ("Reinstated", "reinstated_at")],
+    erase=keep(), reason="Who reinstated a certificate, for the record; the account is anonymised.")
+holding_register(
+    "courses.Renewal", subject=PERSON, find="person__user", section="Your renewals",
+    fields=[("Course", "course.code"), ("Opened", "opened_at"), ("Closed", "closed_at"), ("Why", "reason")],
+    erase=keep(), reason=TRAINING)
+holding_register(
+    "courses.Renewal", subject=PERSON, find="opened_by", section="Renewals you opened",
+    fields=[("Course", "course.code"), ("Opened", "opened_at")],
+    erase=keep(), reason="Who opened a renewal, for the record; the account is anonymised.")
+holding_register(
     "courses.CertificateReminder", subject=PERSON, find="certificate__person__user",
     fields=[("Days before expiry", "days_before"), ("Sent", "created_at")],
     section="Certificate reminders", covers=("certificate",),

@@ -7,6 +7,7 @@ the languages they speak.
 """
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -138,3 +139,20 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in browser: Django's database session with the account it signs in, indexed, so that the
+    Hub can end every session of a person at once ("Sign out everywhere", deactivation, erasure) without
+    reading every session there is. The session engine is `hub.session_store` (SESSION_ENGINE)."""
+
+    user_id = models.IntegerField(null=True, blank=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from hub.session_store import SessionStore
+
+        return SessionStore
+
+    class Meta:
+        verbose_name = "signed-in session"

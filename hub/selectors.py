@@ -59,3 +59,12 @@ def districts_overview(*, user) -> QuerySet[District]:
         .annotate(people_count=Count("people", distinct=True))
         .order_by("region__name", "name")
     )
+
+
+def sessions_of(user):
+    """The person's signed-in sessions that have not expired (hub.UserSession, indexed by account)."""
+    from django.utils import timezone
+
+    from hub.models import UserSession
+
+    return UserSession.objects.filter(user_id=user.pk, expire_date__gt=timezone.now())

@@ -121,3 +121,17 @@ def person_create(
     )
     person.languages.set(languages)
     return person
+
+
+def sessions_end_all(*, user) -> int:
+    """Sign the person out everywhere: every session (every browser, phone and tab) ends now, and every
+    open socket of theirs closes, on every server process. Returns how many sessions ended."""
+    from django.db import transaction
+
+    from hub.models import UserSession
+    from hub.sockets import sockets_end
+
+    ended, _ = UserSession.objects.filter(user_id=user.pk).delete()
+    user_id = user.pk
+    transaction.on_commit(lambda: sockets_end(user_id=user_id))
+    return ended

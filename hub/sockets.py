@@ -384,11 +384,31 @@ def _on_user_saved(sender, instance, created=False, **kwargs) -> None:
     transaction.on_commit(lambda: sessions_check(user_id=user_id))
 
 
+def _on_person_saved(sender, instance, created=False, **kwargs) -> None:
+    """A profile changed (a new home district, school or partner): what the person may see may narrow."""
+    if created:
+        return
+    user_id = instance.user_id
+    transaction.on_commit(lambda: access_changed([user_id]))
+
+
+def _on_roles_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs) -> None:
+    """Roles are groups: adding or removing one changes what the person may see."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    user_ids = set(pk_set or ()) if reverse else {instance.pk}
+    transaction.on_commit(lambda: access_changed(user_ids))
+
+
 def signals_connect() -> None:
     """Called from HubConfig.ready()."""
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.signals import user_logged_out
-    from django.db.models.signals import post_save
+    from django.db.models.signals import m2m_changed, post_save
 
     user_logged_out.connect(_on_logged_out, dispatch_uid="hub-sockets-logged-out")
     post_save.connect(_on_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="hub-sockets-user-saved")
+    post_save.connect(_on_person_saved, sender="hub.Person", dispatch_uid="hub-sockets-person-saved")
+    m2m_changed.connect(_on_roles_changed, sender=get_user_model().groups.through,
+                        dispatch_uid="hub-sockets-roles-changed")
 

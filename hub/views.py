@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.views.decorators.http import require_POST
 
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, has_role, roles_of
-from hub.selectors import districts_overview, person_for, scope_for
+from hub.selectors import districts_overview, person_for, scope_for, sessions_of
+from hub.services import sessions_end_all
 
 
 def error_403(request, exception=None):
@@ -30,8 +32,23 @@ def profile(request):
     return render(
         request,
         "hub/profile.html",
-        {"person": person, "roles": sorted(roles_of(request.user)), "scope": scope_for(request.user)},
+        {"person": person, "roles": sorted(roles_of(request.user)), "scope": scope_for(request.user),
+         "sessions": sessions_of(request.user).count()},
     )
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """Every session of the person ends (this one too) and every open socket of theirs closes."""
+    from django.contrib import messages
+    from django.contrib.auth import logout
+    from django.utils.translation import gettext as _
+
+    ended = sessions_end_all(user=request.user)
+    logout(request)
+    messages.success(request, _("You are signed out everywhere (%(count)d sessions ended).") % {"count": ended})
+    return redirect("login")
 
 
 @login_required

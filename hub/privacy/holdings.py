@@ -54,6 +54,14 @@ def _roles(user) -> str:
 
 
 def _sessions_of(subject):
+    from hub.models import UserSession
+
+    return UserSession.objects.filter(user_id=subject.user.pk)
+
+
+def _old_sessions_of(subject):
+    """Django's own session table, used before the Hub's session engine (hub.UserSession): read only
+    to erase what is left in it."""
     from django.contrib.sessions.models import Session
 
     wanted = str(subject.user.pk)
@@ -120,7 +128,11 @@ def register() -> None:
 
     # -- Django -------------------------------------------------------------------------------------------
     holding_register(
-        "sessions.Session", subject=PERSON, find=_sessions_of, section="Signed-in browsers",
+        "hub.UserSession", subject=PERSON, find=_sessions_of, section="Signed-in browsers",
+        fields=[("Expires", "expire_date")], erase=delete(), order=10,
+        reason="Keeps you signed in; erasure signs every browser out.")
+    holding_register(
+        "sessions.Session", subject=PERSON, find=_old_sessions_of, section="Signed-in browsers (before 2026-12)",
         fields=[("Expires", "expire_date")], erase=delete(), order=10,
         reason="Keeps you signed in; erasure signs every browser out.")
     holding_register(

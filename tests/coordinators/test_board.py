@@ -216,3 +216,119 @@ async def test_bad_frames_and_refusals_answer_with_error_frames_and_keep_the_soc
     assert await database_sync_to_async(Assignment.objects.count)() == 0
     await visitor.disconnect()
     await boss.disconnect()
+
+
+@pytest.mark.parametrize(("bad", "expected"), [
+    ({"visitor_2": "999999"}, "One of the chosen visitors does not exist."),
+    ({"visitor_2": "abc"}, "One of the chosen visitors does not exist."),
+    ({"case": "999999"}, "There is no such case on this board."),
+    ({"action": "dance"}, "Choose a case on this board and an action."),
+])
+@pytest.mark.django_db
+def test_the_page_refuses_unknown_ids_as_the_socket_does_and_assigns_nobody(case, coordinator, marcus, luis,
+                                                                           bad, expected):
+    open_case(case, coordinator)
+    posted = {"action": "assign", "case": case.pk, "visitor_1": marcus.pk, "visitor_2": luis.pk, **bad}
+    response = client_for(coordinator).post(reverse("coordinators:board", args=[case.district_id]), posted)
+    assert response.status_code == 400 and expected in response.content.decode()
+    assert not Assignment.objects.exists() and BoardOpening.objects.get().is_open
+
+
+@pytest.mark.parametrize(("frame", "expected"), [
+    ({"visitors": [999999, "marcus"]}, None),
+    ({"visitors": ["marcus", 999999]}, "One of the chosen visitors does not exist."),
+    ({"case": 999999}, "There is no such case on this board."),
+])
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_the_socket_refuses_the_same_ids_with_the_same_words(keys, case, coordinator, marcus, frame, expected):
+    await database_sync_to_async(open_case)(case, coordinator)
+    boss = await connect(case.district_id, keys["carla"])
+    await expect(boss, "snapshot")
+    sent = {"type": "assign", "case": case.pk, "visitors": [marcus.pk, marcus.pk]}
+    sent.update({k: [marcus.pk if v == "marcus" else v for v in value] if isinstance(value, list) else value
+                 for k, value in frame.items()})
+    await boss.send_json_to(sent)
+    refused = await expect(boss, "error")
+    assert refused["code"] == "not_found"
+    assert expected is None or refused["message"] == expected
+    assert await database_sync_to_async(Assignment.objects.count)() == 0
+    await boss.disconnect()
+
+
+async def _closes_with(comm, code: int) -> dict:
+    """The error frame the socket sends before it closes with `code` (within 5 seconds)."""
+    frame = await comm.receive_json_from(timeout=5)
+    assert frame["type"] == "error", frame
+    assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
+    return frame
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_listening_board_socket_closes_when_its_session_signs_out(keys, case, coordinator, marcus):
+    await database_sync_to_async(open_case)(case, coordinator)
+    comm = await connect(case.district_id, keys["marcus"])
+    await expect(comm, "snapshot")
+
+    def sign_out():
+        from django.contrib.auth import logout
+        from django.http import HttpRequest
+
+        from hub.session_store import SessionStore
+
+        request = HttpRequest()
+        request.session = SessionStore(keys["marcus"])
+        request.user = marcus.user
+        logout(request)
+
+    await database_sync_to_async(sign_out)()
+    assert (await _closes_with(comm, 4401))["code"] == "signed_out"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_new_password_or_a_switched_off_account_closes_the_board_socket(keys, case, coordinator, marcus,
+                                                                                luis):
+    await database_sync_to_async(open_case)(case, coordinator)
+    first, second = await connect(case.district_id, keys["marcus"]), await connect(case.district_id, keys["luis"])
+    await expect(first, "snapshot")
+    await expect(second, "snapshot")
+
+    def change():
+        marcus.user.set_password("a-brand-new-long-password")
+        marcus.user.save()
+        luis.user.is_active = False
+        luis.user.save()
+
+    await database_sync_to_async(change)()
+    assert (await _closes_with(first, 4401))["code"] == "signed_out"
+    assert (await _closes_with(second, 4401))["code"] == "signed_out"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_move_to_another_district_closes_the_board_and_a_revocation_tells_me(keys, case, coordinator,
+                                                                                     marcus, luis, orgs):
+    await database_sync_to_async(open_case)(case, coordinator)
+    moving, revoked = await connect(case.district_id, keys["marcus"]), await connect(case.district_id, keys["luis"])
+    assert (await expect(moving, "snapshot"))["me"]["can_volunteer"] is True
+    assert (await expect(revoked, "snapshot"))["me"]["can_volunteer"] is True
+
+    def move_and_revoke():
+        from courses.models import Certificate
+        from courses.services import certificate_revoke
+        from hub.models import School
+
+        marcus.school = School.objects.get(name="Fair Haven School")
+        marcus.home_district = orgs["New Haven"]
+        marcus.save()
+        certificate_revoke(certificate=Certificate.objects.get(person=luis), by=None, reason="Left the team")
+
+    await database_sync_to_async(move_and_revoke)()
+    assert (await _closes_with(moving, 4403))["code"] == "not_allowed"
+    me = await expect(revoked, "me", timeout=5)
+    assert me["me"]["can_volunteer"] is False and "revoked" in me["me"]["why_not"]
+    await revoked.send_json_to({"type": "volunteer", "case": case.pk})
+    assert (await expect(revoked, "error"))["code"] == "not_certified"
+    await revoked.disconnect()

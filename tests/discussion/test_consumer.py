@@ -11,7 +11,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from hub import sockets
 from hub.discussion import services as discussion
 from hub.discussion.models import Message, Room
 from hub.models import Person, School
+from hub.models import UserSession as Session
 from hub.roles import COORDINATOR, VISITOR
 from tests.sockets import ORIGIN, expect, socket_open
 

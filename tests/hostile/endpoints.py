@@ -374,6 +374,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 # Views of our apps that take no hostile input worth a table entry, with the reason.
 REVIEWED_NO_INPUT = {
     "hub:profile": "GET only: shows the signed-in person",
+    "hub:sign_out_everywhere": "POST without fields: ends the person's own sessions (tests/hub/test_views.py)",
     "hub:districts": "GET only, no parameters",
     "hub:health": "GET only, no database",
     "discussion:rooms": "GET only, no parameters",

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from hub.models import UserSession as Session
 from tests.hostile.test_forms import assert_refused
 
 pytestmark = pytest.mark.hostile_input

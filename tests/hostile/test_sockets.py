@@ -270,8 +270,9 @@ async def test_markup_in_a_message_is_stored_as_text_and_sent_escaped(cw):
 async def test_an_expired_session_gets_session_expired_and_is_closed(cw):
     from datetime import timedelta
 
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
+
+    from hub.models import UserSession as Session
 
     w = cw
     comm = await _connect(w, "luis", "/ws/discussion/")

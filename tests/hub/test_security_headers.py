@@ -6,9 +6,9 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from hub.models import UserSession as Session
 from hub.roles import TRAINER, VISITOR
 from tests.support import clean_env, manage
 

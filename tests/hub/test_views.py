@@ -145,3 +145,25 @@ def test_a_family_reading_spanish_gets_the_layout_and_public_navigation_in_spani
     assert '<html lang="es">' in html
     assert "Ir al contenido principal" in html
     assert ">Inicio<" in html and ">Cursos<" in html
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_person_and_no_one_elses(orgs, make_person):
+    from django.test import Client
+
+    from hub.models import UserSession
+    from hub.roles import VISITOR
+
+    ana = make_person("ana", roles=(VISITOR,), home_district=orgs["Hartford"])
+    other = make_person("marcus", roles=(VISITOR,), home_district=orgs["Hartford"])
+    phone, laptop, someone = Client(), Client(), Client()
+    phone.force_login(ana.user)
+    laptop.force_login(ana.user)
+    someone.force_login(other.user)
+    assert UserSession.objects.filter(user_id=ana.user.pk).count() == 2
+    assert "signed in on 2 browsers or devices" in laptop.get("/me/").content.decode()
+    response = laptop.post("/me/sign-out-everywhere/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not UserSession.objects.filter(user_id=ana.user.pk).exists()
+    assert phone.get("/me/").status_code == 302  # the phone is signed out too
+    assert someone.get("/me/").status_code == 200
+    assert laptop.get("/me/sign-out-everywhere/").status_code in (302, 405)  # GET changes nothing
