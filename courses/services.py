@@ -390,14 +390,17 @@ def lapse_watcher_register(func) -> None:
         _lapse_watchers.append(func)
 
 
-def _reminder_text(certificate: Certificate, days_left: int) -> tuple[str, str]:
+def _reminder_text(certificate: Certificate, days_left: int, renewal: list[str]) -> tuple[str, str]:
+    from hub.reasons import listing
+
     until = timezone.localtime(certificate.valid_until).strftime("%B %-d, %Y")
     subject = f"Your {certificate.course.code} certificate expires in {days_left} days"
     body = (
         f"Hello {certificate.person.user.first_name or certificate.person.full_name},\n\n"
         f"Your {certificate.course.title} certificate is valid until {until}. After that date you can't be "
         "assigned new home-visit cases until you renew it.\n\n"
-        "To renew, sign in to the Home Visit Hub, open the course and take its refresher modules.\n\n"
+        f"To renew, sign in to the Home Visit Hub, start your renewal on My training and take "
+        f"{listing(renewal) or 'the refresher modules'} again, passing their knowledge checks.\n\n"
         "— The Home Visit Hub team\n"
     )
     return subject, body
@@ -425,6 +428,7 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
         for person_id, emails in watcher([c.person_id for c in due]).items():
             watchers.setdefault(person_id, set()).update(emails)
     sent = {"visitor": 0, "coordinator": 0}
+    paths: dict[int, list[str]] = {}
     for certificate in due:
         days_left = (certificate.valid_until - now).days
         threshold = min(d for d in REMINDER_DAYS if days_left <= d)
@@ -439,7 +443,10 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
                 continue
             CertificateReminder.objects.create(certificate=certificate, days_before=threshold, audience=audience,
                                                sent_to=address)
-            subject, body = _reminder_text(certificate, days_left)
+            if certificate.course_id not in paths:  # the renewal's modules, by the renewal's own rule
+                paths[certificate.course_id] = [m.title for m in renewal_path(
+                    [m for m in course_modules(certificate.course) if m.required])]
+            subject, body = _reminder_text(certificate, days_left, paths[certificate.course_id])
             if audience == "coordinator":
                 subject = f"{certificate.person.full_name}'s {certificate.course.code} certificate expires in " \
                           f"{days_left} days"

@@ -52,3 +52,8 @@ def test_revoked_certificates_get_no_reminder_and_the_command_reports(certificat
     call_command("send_certificate_reminders")
     assert "Sent 0 visitor reminder(s)" in capsys.readouterr().out
     assert mail.outbox == []
+
+
+def test_the_reminder_names_the_modules_the_renewal_takes(certificate):
+    services.certificate_reminders_send(now=certificate.valid_until - timedelta(days=5))
+    assert "start your renewal on My training and take Module 1 again" in mail.outbox[0].body
