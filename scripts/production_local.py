@@ -3,13 +3,19 @@
 processes (websockets), exactly as deploy/nginx.conf describes, but on 127.0.0.1 over plain HTTP.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hub REDIS_URL=redis://127.0.0.1:6379/0 \\
-        .venv/bin/python scripts/production_local.py --plain-http-loopback --ephemeral-secret
+        .venv/bin/python scripts/production_local.py --plain-http-loopback --ephemeral-secret --migrate --seed-demo
 
-It runs `collectstatic --no-input`, starts gunicorn (hub.wsgi; workers: --workers or 2 x cores + 1),
-two daphne processes and nginx (as an unprivileged user; its config, pid, logs and temp files in a
+With --migrate it runs `manage.py migrate --no-input` first, and with --seed-demo `manage.py seed_demo`
+(HUB_ALLOW_DEMO_DATA=1 for that command only; it prints the demo logins): both with this run's
+environment and SECRET_KEY, which with DEBUG off every manage.py command needs. Then it runs
+`collectstatic --no-input`, starts gunicorn (hub.wsgi; workers: --workers or 2 x cores + 1), two
+daphne processes and nginx (as an unprivileged user; its config, pid, logs and temp files in a
 temporary folder), prints the address when every process answers /health/, and stops them all on
-Ctrl-C or SIGTERM. It does not migrate or seed: run `manage.py migrate` (and `seed_demo` with
-HUB_ALLOW_DEMO_DATA=1 for demo data) against the same DATABASE_URL first.
+Ctrl-C or SIGTERM.
+
+--ephemeral-secret: when SECRET_KEY is not set, make a throwaway one for this run (every command and
+process of the run shares it; sessions and signed links end with the run). Without it, and without
+SECRET_KEY, the profile refuses to start, as the Hub itself does with DEBUG off.
 
 --plain-http-loopback: the Hub is secure by default with DEBUG off (HTTPS redirect, Secure cookies).
 Without TLS on 127.0.0.1 a browser would be sent to https:// and cookies would never come back, so this
@@ -200,6 +206,16 @@ class ProductionProfile:
 
     # -- running -------------------------------------------------------------------------------------
 
+    def manage(self, *args: str, allow_demo_data: bool = False, timeout: float = 600) -> str:
+        """Run `manage.py <args>` with the profile's environment (its SECRET_KEY included, DEBUG off);
+        return its output, or raise ProfileError with the end of it."""
+        env = {**self.env, "HUB_ALLOW_DEMO_DATA": "1"} if allow_demo_data else self.env
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=timeout)
+        if done.returncode:
+            raise ProfileError(f"manage.py {' '.join(args)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+        return done.stdout
+
     def _spawn(self, name: str, args: list[str], **kwargs) -> subprocess.Popen:
         log = open(self.log_path(name + "-output"), "ab")  # noqa: SIM115 - closed in stop()
         self._logs.append(log)
@@ -318,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="turn off the HTTPS redirect and Secure cookies (plain HTTP on 127.0.0.1 only)")
     parser.add_argument("--ephemeral-secret", action="store_true",
                         help="generate a SECRET_KEY for this run when none is set (sessions end with it)")
+    parser.add_argument("--migrate", action="store_true", help="run manage.py migrate first")
+    parser.add_argument("--seed-demo", action="store_true",
+                        help="then load the demo site (seed_demo, with HUB_ALLOW_DEMO_DATA=1 for it only)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the logs and rendered config")
     args = parser.parse_args(argv)
 
@@ -339,6 +358,14 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, terminate)
     try:
+        if args.migrate:
+            print("Migrating the database…", flush=True)
+            profile.manage("migrate", "--no-input", "-v0")
+        if args.seed_demo:
+            print("Loading the demo site…", flush=True)
+            print(profile.manage("seed_demo", allow_demo_data=True), end="", flush=True)
+            print("  Two-step codes, in this shell: DEBUG=1 .venv/bin/python manage.py demo_code <user name>\n",
+                  flush=True)
         profile.start()
         print(f"Home Visit Hub (production profile): {profile.url}/", flush=True)
         print(f"  gunicorn 127.0.0.1:{profile.gunicorn_port} ({profile.workers} workers), daphne "

@@ -182,6 +182,14 @@ class DatabaseTemplates:
                                                    for s in ("", "-wal", "-shm")]
         return postgres_database(base, template=template)
 
+    def template(self, *, seeded: bool, engine: str | None = None) -> str:
+        """The template itself, built if need be: a PostgreSQL database name (for `createdb -T`) or a
+        SQLite file path. Read it, never write to it."""
+        base = os.environ.get("DATABASE_URL", "")
+        if engine is None:
+            engine = "postgres" if base.startswith(("postgres", "pgsql")) else "sqlite"
+        return self._template(engine, seeded, base)
+
     def close(self) -> None:
         for drop in reversed(self.drops):
             drop()
