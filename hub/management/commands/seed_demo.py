@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 code = "+ code" if demo_needs_code(username) else ""
                 self.stdout.write(f"  {username:<14} {password:<16} {code:<7} {note}")
             self.stdout.write(
-                "\n  '+ code': two-step sign-in. Get the current code with `manage.py demo_code <user name>`,\n"
+                "\n  '+ code': two-step sign-in. Get the current code with `DEBUG=1 .venv/bin/python manage.py demo_code <user name>`,\n"
                 f"  or add the published demo key {DEMO_TOTP_KEY_BASE32} to an authenticator app\n"
                 "  (time-based, 6 digits, 30 seconds). Demo data only: never use this key for real accounts."
             )
