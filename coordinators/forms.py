@@ -1,14 +1,17 @@
-"""Forms of the coordinators' pages. They only read input; the rules are in `coordinators.services`."""
+"""Forms of the coordinators' pages. They only read input; the rules are in `coordinators.services`.
+The forms that add a row (a case, the family's answer, a visit) carry a one-time token (`hub.idempotency`)
+so that sending one twice adds it once."""
 
 from django import forms
 from django.utils import timezone
 
 from coordinators.models import GRADES, Barrier, CaseEvent, Referral, Resource, Visit
 from hub.forms import ModelIdsField
+from hub.idempotency import FormTokenMixin
 from hub.models import School
 
 
-class CaseForm(forms.Form):
+class CaseForm(FormTokenMixin, forms.Form):
     student_ref = forms.CharField(label="Student id", max_length=40, help_text="The district's own student id.")
     first_name = forms.CharField(max_length=60)
     last_initial = forms.CharField(max_length=1, help_text="One letter: keep the record minimal.")
@@ -26,7 +29,7 @@ class CaseForm(forms.Form):
             self.fields["school"].queryset = School.objects.filter(district=district)
 
 
-class FamilyChoiceForm(forms.Form):
+class FamilyChoiceForm(FormTokenMixin, forms.Form):
     kind = forms.ChoiceField(label="The family's answer", choices=CaseEvent.Kind.choices)
     note = forms.CharField(max_length=300, required=False, label="Note (optional)")
 
@@ -48,7 +51,7 @@ class AssignForm(forms.Form):
             self.fields["visitor_2"].label = "Second visitor (optional)"
 
 
-class VisitForm(forms.Form):
+class VisitForm(FormTokenMixin, forms.Form):
     visited_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="Kind of contact", choices=Visit.Kind.choices)
     place = forms.ChoiceField(label="Where", choices=Visit.Place.choices)

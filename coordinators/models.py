@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Partner, Person, School, TimeStampedModel
 
 
@@ -134,11 +135,13 @@ class StudentCase(TimeStampedModel):
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["district__name", "student_ref"]
         constraints = [
             models.UniqueConstraint(fields=["district", "student_ref"], name="case_unique_student_per_district"),
+            form_token_unique("district", "created_by", name="case_once_per_form"),
             models.CheckConstraint(condition=Q(days_absent__lte=models.F("days_enrolled")),
                                    name="case_absent_within_enrolled"),
         ]
@@ -177,9 +180,11 @@ class CaseEvent(TimeStampedModel):
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=300, blank=True)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [form_token_unique("case", "by", name="case_event_once_per_form")]
 
 
 class Assignment(TimeStampedModel):
@@ -249,10 +254,12 @@ class Visit(TimeStampedModel):
     next_step = models.CharField(max_length=300, blank=True)
     notes = models.TextField("private notes", blank=True, max_length=5000)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["case", "number"]
-        constraints = [models.UniqueConstraint(fields=["case", "number"], name="visit_number_once_per_case")]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="visit_number_once_per_case"),
+                       form_token_unique("case", "logged_by", name="visit_once_per_form")]
 
     def __str__(self) -> str:
         return f"Visit #{self.number}"

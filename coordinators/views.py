@@ -188,7 +188,8 @@ def case_new(request):
             days_enrolled=form.cleaned_data["days_enrolled"], days_absent=form.cleaned_data["days_absent"],
             referral_reason=form.cleaned_data["referral_reason"].strip())
         try:
-            case = services.case_create(district=district, data=data, by=request.user)
+            case = services.case_create(district=district, data=data, by=request.user,
+                                        form_token=form.cleaned_data["form_token"])
         except CoordinatorsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -254,7 +255,7 @@ def case_choice(request, case_id: int):
     if form.is_valid():
         try:
             services.case_family_choice(case=case, kind=form.cleaned_data["kind"], by=request.user,
-                                        note=form.cleaned_data["note"])
+                                        note=form.cleaned_data["note"], form_token=form.cleaned_data["form_token"])
         except OutsideScope:
             _denied(request, "case.denied", "studentcase", case_id)
         except CoordinatorsError as exc:
@@ -311,7 +312,8 @@ def visit_new(request, case_id: int):
     form = VisitForm(request.POST or None, case=case, visitors=visitors)
     if request.method == "POST" and form.is_valid():
         try:
-            visit = services.visit_log(case=case, by=request.user, data=_visit_data(form))
+            visit = services.visit_log(case=case, by=request.user, data=_visit_data(form),
+                                       form_token=form.cleaned_data["form_token"])
         except CoordinatorsError as exc:
             form.add_error(None, str(exc))
         else:

@@ -28,11 +28,29 @@ from django.db import IntegrityError, models, transaction
 TOKEN_FIELD = "form_token"
 
 
+class FormTokenField(forms.UUIDField):
+    """A hidden UUID that is never a form error: missing or malformed (not a UUID, 10,000 characters, a
+    NUL byte) it is None, and the form works as an old page without a token does."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class FormTokenMixin(forms.Form):
     """Adds a hidden `form_token`, new each time an unbound form is drawn; `cleaned_data["form_token"]` is
-    the UUID sent back, or None when it is missing (never an error: the form still works)."""
+    the UUID sent back, or None when it is missing or malformed (never an error: the form still works).
+    Templates draw it with the form's hidden fields (`{% for field in form.hidden_fields %}`)."""
 
-    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ the right field; the rules (and the same checks again) live in `roundtable.servi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hub.idempotency import FormTokenMixin
 from hub.models import District
 from roundtable import errors, services
 from roundtable.models import LANGUAGES, SITE_LANGUAGES, HeardFrom, Insight
@@ -17,7 +18,7 @@ CONSENT_TEXT = _(
 )
 
 
-class SignupForm(forms.Form):
+class SignupForm(FormTokenMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=services.NAME_MAX,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     preferred_language = forms.ChoiceField(label=_("Which language should we write to you in?"),

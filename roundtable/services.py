@@ -7,6 +7,7 @@ nothing. Seats and the waitlist follow ``hub.capacity``, the one rule shared wit
 Messages to families are sent after the transaction commits, in the language they chose.
 """
 
+import base64
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,7 +54,7 @@ _PHONE_CHARS = re.compile(r"^[\d\s().+\-]*$")
 @dataclass(frozen=True)
 class SignupResult:
     signup: FamilySignup
-    token: str | None  # the private-link token; None when an existing sign-up was found
+    token: str | None  # the private-link token; None when an existing sign-up was found by its contact
     created: bool
 
 
@@ -165,6 +167,33 @@ def roundtable_update(*, roundtable: Roundtable, by) -> list[FamilySignup]:
 
 # -- sign-ups ----------------------------------------------------------------------------------------
 
+def _form_private_token(roundtable_id: int, form_token) -> str:
+    """The private-link token of a sign-up made by the form with this one-time token (`hub.idempotency`).
+
+    Derived from the form token (keyed with SECRET_KEY), not stored: the link is kept only as a hash, so
+    this is how the same form sent again can give the family its link again when the first answer never
+    reached the phone. Whoever holds the form token is the browser the form was drawn for."""
+    digest = salted_hmac("roundtable.signup.private-link", f"{roundtable_id}:{form_token}",
+                         algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def _made_by_form(roundtable_id: int, form_token, *, email: str, phone: str) -> tuple[FamilySignup | None, str]:
+    """(the sign-up this form made, its private token), or (None, a token for a new sign-up).
+
+    A form token seen with other contact details (a page kept in a shared cache, a shared computer) is
+    ignored: that family gets a sign-up of its own with a random link, never the first family's."""
+    if form_token is None:
+        return None, secrets.token_urlsafe(24)
+    token = _form_private_token(roundtable_id, form_token)
+    made = FamilySignup.objects.filter(roundtable_id=roundtable_id, token_hash=token_hash(token)).first()
+    if made is None:
+        return None, token
+    if made.email == email and made.phone == phone:
+        return made, token
+    return None, secrets.token_urlsafe(24)
+
+
 def _existing(roundtable_id, *, email: str, phone: str) -> FamilySignup | None:
     same = Q(pk__in=[])
     if email:
@@ -179,12 +208,14 @@ def _existing(roundtable_id, *, email: str, phone: str) -> FamilySignup | None:
 def signup_create(*, roundtable: Roundtable, name: str, email: str = "", phone: str = "",
                   preferred_language: str = "en", interpretation_language: str = "", children_count: int = 0,
                   accessibility_needs: str = "", district: District | None = None, heard_from: str = "",
-                  consent: bool = False, now: datetime | None = None) -> SignupResult:
+                  consent: bool = False, now: datetime | None = None, form_token=None) -> SignupResult:
     """Sign a family up: confirmed while seats remain, otherwise waitlisted.
 
-    The same email or phone (normalised) already signed up for this roundtable: that sign-up is
-    returned (``created`` False, no token) and nothing is written. A confirmation goes to the email,
-    if given, in the family's language, with the private link.
+    The same form sent again (its one-time `form_token`): the sign-up it made, with its private token
+    (``created`` False), whatever has happened to it since. The same email or phone (normalised) already
+    signed up for this roundtable from another form: that sign-up is returned (``created`` False, no
+    token) and nothing is written. A confirmation goes to the email, if given, in the family's language,
+    with the private link.
     """
     now = now or timezone.now()
     name = _free_text(name, field="name", limit=NAME_MAX, label=gettext_lazy("Your name"))
@@ -215,10 +246,12 @@ def signup_create(*, roundtable: Roundtable, name: str, email: str = "", phone: 
     parent = lock_parent(Roundtable, roundtable.pk)  # SELECT … FOR UPDATE: one seat decision at a time
     if parent.ends_at <= now:
         raise errors.SignupClosed()
+    made, token = _made_by_form(parent.pk, form_token, email=email, phone=phone)
+    if made is not None:
+        return SignupResult(signup=made, token=token, created=False)
     existing = _existing(parent.pk, email=email, phone=phone)
     if existing is not None:
         return SignupResult(signup=existing, token=None, created=False)
-    token = secrets.token_urlsafe(24)
     signup = FamilySignup(
         roundtable=parent, name=name, email=email, phone=phone, accessibility_needs=accessibility_needs,
         accessibility_requested=bool(accessibility_needs), preferred_language=preferred_language,

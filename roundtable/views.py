@@ -75,7 +75,9 @@ def signup(request, pk: int):
 
 
 def _after_signup(request, roundtable: Roundtable, result: services.SignupResult):
-    if result.created:
+    if result.token:
+        # New, or this very form sent again (a double tap, a resend): the same confirmation page, since
+        # the family may never have seen the first one.
         _remember(request, roundtable.pk, result.token)
         request.session["roundtable_new"] = result.token
         return redirect("roundtable:private", result.token)

@@ -4,12 +4,16 @@ from django import forms
 
 from courses.models import Scenario
 from hub.forms import ModelIdsField
+from hub.idempotency import FormTokenMixin
 from hub.models import District, Person
 from hub.roles import STATE_STAFF, TRAINER
 from sessions.models import NTH, WEEKDAYS, Audience, Kind, Repeat
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(FormTokenMixin, forms.Form):
+    """A series' details; a new series' form carries a one-time token so that sending it twice schedules
+    one series (the edit form ignores it: editing twice is the same edit)."""
+
     kind = forms.ChoiceField(choices=Kind.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -48,6 +52,7 @@ class SeriesForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("form_token", None)
         data["join_link"] = data.get("join_link") or ""
         return data
 

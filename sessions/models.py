@@ -27,6 +27,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from hub.capacity import Seat, SeatStatus
+from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Person, TimeStampedModel
 
 
@@ -83,11 +84,13 @@ class Series(TimeStampedModel):
     duration_minutes = models.PositiveIntegerField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["kind", "slug"]
         verbose_name_plural = "series"
         constraints = [
+            form_token_unique("created_by", name="series_once_per_form"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="series_capacity_positive"),
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="series_duration_positive"),
             models.CheckConstraint(condition=~Q(audience="district") | Q(district__isnull=False),

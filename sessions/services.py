@@ -19,6 +19,7 @@ from schedule.models import Calendar, Event, Occurrence, Rule
 
 from courses.services import practice_credit_record, practice_credit_withdraw
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+from hub.idempotency import create_once
 from hub.mail import absolute_url, mail_on_commit, mail_send
 from hub.models import District, Person
 from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
@@ -160,9 +161,23 @@ def series_create(*, by, kind: str, title: str, capacity: int, first_date: date,
                   duration_minutes: int, repeat: str = Repeat.ONCE, weekday: int | None = None,
                   nth: int | None = None, last_date: date | None = None, description: str = "",
                   audience: str = Audience.ALL, district: District | None = None, join_link: str = "",
-                  facilitators=(), scenarios=(), slug: str | None = None) -> Series:
-    """A new series: a django-scheduler Event with its Rule on the Hub's training calendar."""
+                  facilitators=(), scenarios=(), slug: str | None = None, form_token=None) -> Series:
+    """A new series: a django-scheduler Event with its Rule on the Hub's training calendar.
+
+    The trainer's form sent again (its one-time token, `hub.idempotency`) returns the series it made."""
     _require_manager(by)
+    spec = dict(kind=kind, title=title, capacity=capacity, first_date=first_date, start_time=start_time,
+                duration_minutes=duration_minutes, repeat=repeat, weekday=weekday, nth=nth, last_date=last_date,
+                description=description, audience=audience, district=district, join_link=join_link,
+                facilitators=facilitators, scenarios=scenarios, slug=slug)
+    series, _ = create_once(Series, token=form_token, owner={"created_by": by},
+                            create=lambda: _series_create(by=by, form_token=form_token, **spec))
+    return series
+
+
+def _series_create(*, by, kind, title, capacity, first_date, start_time, duration_minutes, repeat, weekday, nth,
+                   last_date, description, audience, district, join_link, facilitators, scenarios, slug,
+                   form_token) -> Series:
     title = _validate_details(kind=kind, title=title, audience=audience, district=district, capacity=capacity,
                               join_link=join_link, duration_minutes=duration_minutes)
     frequency, params, starts = _recurrence(repeat=repeat, weekday=weekday, nth=nth, first_date=first_date,
@@ -181,7 +196,7 @@ def series_create(*, by, kind: str, title: str, capacity: int, first_date: date,
         join_link=join_link, repeat=repeat, weekday=weekday if frequency else None,
         nth=nth if repeat == Repeat.MONTHLY_NTH else None, first_date=first_date,
         last_date=last_date if frequency else None, start_time=start_time,
-        duration_minutes=int(duration_minutes), created_by=by,
+        duration_minutes=int(duration_minutes), created_by=by, form_token=form_token,
     )
     series.facilitators.set(facilitators)
     series.scenarios.set(scenarios)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hub.capacity import SeatStatus, waitlist_position
 from hub.errors import HubError
 from hub.program import PROGRAM_TZ
-from sessions import ical, selectors, services
+from sessions import errors, ical, selectors, services
 from sessions.forms import MoveForm, RecordingUploadForm, SeriesForm
 from sessions.models import CalendarFeed, Kind, Series
 
@@ -148,6 +148,9 @@ def register(request, series_id: int, key: str):
     person = _person_or_403(request)
     try:
         registration = services.registration_create(series=row.series, start=row.original_start, person=person)
+    except errors.AlreadyRegistered as error:
+        messages.info(request, str(error))  # the same button pressed twice: the first press counted
+        return redirect(row.url)
     except HubError as error:
         messages.error(request, str(error))
         return redirect(row.url)
@@ -319,7 +322,8 @@ def _series_form_view(request, series: Series | None):
     if request.method == "POST" and form.is_valid():
         try:
             if series is None:
-                series = services.series_create(by=request.user, **form.service_kwargs())
+                series = services.series_create(by=request.user, form_token=form.cleaned_data["form_token"],
+                                                **form.service_kwargs())
                 messages.success(request, f"{series.title} is scheduled.")
             else:
                 series = services.series_update(series=series, by=request.user, **form.service_kwargs())

@@ -4,13 +4,14 @@ recording the family's choice (offered, accepted, declined)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coordinators import errors
 from coordinators.models import Assignment, CaseEvent, CaseStatus, StudentCase
 from coordinators.selectors.access import require_manager
 from coordinators.services.audit import audit_record
+from hub.idempotency import create_once
 from hub.models import District, School
 
 
@@ -62,18 +63,35 @@ def case_validate(data: CaseData, *, district: District) -> list[str]:
 
 
 @transaction.atomic
-def case_create(*, district: District, data: CaseData, by) -> StudentCase:
+def case_create(*, district: District, data: CaseData, by, form_token=None) -> StudentCase:
+    """A new case. The same form sent again (its one-time token) returns the case it added, not the
+    "already has a case" refusal a second, freshly drawn form for the same student gets."""
     require_manager(by, district.pk)
+    case, _ = create_once(StudentCase, token=form_token, owner={"district": district, "created_by": by},
+                          create=lambda: _case_create(district=district, data=data, by=by, form_token=form_token))
+    return case
+
+
+def _case_create(*, district: District, data: CaseData, by, form_token) -> StudentCase:
     problems = case_validate(data, district=district)
+    duplicate = f"{district} already has a case for student id {data.student_ref}."
     if StudentCase.objects.filter(district=district, student_ref=data.student_ref).exists():
-        problems.append(f"{district} already has a case for student id {data.student_ref}.")
+        problems.append(duplicate)
     if problems:
         raise errors.InvalidCase(" ".join(problems))
-    case = StudentCase.objects.create(
-        district=district, student_ref=data.student_ref, first_name=data.first_name,
-        last_initial=data.last_initial.upper(), grade=data.grade, school=data.school,
-        home_language=data.home_language, days_enrolled=data.days_enrolled, days_absent=data.days_absent,
-        referral_reason=data.referral_reason, created_by=by)
+    try:
+        with transaction.atomic():
+            case = StudentCase.objects.create(
+                district=district, student_ref=data.student_ref, first_name=data.first_name,
+                last_initial=data.last_initial.upper(), grade=data.grade, school=data.school,
+                home_language=data.home_language, days_enrolled=data.days_enrolled, days_absent=data.days_absent,
+                referral_reason=data.referral_reason, created_by=by, form_token=form_token)
+    except IntegrityError:
+        # Another form added this student a moment ago (or this very form did: `create_once` looks again).
+        if form_token is not None and StudentCase.objects.filter(form_token=form_token, district=district,
+                                                                 created_by=by).exists():
+            raise
+        raise errors.InvalidCase(duplicate) from None
     audit_record(actor=by, action="case.create", obj=case)
     return case
 
@@ -84,17 +102,26 @@ def locked_case(case: StudentCase) -> StudentCase:
 
 
 @transaction.atomic
-def case_family_choice(*, case: StudentCase, kind: str, by, note: str = "", at: datetime | None = None
-                       ) -> CaseEvent:
-    """Record the family's choice: offered, accepted or declined. Declining ends any assignment."""
+def case_family_choice(*, case: StudentCase, kind: str, by, note: str = "", at: datetime | None = None,
+                       form_token=None) -> CaseEvent:
+    """Record the family's choice: offered, accepted or declined. Declining ends any assignment.
+    The same form sent again (its one-time token) returns the answer it recorded."""
     require_manager(by, case.district_id)
     case = locked_case(case)
+    event, _ = create_once(CaseEvent, token=form_token, owner={"case": case, "by": by},
+                           create=lambda: _family_choice_record(case=case, kind=kind, by=by, note=note, at=at,
+                                                                form_token=form_token))
+    return event
+
+
+def _family_choice_record(*, case: StudentCase, kind: str, by, note: str, at: datetime | None, form_token
+                          ) -> CaseEvent:
     if kind not in CaseEvent.Kind.values:
         raise errors.InvalidCase("Choose offered, accepted or declined.")
     if case.status == CaseStatus.CLOSED:
         raise errors.InvalidCase("This case is closed.")
     at = at or timezone.now()
-    event = CaseEvent.objects.create(case=case, kind=kind, at=at, by=by, note=note[:300])
+    event = CaseEvent.objects.create(case=case, kind=kind, at=at, by=by, note=note[:300], form_token=form_token)
     if kind == CaseEvent.Kind.DECLINED:
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(
             ended_at=at, end_reason="The family declined further visits.")

@@ -23,6 +23,7 @@ from coordinators.selectors.access import may_log_visits
 from coordinators.selectors.eligibility import family_choice
 from coordinators.services.audit import audit_record
 from coordinators.services.cases import locked_case
+from hub.idempotency import create_once
 from hub.models import Person
 
 
@@ -58,12 +59,21 @@ def _visit_problems(case: StudentCase, data: VisitData, now: datetime) -> list[s
 
 
 @transaction.atomic
-def visit_log(*, case: StudentCase, by, data: VisitData, now: datetime | None = None) -> Visit:
-    """Log a visit (or a call, or an attempt); numbers follow on per case."""
+def visit_log(*, case: StudentCase, by, data: VisitData, now: datetime | None = None, form_token=None) -> Visit:
+    """Log a visit (or a call, or an attempt); numbers follow on per case.
+
+    The form's one-time token (`hub.idempotency`) makes a double submit land on the visit the first one
+    logged, checked right after who-may (so a resend is never refused by a rule the first one changed)."""
     now = now or timezone.now()
     case = locked_case(case)
     if not may_log_visits(by, case):
         raise errors.OutsideScope("Only the case's visitors and coordinators log its visits.")
+    visit, _ = create_once(Visit, token=form_token, owner={"case": case, "logged_by": by},
+                           create=lambda: _visit_create(case=case, by=by, data=data, now=now, form_token=form_token))
+    return visit
+
+
+def _visit_create(*, case: StudentCase, by, data: VisitData, now: datetime, form_token) -> Visit:
     if family_choice(case) == CaseEvent.Kind.DECLINED or case.status == CaseStatus.DECLINED:
         raise errors.FamilyDeclined("The family declined visits: nothing more is logged for this case.")
     if not Assignment.objects.filter(case=case, ended_at__isnull=True).exists():
@@ -75,7 +85,7 @@ def visit_log(*, case: StudentCase, by, data: VisitData, now: datetime | None = 
     visit = Visit.objects.create(
         case=case, number=number, visited_on=data.visited_on, kind=data.kind, place=data.place,
         who_came=data.who_came[:200], wants_more=data.wants_more, next_step=data.next_step[:300],
-        notes=data.notes, logged_by=by)
+        notes=data.notes, logged_by=by, form_token=form_token)
     visit.attendees.set(data.attendees)
     visit.barriers.set(data.barriers)
     Referral.objects.bulk_create([Referral(visit=visit, resource=r) for r in data.resources])
@@ -98,6 +108,18 @@ def _visit_snapshot(visit: Visit) -> dict:
     }
 
 
+def _data_snapshot(data: VisitData) -> dict:
+    """What `_visit_snapshot` would say of a visit saved with `data`."""
+    return {
+        "visited_on": data.visited_on.isoformat(), "kind": data.kind, "place": data.place,
+        "who_came": data.who_came, "wants_more": data.wants_more, "next_step": data.next_step,
+        "notes": data.notes,
+        "attendees": sorted({p.pk for p in data.attendees}),
+        "barriers": sorted({b.slug for b in data.barriers}),
+        "resources": sorted({r.pk for r in data.resources}),
+    }
+
+
 @transaction.atomic
 def visit_edit(*, visit: Visit, by, data: VisitData, now: datetime | None = None) -> Visit:
     """Change a logged visit; the earlier version is kept as a revision."""
@@ -109,7 +131,10 @@ def visit_edit(*, visit: Visit, by, data: VisitData, now: datetime | None = None
     if problems:
         raise errors.InvalidVisit(" ".join(problems))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    VisitRevision.objects.create(visit=visit, edited_by=by, edited_at=now, before=_visit_snapshot(visit))
+    before = _visit_snapshot(visit)
+    if before == _data_snapshot(data):
+        return visit  # the same edit sent again (or nothing changed): no revision, no audit entry
+    VisitRevision.objects.create(visit=visit, edited_by=by, edited_at=now, before=before)
     for name in ("visited_on", "kind", "place", "who_came", "wants_more", "next_step", "notes"):
         setattr(visit, name, getattr(data, name))
     visit.save()

@@ -277,6 +277,35 @@ def test_the_room_page_posts_through_the_form_once_per_client_id(client, people,
     assert 'data-room="district-hartford"' in body and "discussion/discussion.js" in body
 
 
+def test_the_room_form_sent_five_times_posts_once_and_a_freshly_drawn_form_posts_again(client, people, rooms):
+    """The no-JS form's client id is drawn with the page (a hidden field), not made per POST: a resend of
+    the same page lands on the stored message; the next page has a new id."""
+    from tests.double_submit import hidden_fields
+
+    client.force_login(people["ana"].user)
+    url = "/discussion/district-hartford/"
+    for n in (1, 2):
+        hidden = hidden_fields(client.get(url))
+        responses = [client.post(url, {"body": f"Hello {n}", **hidden}) for _ in range(5)]
+        message = Message.objects.get(body=f"Hello {n}")
+        assert [(r.status_code, r["Location"]) for r in responses] == [(302, f"{url}#m{message.pk}")] * 5
+    assert Message.objects.count() == 2
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_one_client_id_sent_by_many_threads_at_once_stores_one_message(people, rooms):
+    from tests.double_submit import at_once
+    from tests.support import require_postgres
+
+    require_postgres(connection)
+    room = rooms["district-hartford"]
+    results, failures = at_once(6, lambda _: discussion.message_post(
+        room=room, author=people["ana"].user, body="Hello", client_id="tap-tap")[0].pk)
+    assert failures == [] and len(results) == 6 and len(set(results)) == 1
+    assert Message.objects.filter(author=people["ana"].user).count() == 1
+
+
 def test_the_room_page_refuses_outsiders_and_too_long_posts(client, people, rooms):
     client.force_login(people["jordan"].user)
     assert client.get("/discussion/district-hartford/").status_code == 403

@@ -94,6 +94,23 @@ def bad_text(limit: int) -> list[tuple[str, str]]:
 # Text that is harmless when kept as text: it must never run, whatever the field does with it.
 INERT_TEXT = SCRIPT + SQL + [("rtl-override", "Ana\u202egnp.exe")]
 
+# One-time form tokens (hub.idempotency, a discussion client id) that are no token: each must be ignored
+# (the form works as if it had none) or refused with a form error, never a 500 or someone else's row.
+BAD_TOKENS = [
+    ("not-a-uuid", "not-a-uuid"),
+    ("10k", "f" * 10_000),
+    ("1mb", "a" * MB),
+    ("nul", "\x00"),
+    ("uuid-then-nul", "9b2e8a57-3f4c-4d0e-9a1b-2c3d4e5f6a7b\x00"),
+    ("sql-token", "' OR 1=1 --"),
+    ("script-token", "<script>alert(1)</script>"),
+    ("empty-token", ""),
+    ("spaces-token", "   "),
+    ("rtl-token", "\u202e9b2e8a57-3f4c-4d0e-9a1b-2c3d4e5f6a7b"),
+    ("two-tokens", ["9b2e8a57-3f4c-4d0e-9a1b-2c3d4e5f6a7b", "1c1c1c1c-2d2d-4e4e-8f8f-000000000000"]),
+    ("almost-a-uuid", "9b2e8a57-3f4c-4d0e-9a1b-2c3d4e5f6a7"),
+]
+
 # Lists where a scalar is expected (a form field posted twice).
 LIST_FOR_SCALAR = ("list-for-scalar", ["1", "2"])
 

@@ -74,7 +74,7 @@ def case_valid(w):
 
 
 def visit_valid(w):
-    return {"visited_on": _today_iso(), "kind": "home_visit", "place": "home", "wants_more": "yes",
+    return {"visited_on": _today_iso(), "kind": "visit", "place": "home", "wants_more": "yes",
             "attendees": [str(w.people["marcus"].pk)], "who_came": "Grandmother", "next_step": "Call Friday",
             "notes": "Fine"}
 

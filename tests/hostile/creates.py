@@ -1,0 +1,166 @@
+"""The table of create endpoints: each POST of our apps that adds a row, how it knows a resend, and whose
+row it is. `test_double_submit` replays each one; `test_every_post_endpoint_is_classified` fails, naming
+it, when an endpoint of `endpoints.ENDPOINTS` is in neither `CREATES` nor `NOT_A_CREATE`.
+
+How a resend is recognised (`token`):
+- "form_token": the one-time token `hub.idempotency.FormTokenMixin` draws into the form;
+- "client_id": the discussion's id, drawn into the no-JS form with the page;
+- None: a natural key (one registration per person and date, one active offer per visitor and case).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.urls import reverse
+
+from tests.hostile.endpoints import series_valid, signup_valid, visit_valid
+
+
+@dataclass
+class Create:
+    model: str  # "app_label.Model" of the row the endpoint adds
+    user: str  # a world person, or "family:<name>" for an anonymous browser
+    other: str  # a second person (or browser) who may use the same form
+    action: Callable  # (w, who) -> the URL the form posts to
+    data: Callable  # (w, who, n) -> a valid payload; n tells apart rows from freshly drawn forms
+    owner: Callable  # (w, who, n) -> the filter that a row made by `who` with payload n matches
+    page: Callable | None = None  # (w, who) -> the page that draws the form (None: nothing to draw)
+    token: str | None = "form_token"
+    lands_on_row: bool = True  # the redirect names the row (so other people's rows would show in it)
+    # Where a double submit still misbehaves, outside this branch's reach: test ("replay", "fresh") -> why.
+    # Those tests are strict xfails, so the table must change the day the endpoint is fixed.
+    known_defects: dict = field(default_factory=dict)
+
+
+def _person(w, who):
+    return w.people[who]
+
+
+def _second_date(w):
+    """A date of the world's weekly series nobody is registered for (ana holds a seat on the first)."""
+    from sessions.selectors import parse_occurrence_key
+
+    return parse_occurrence_key(w.occurrence_key) + timedelta(weeks=1)
+
+
+def _second_date_key(w):
+    from sessions.selectors import occurrence_key
+
+    return occurrence_key(_second_date(w))
+
+
+def _case_for(w, who):
+    return w.nh_case if who == "dwayne" else w.board_case
+
+
+def _case_data(w, who, n):
+    from hub.models import School
+
+    district = w.new_haven if who == "dwayne" else w.hartford
+    school = School.objects.filter(district=district).order_by("pk").first()
+    return {"student_ref": f"{who[:2].upper()}-9{n}", "first_name": "Rosa", "last_initial": "M", "grade": "3",
+            "school": str(school.pk), "home_language": "Spanish", "days_enrolled": "60", "days_absent": "9",
+            "referral_reason": "Absent"}
+
+
+def _family_email(who, n):
+    return f"{who.split(':')[1]}-{n}@example.org"
+
+
+CREATES: dict[str, Create] = {
+    "coordinators:visit_new": Create(
+        model="coordinators.Visit", user="marcus", other="luis",
+        page=lambda w, who: reverse("coordinators:visit_new", args=[w.case.pk]),
+        action=lambda w, who: reverse("coordinators:visit_new", args=[w.case.pk]),
+        data=lambda w, who, n: dict(visit_valid(w), attendees=[str(w.people[who].pk)], notes=f"Visit {n}"),
+        owner=lambda w, who, n: {"logged_by": w.user(who), "notes": f"Visit {n}"},
+        lands_on_row=False,  # both visitors land on the case page, where each sees the case's visits
+    ),
+    "coordinators:case_new": Create(
+        model="coordinators.StudentCase", user="carla", other="dwayne",
+        page=lambda w, who: reverse("coordinators:case_new"), action=lambda w, who: reverse("coordinators:case_new"),
+        data=_case_data, owner=lambda w, who, n: {"created_by": w.user(who), "student_ref": _case_data(w, who, n)
+                                                  ["student_ref"]},
+    ),
+    "coordinators:case_choice": Create(
+        model="coordinators.CaseEvent", user="carla", other="dwayne",
+        page=lambda w, who: reverse("coordinators:case_detail", args=[_case_for(w, who).pk]),
+        action=lambda w, who: reverse("coordinators:case_choice", args=[_case_for(w, who).pk]),
+        data=lambda w, who, n: {"kind": "offered", "note": f"Called, {n}"},
+        owner=lambda w, who, n: {"by": w.user(who), "note": f"Called, {n}"},
+    ),
+    "training_sessions:series_new": Create(
+        model="training_sessions.Series", user="tomas", other="samira",
+        page=lambda w, who: reverse("training_sessions:series_new"),
+        action=lambda w, who: reverse("training_sessions:series_new"),
+        data=lambda w, who, n: dict(series_valid(w), title=f"Series {who} {n}"),
+        owner=lambda w, who, n: {"created_by": w.user(who), "event__title": f"Series {who} {n}"},
+    ),
+    "roundtable:signup": Create(
+        model="roundtable.FamilySignup", user="family:a", other="family:b",
+        page=lambda w, who: reverse("roundtable:signup", args=[w.roundtable.pk]),
+        action=lambda w, who: reverse("roundtable:signup", args=[w.roundtable.pk]),
+        data=lambda w, who, n: dict(signup_valid(w), email=_family_email(who, n)),
+        owner=lambda w, who, n: {"email": _family_email(who, n)},
+    ),
+    "discussion:room": Create(
+        model="discussion.Message", user="ana", other="marcus", token="client_id",
+        page=lambda w, who: reverse("discussion:room", args=["district-hartford"]),
+        action=lambda w, who: reverse("discussion:room", args=["district-hartford"]),
+        data=lambda w, who, n: {"body": f"Hello from {who}, {n}"},
+        owner=lambda w, who, n: {"author": w.user(who), "body": f"Hello from {who}, {n}"},
+    ),
+    "training_sessions:register": Create(
+        model="training_sessions.Registration", user="ana", other="marcus", token=None,
+        action=lambda w, who: reverse("training_sessions:register", args=[w.series.pk, _second_date_key(w)]),
+        data=lambda w, who, n: {}, lands_on_row=False,
+        owner=lambda w, who, n: {"person": _person(w, who), "occurrence__original_start": _second_date(w)},
+    ),
+    "coordinators:board": Create(
+        model="coordinators.Volunteer", user="marcus", other="luis", token=None,
+        action=lambda w, who: reverse("coordinators:board", args=[w.hartford.pk]),
+        data=lambda w, who, n: {"action": "volunteer", "case": str(w.board_case.pk), "partner": ""},
+        owner=lambda w, who, n: {"visitor": _person(w, who)}, lands_on_row=False,
+    ),
+    "coordinators:case_assign": Create(
+        model="coordinators.Assignment", user="carla", other="carla", token=None,
+        action=lambda w, who: reverse("coordinators:case_assign", args=[w.board_case.pk]),
+        data=lambda w, who, n: {"visitor_1": str(w.people["marcus"].pk), "visitor_2": str(w.people["luis"].pk)},
+        owner=lambda w, who, n: {"assigned_by": w.user(who)},
+        known_defects={"replay": "the second send answers 409 'already assigned' instead of landing on the case "
+                                 "page, and a reassign sent twice makes two assignments (the assignment gate, "
+                                 "coordinators/services/assignment.py)"},
+    ),
+    "courses:check_submit": Create(
+        model="courses.KnowledgeCheckAttempt", user="ana", other="marcus", token=None,
+        action=lambda w, who: reverse("courses:check_submit", args=[w.modules[0].pk, w.check_id]),
+        data=lambda w, who, n: {"q0": "0", "q1": "1"}, owner=lambda w, who, n: {"person": _person(w, who)},
+        known_defects=dict.fromkeys(("replay", "fresh"), "each send records another attempt "
+                                                         "(courses.services.knowledge_check_submit)"),
+    ),
+}
+
+# Endpoints of `endpoints.ENDPOINTS` that add no row of their own, and why a second send is harmless.
+NOT_A_CREATE = {
+    "roundtable:insight_add": "adds an insight: its double-submit safety is part of the insights work",
+    "roundtable:check_in": "sets the sign-up's check-in time: sending it again sets the same",
+    "coordinators:visit_edit": "changes a visit: the same edit again writes no second revision",
+    "coordinators:referral_outcome": "sets an outcome: the same value again changes nothing",
+    "courses:reflection_submit": "one reflection per person and block (update_or_create)",
+    "courses:module_complete": "one completion per person and module (update_or_create)",
+    "courses:enroll": "one enrolment per person and course (get_or_create)",
+    "courses:certificate_revoke": "revokes a certificate: a second send is refused as already revoked",
+    "training_sessions:series_edit": "changes a series: the same edit again is the same state",
+    "training_sessions:move_occurrence": "moves one date: the same move again is the same state",
+    "training_sessions:attendance": "one attendance per registration (updated in place)",
+    "training_sessions:unregister": "cancels a registration: a second send is told it is not registered",
+    "training_sessions:occurrence_chat": "opens the session's room, created once (unique per session)",
+    "training_sessions:cancel_occurrence": "cancels one date: a second send is told it is already cancelled",
+    "discussion:message_edit": "changes a message: the same text again is the same state",
+    "discussion:message_delete": "marks a message deleted: again is the same state",
+    "discussion:message_hide": "hides a message: again is the same state",
+    "login": "signs in: no row of ours (django-axes counts failures on purpose)",
+    "password_reset": "sends a reset e-mail: no row",
+    "password_change": "changes the password: the same change again is refused (old password wrong)",
+}
