@@ -34,7 +34,7 @@ class FamilyChoiceForm(FormTokenMixin, forms.Form):
     note = forms.CharField(max_length=300, required=False, label="Note (optional)")
 
 
-class AssignForm(forms.Form):
+class AssignForm(FormTokenMixin, forms.Form):
     visitor_1 = forms.TypedChoiceField(label="First visitor", coerce=int)
     visitor_2 = forms.TypedChoiceField(label="Second visitor", coerce=int, required=False, empty_value=None)
     reassign = forms.BooleanField(required=False, widget=forms.HiddenInput)

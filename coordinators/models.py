@@ -197,12 +197,14 @@ class Assignment(TimeStampedModel):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-started_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True),
                                     name="one_open_assignment_per_case"),
+            form_token_unique("case", "assigned_by", name="assignment_once_per_form"),
         ]
 
     @property

@@ -280,7 +280,7 @@ def case_assign(request, case_id: int):
         people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user")}
         try:
             services.case_assign(case=case, visitors=[people[i] for i in ids if i in people], by=request.user,
-                                 reassign=form.cleaned_data["reassign"])
+                                 reassign=form.cleaned_data["reassign"], form_token=form.cleaned_data["form_token"])
         except OutsideScope:
             _denied(request, "case.denied", "studentcase", case_id)
         except AssignmentRefused as exc:

@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from courses.blocks import ModuleBodyBlock
+from hub.idempotency import form_token_field, form_token_unique
 from hub.models import Person, TimeStampedModel
 
 # The course pages are served by `courses.views`, which read through `courses.selectors`; both import
@@ -193,9 +194,11 @@ class KnowledgeCheckAttempt(TimeStampedModel):
     answers = models.JSONField(help_text="{question number: [choice numbers]}")
     score = models.PositiveSmallIntegerField(help_text="Percent correct.")
     passed = models.BooleanField()
+    form_token = form_token_field()
 
     class Meta:
         indexes = [models.Index(fields=["person", "module", "check_id"])]
+        constraints = [form_token_unique("person", "module", "check_id", name="check_attempt_once_per_form")]
 
 
 class Reflection(TimeStampedModel):

@@ -26,6 +26,7 @@ from courses.models import (
     RenewalCompletion,
 )
 from courses.selectors import may_manage_certificates, module_is_unlocked, renewal_path
+from hub.idempotency import create_once
 from hub.mail import mail_send
 from hub.models import Person
 
@@ -108,17 +109,28 @@ def _clean_answers(check_block, raw: dict) -> dict[int, list[int]]:
 
 
 @transaction.atomic
-def knowledge_check_submit(*, person: Person, module_id, check_id: str, answers: dict) -> CheckResult:
+def knowledge_check_submit(*, person: Person, module_id, check_id: str, answers: dict, form_token=None
+                           ) -> CheckResult:
+    """Grade and record one attempt. The same form sent again (a double tap, `form_token`) is the attempt
+    it made the first time, graded as it was: one attempt, not two."""
     module, course = _usable_module(person=person, module_id=module_id)
     block = _find_block(module, "knowledge_check", check_id)
+    owner = {"person": person, "module": module, "check_id": check_id}
+    if form_token is not None:
+        made = KnowledgeCheckAttempt.objects.filter(form_token=form_token, **owner).first()
+        if made is not None:
+            return grade(block, {int(k): v for k, v in made.answers.items()})
     cleaned = _clean_answers(block, answers)
     result = grade(block, cleaned)
     renewal_for(person=person, course=course, start=True)  # a visitor renewing starts here, before the answers
-    KnowledgeCheckAttempt.objects.create(person=person, module=module, check_id=check_id,
-                                         answers={str(k): v for k, v in cleaned.items()},
-                                         score=result.score, passed=result.passed)
+
+    def record():
+        return KnowledgeCheckAttempt.objects.create(**owner, answers={str(k): v for k, v in cleaned.items()},
+                                                    score=result.score, passed=result.passed, form_token=form_token)
+
+    attempt, created = create_once(KnowledgeCheckAttempt, token=form_token, owner=owner, create=record)
     module_visit(person=person, module=module, course=course)
-    return result
+    return result if created else grade(block, {int(k): v for k, v in attempt.answers.items()})
 
 
 @transaction.atomic

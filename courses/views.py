@@ -22,6 +22,7 @@ from courses.selectors import (
     may_manage_certificates,
     module_view,
 )
+from hub.idempotency import new_token, posted_token
 from hub.selectors import person_for
 
 
@@ -78,7 +79,7 @@ def module_serve(request, module: ModulePage):
         services.module_visit(person=person, module=module, course=view.course)
     return render(request, module.get_template(request), {
         "page": module, "self": module, "view": view, "body": _rendered_body(module), "blocks": view.personal_blocks,
-        "reflection_limit": services.Reflection.MAX_LENGTH,
+        "reflection_limit": services.Reflection.MAX_LENGTH, "form_token": new_token(),
     })
 
 
@@ -118,7 +119,7 @@ def check_submit(request, module_id: int, check_id: str):
             answers[key[1:]] = request.POST.getlist(key)
     try:
         result = services.knowledge_check_submit(person=person, module_id=module_id, check_id=check_id,
-                                                 answers=answers)
+                                                 answers=answers, form_token=posted_token(request.POST))
     except errors.InvalidAnswers as error:
         messages.error(request, str(error))
         return redirect(f"{_module_url(module_id)}#check-{check_id}")

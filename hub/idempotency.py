@@ -45,6 +45,16 @@ class FormTokenField(forms.UUIDField):
             return None
 
 
+def posted_token(data) -> uuid.UUID | None:
+    """The form token of a hand-drawn form (a template's own `<input name="form_token">`), read as the
+    field reads it: a UUID, or None when missing or malformed."""
+    return FormTokenField().clean(data.get(TOKEN_FIELD))
+
+
+def new_token() -> uuid.UUID:
+    return uuid.uuid4()
+
+
 class FormTokenMixin(forms.Form):
     """Adds a hidden `form_token`, new each time an unbound form is drawn; `cleaned_data["form_token"]` is
     the UUID sent back, or None when it is missing or malformed (never an error: the form still works).

@@ -23,7 +23,7 @@ from hub.models import Person
 
 @transaction.atomic
 def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool = False,
-                now: datetime | None = None) -> Assignment:
+                now: datetime | None = None, form_token=None) -> Assignment:
     """Pair certified visitors with a case: the one gate (see module docstring).
 
     Locks the case row, so two coordinators assigning the same case at once cannot both succeed: the
@@ -33,6 +33,10 @@ def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool
     now = now or timezone.now()
     require_manager(by, case.district_id)
     case = StudentCase.objects.select_for_update().select_related("district").get(pk=case.pk)
+    if form_token is not None:  # the same form sent again (a double tap): the assignment it made
+        made = Assignment.objects.filter(case=case, assigned_by=by, form_token=form_token).first()
+        if made is not None:
+            return made
     current = Assignment.objects.filter(case=case, ended_at__isnull=True).first()
     if current is not None and not reassign:
         names = ", ".join(p.full_name for p in current.visitors.select_related("user"))
@@ -44,7 +48,7 @@ def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool
         current.ended_at = now
         current.end_reason = f"Reassigned by {by.get_full_name() or by.username}"
         current.save(update_fields=["ended_at", "end_reason", "updated_at"])
-    assignment = Assignment.objects.create(case=case, assigned_by=by, started_at=now)
+    assignment = Assignment.objects.create(case=case, assigned_by=by, started_at=now, form_token=form_token)
     AssignmentMember.objects.bulk_create([AssignmentMember(assignment=assignment, person_id=v.pk)
                                           for v in visitors])
     if case.status != CaseStatus.VISITED:
