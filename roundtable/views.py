@@ -5,7 +5,7 @@ their path). Organisers: sign-ups, needs, check-in, CSV and insights. Views read
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hub.exports import ExportAudit, csv_response
 from roundtable import errors, exports, ratelimit, selectors, services
 from roundtable.forms import InsightForm, SignupForm
 from roundtable.models import FamilySignup, Roundtable
@@ -165,11 +166,12 @@ def check_in(request, pk: int, signup_id: int):
 def export_csv(request, pk: int):
     _organiser_or_403(request)
     roundtable = get_object_or_404(Roundtable, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}-signups.csv"'
-    response["Cache-Control"] = "no-store, private"
-    exports.signups_csv(response, signups=selectors.signups_for(roundtable=roundtable))
-    return response
+    export = selectors.signups_export(roundtable=roundtable)
+    return _private(csv_response(
+        filename=exports.filename(roundtable), header=exports.HEADER, rows=exports.signup_rows(export.rows),
+        audit=ExportAudit(actor=request.user, action="roundtable.export", object_type="roundtable",
+                          object_id=str(roundtable.pk), district=roundtable.district_id, districts=export.districts,
+                          rows=export.count, filters="every sign-up of the roundtable")))
 
 
 @login_required
