@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.capacity import ACTIVE, SeatStatus, waitlist_position
@@ -48,10 +49,18 @@ def signup_by_token(*, token: str) -> FamilySignup | None:
     return signup
 
 
+def _count_of(model, **where) -> Coalesce:
+    """COUNT of `model` rows of each roundtable, as a subquery: annotating several counts over different
+    relations with joins would multiply them (each sign-up counted once per insight)."""
+    rows = (model.objects.filter(roundtable=OuterRef("pk"), **where).order_by().values("roundtable")
+            .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
 def _with_counts(queryset: QuerySet[Roundtable]) -> QuerySet[Roundtable]:
     return queryset.annotate(
-        confirmed=Count("signups", filter=Q(signups__status=SeatStatus.CONFIRMED)),
-        waitlisted=Count("signups", filter=Q(signups__status=SeatStatus.WAITLISTED)),
+        confirmed=_count_of(FamilySignup, status=SeatStatus.CONFIRMED),
+        waitlisted=_count_of(FamilySignup, status=SeatStatus.WAITLISTED),
     )
 
 
@@ -115,7 +124,7 @@ def needs_summary(*, roundtable: Roundtable) -> Needs:
 def organiser_roundtables(*, now: datetime | None = None) -> tuple[list[Roundtable], list[Roundtable]]:
     """(upcoming, past) roundtables with their counts, for the organisers' list: 1 query."""
     now = now or timezone.now()
-    rows = list(_with_counts(Roundtable.objects.all()).annotate(insight_count=Count("insights", distinct=True))
+    rows = list(_with_counts(Roundtable.objects.all()).annotate(insight_count=_count_of(Insight))
                 .order_by("starts_at", "pk"))
     return [r for r in rows if r.ends_at > now], [r for r in reversed(rows) if r.ends_at <= now]
 
