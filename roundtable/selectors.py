@@ -17,6 +17,7 @@ from hub.capacity import ACTIVE, SeatStatus, waitlist_position
 from hub.exports import ExportRows
 from hub.roles import REGIONAL_STAFF, STATE_STAFF, TRAINER, has_role
 from roundtable.models import LANGUAGE_NAMES, FamilySignup, Insight, Roundtable
+from roundtable.names import Mention, mentions
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -148,6 +149,19 @@ def signups_export(*, roundtable: Roundtable) -> ExportRows:
                         .annotate(n=Count("pk")).values_list("district_id", "n"))
     return ExportRows(rows=signups.iterator(chunk_size=500), count=sum(per_district.values()),
                       districts=frozenset(d for d in per_district if d is not None))
+
+
+def insight_mentions(*, roundtable: Roundtable, text: str) -> list[Mention]:
+    """The families signed up for the roundtable (cancelled too: they were named on the list) whose name
+    the text contains, with what matched (`roundtable.names.mentions`): one query."""
+    names = list(FamilySignup.objects.filter(roundtable=roundtable).exclude(name="")
+                 .order_by("created_at", "pk").values_list("name", flat=True))
+    return mentions(text, names)
+
+
+def insight_for(*, roundtable_id: int, insight_id: int) -> Insight | None:
+    """An insight of that roundtable, or None (another roundtable's, or none: the caller answers 404)."""
+    return Insight.objects.select_related("roundtable").filter(pk=insight_id, roundtable_id=roundtable_id).first()
 
 
 def insights_summary() -> list[dict]:
