@@ -9,8 +9,8 @@ from hub.privacy.registry import PERSON, exempt_register, holding_register, keep
 
 holding_register(
     "audit.AuditEntry", subject=PERSON, find="actor", section="What you did with people's records (audit trail)",
-    fields=[("When", "at"), ("What", "action"), ("On", "object_type"), ("Which", "object_id"), ("Rows", "rows"),
-            ("Detail", "detail")],
+    # Not the detail: it may name other people ("Visitors: Ana Ruiz, Marcus Bell").
+    fields=[("When", "at"), ("What", "action"), ("On", "object_type"), ("Which", "object_id"), ("Rows", "rows")],
     erase=keep(), reason="The record of access to education records (FERPA) stays; the account is anonymised.")
 audit_find, audit_erase = name_mentions_in("audit.AuditEntry", "detail")
 holding_register("audit.AuditEntry", subject=PERSON, find=audit_find, erase=audit_erase,
