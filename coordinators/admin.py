@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from coordinators.models import AuditEntry, Barrier, DataSharingAgreement, DistrictSettings, Resource
-from hub.admin import ReadOnlyAdmin
+from coordinators.models import Barrier, DataSharingAgreement, DistrictSettings, Resource
 
 
 @admin.register(DistrictSettings)
@@ -26,10 +25,3 @@ class ResourceAdmin(admin.ModelAdmin):
     list_filter = ["district", "kind"]
     search_fields = ["name"]
 
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """Read-only: the trail is written by the services."""
-
-    list_display = ["at", "actor", "action", "object_type", "object_id", "district"]
-    list_filter = ["action", "district"]

@@ -25,7 +25,8 @@ from django.utils import timezone
 from coordinators import errors
 from coordinators.models import AttendanceMonth, StudentCase
 from coordinators.selectors import may_manage_cases
-from coordinators.services import CaseData, audit_record, case_validate
+from coordinators.services import CaseData, case_validate
+from hub.audit.services import audit_record
 from hub.models import District, School
 from hub.selectors import scope_for
 

@@ -1,10 +1,11 @@
-"""The coordinators' CSV exports (rows for hub.exports, which makes every cell spreadsheet-safe)."""
+"""The coordinators' CSV exports: the header and rows of each, for `hub.exports.csv_response` (which makes
+every cell spreadsheet-safe, streams the file and audits it)."""
 
 from collections.abc import Iterator
 
 from django.utils import timezone
 
-from hub.exports import csv_response, safe_cell  # noqa: F401 - re-exported for the views
+from hub.exports import csv_response  # noqa: F401 - re-exported for the views
 
 
 def roster_csv_rows(rows) -> Iterator[list]:
@@ -32,3 +33,14 @@ def case_csv_rows(cases) -> Iterator[list]:
         yield [case.student_ref, case.first_name, case.last_initial, case.grade, case.school.name,
                case.home_language, case.days_enrolled, case.days_absent, case.referral_reason,
                case.get_status_display()]
+
+
+def filename(stem: str, district_id: int | None) -> str:
+    """"student-cases-hartford-2026-12-01.csv": what, for which district (if one), on which day."""
+    from hub.models import District
+
+    parts = [stem]
+    if district_id is not None:
+        parts.append(District.objects.filter(pk=district_id).values_list("slug", flat=True).first() or "")
+    parts.append(timezone.localdate().isoformat())
+    return "-".join(p for p in parts if p) + ".csv"

@@ -1,8 +1,9 @@
-"""Student cases, their assignment to certified visitors, visit logs, catalogues and the audit trail.
+"""Student cases, their assignment to certified visitors, visit logs and catalogues.
 
 Certification is never stored here: the gate and the roster ask `courses.selectors` every time. A case
 keeps the minimum the school shares (first name and last initial, grade, school, language, attendance)
-and is always district-scoped; every read of it is written to `AuditEntry`.
+and is always district-scoped; every read of it is written to the audit trail
+(`hub.audit`).
 """
 
 from django.conf import settings
@@ -323,26 +324,6 @@ class AttendanceMonth(TimeStampedModel):
         if not self.days_enrolled:
             return None
         return round(100 * (self.days_enrolled - self.days_absent) / self.days_enrolled, 1)
-
-
-class AuditEntry(models.Model):
-    """Who did what to which object, when. Written for every case view, export and assignment."""
-
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=40)
-    object_type = models.CharField(max_length=40, blank=True)
-    object_id = models.CharField(max_length=40, blank=True)
-    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    detail = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["district", "-at"], name="audit_district_at")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
 
 
 # -- the live case board (issue 7) ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What student cases, visits and the audit trail hold about students and about people (registered into
+"""What student cases, visits and the audit trail (`hub.audit`) hold about students and about people (registered into
 hub.privacy from CoordinatorsConfig.ready()).
 
 Students: a case keeps the minimum the school shares (first name, last initial, grade, school, language,
@@ -66,7 +66,8 @@ blocker_register(PERSON, _open_assignments)
 def _audit_about_case(subject):
     from django.db.models import Q
 
-    from coordinators.models import AuditEntry, Visit
+    from coordinators.models import Visit
+    from hub.audit.models import AuditEntry
 
     visits = [str(pk) for pk in Visit.objects.filter(case_id=subject.case_id).values_list("pk", flat=True)]
     return AuditEntry.objects.filter(Q(object_type="studentcase", object_id=str(subject.case_id))
@@ -74,7 +75,7 @@ def _audit_about_case(subject):
 
 
 def _audit_about_person(subject):
-    from coordinators.models import AuditEntry
+    from hub.audit.models import AuditEntry
 
     if subject.person is None:
         return AuditEntry.objects.none()
@@ -134,7 +135,7 @@ holding_register(
     "coordinators.Volunteer", subject=STUDENT, find="case_id", erase=keep(),
     reason="Visitors who offered to take the case; nothing about the student.")
 holding_register(
-    "coordinators.AuditEntry", subject=STUDENT, find=_audit_about_case, section="Who read or changed the record",
+    "audit.AuditEntry", subject=STUDENT, find=_audit_about_case, section="Who read or changed the record",
     fields=[("When", "at"), ("Who", _actor_name), ("What", "action")],
     erase=keep(), reason="The record of access to an education record (FERPA) stays.")
 
@@ -172,17 +173,11 @@ holding_register(
     reason="Offers on the case board: open offers are withdrawn.")
 holding_register("coordinators.Volunteer", subject=PERSON, find="partner__user", erase=keep(),
                  reason="Named as someone's visiting partner; the account is anonymised.")
+# What a person did (the actor) and names in the entries' text: registered by hub.audit.privacy.
 holding_register(
-    "coordinators.AuditEntry", subject=PERSON, find="actor", section="What you did with case data (audit trail)",
-    fields=[("When", "at"), ("What", "action"), ("On", "object_type"), ("Which", "object_id")],
-    erase=keep(), reason="The record of access to education records (FERPA) stays; the account is anonymised.")
-holding_register(
-    "coordinators.AuditEntry", subject=PERSON, find=_audit_about_person, section="Who looked at your record",
+    "audit.AuditEntry", subject=PERSON, find=_audit_about_person, section="Who looked at your record",
     fields=[("When", "at"), ("Who", _actor_name), ("What", "action")], erase=keep(),
     reason="Coordinators' views of your training record, for the record.")
-audit_find, audit_erase = name_mentions_in("coordinators.AuditEntry", "detail")
-holding_register("coordinators.AuditEntry", subject=PERSON, find=audit_find, erase=audit_erase,
-                 reason="'Visitors: <names>' in the trail: the name goes, the entry stays.")
 
 
 def _now():

@@ -23,6 +23,8 @@ from coordinators.forms import (
 from coordinators.models import CaseStatus, Referral, Visit
 from coordinators.selectors import CaseFilters, OutOfScope, RosterFilters
 from courses.selectors import State
+from hub.audit.services import audit_record
+from hub.exports import ExportAudit
 from hub.models import Person
 from hub.selectors import person_for, scope_for
 
@@ -37,18 +39,26 @@ def _manager_or_403(request):
         raise PermissionDenied("Only district coordinators change student cases.")
 
 
-def _denied(request, action: str, object_type: str, object_id, detail: str = "", district=None):
+def _denied(request, action: str, object_type: str, object_id, detail: str = "", districts=None):
     """Audit an attempt to reach something outside the person's scope, then answer 404.
 
-    The entry goes to the trail of the district that owns the object (when it exists), else to the
-    trail of the person's own district."""
-    if district is None:
+    The entry is filed in the trail of each district that owns what was asked for (when it exists),
+    else in the trail of the person's own district; the person sees it in their own trail either way
+    (`hub.audit.selectors.entries_concerning`)."""
+    if districts is None:
+        districts = selectors.owner_districts(object_type, object_id)
+    if not districts:
         person = person_for(request.user)
-        district = person.home_district_id if person else None
-    services.audit_record(actor=request.user, action=action, object_type=object_type,
-                          object_id=str(object_id or "")[:40], district=district,
-                          detail=(detail or request.get_full_path())[:500])
+        districts = [person.home_district_id] if person and person.home_district_id else []
+    audit_record(actor=request.user, action=action, object_type=object_type, object_id=str(object_id or "")[:40],
+                 districts=districts, detail=(detail or request.get_full_path())[:500])
     raise Http404("Not found.")
+
+
+def _filter_denied(request, action: str, error: OutOfScope):
+    """A filter named a district, school or partner outside the person's scope: audited, 404."""
+    field = str(error)
+    _denied(request, action, field, request.GET.get(field, ""), districts=error.districts)
 
 
 def _form_problems(form) -> str:
@@ -63,11 +73,7 @@ def _form_problems(form) -> str:
 def _case_or_404(request, case_id):
     case = selectors.case_for(user=request.user, case_id=case_id)
     if case is None:
-        from coordinators.models import StudentCase
-
-        owner = StudentCase.objects.filter(pk=case_id).values_list("district_id", flat=True).first() \
-            if isinstance(case_id, int) else None
-        _denied(request, "case.denied", "studentcase", case_id, district=owner)
+        _denied(request, "case.denied", "studentcase", case_id)
     return case
 
 
@@ -100,7 +106,7 @@ def roster(request):
     try:
         page = selectors.roster(user=request.user, filters=filters)
     except OutOfScope as exc:
-        _denied(request, "roster.denied", str(exc), request.GET.get(str(exc), ""))
+        _filter_denied(request, "roster.denied", exc)
     return render(request, "coordinators/roster.html", {
         "roster": page, "filters": filters, "states": State.ORDER, "labels": State.LABELS,
         "sorts": RosterFilters.SORTS, "export_query": filters.query_string(),
@@ -113,19 +119,15 @@ def roster_export(request):
     _staff_or_403(request)
     filters = RosterFilters.from_query(request.GET)
     try:
-        rows = selectors.roster_export_rows(user=request.user, filters=filters)
-        first = next(rows, None)
+        export = selectors.roster_export(user=request.user, filters=filters)
     except OutOfScope as exc:
-        _denied(request, "export.denied", str(exc), request.GET.get(str(exc), ""))
-    services.audit_record(actor=request.user, action="roster.export", object_type="roster",
-                          district=filters.district, detail=filters.query_string() or "all visitors in scope")
-
-    def all_rows():
-        if first is not None:
-            yield first
-            yield from rows
-
-    return exports.csv_response("who-is-trained.csv", exports.ROSTER_HEADER, exports.roster_csv_rows(all_rows()))
+        _filter_denied(request, "export.denied", exc)
+    return exports.csv_response(
+        filename=exports.filename("who-is-trained", filters.district), header=exports.ROSTER_HEADER,
+        rows=exports.roster_csv_rows(export.rows),
+        audit=ExportAudit(actor=request.user, action="roster.export", object_type="roster", district=filters.district,
+                          districts=export.districts, rows=export.count,
+                          filters=filters.query_string() or "all visitors in scope"))
 
 
 @login_required
@@ -134,8 +136,8 @@ def roster_person(request, person_id: int):
     row = selectors.roster_person(user=request.user, person_id=person_id)
     if row is None:
         _denied(request, "roster.denied", "person", person_id)
-    services.audit_record(actor=request.user, action="roster.view", object_type="person", object_id=person_id,
-                          district=row.person.home_district_id)
+    audit_record(actor=request.user, action="roster.view", object_type="person", object_id=person_id,
+                 district=row.person.home_district_id)
     return render(request, "coordinators/roster_person.html", {"row": row})
 
 
@@ -145,14 +147,16 @@ def roster_person(request, person_id: int):
 def case_list(request):
     _staff_or_403(request)
     filters = CaseFilters.from_query(request.GET)
-    if filters.district is not None and not scope_for(request.user).filter(pk=filters.district).exists():
-        _denied(request, "cases.denied", "district", filters.district)
-    page, counts = selectors.case_list(user=request.user, filters=filters)
+    try:
+        page, counts = selectors.case_list(user=request.user, filters=filters)
+    except OutOfScope as exc:
+        _filter_denied(request, "cases.denied", exc)
     scope = scope_for(request.user)
     from hub.models import School
 
     return render(request, "coordinators/case_list.html", {
         "page": page, "counts": counts, "filters": filters, "statuses": CaseStatus.choices,
+        "page_query": filters.query_string(),
         "schools": School.objects.filter(district__in=scope).order_by("name"),
         "districts": scope.order_by("name"), "manager": selectors.may_manage_cases(request.user),
     })
@@ -162,17 +166,16 @@ def case_list(request):
 def case_export(request):
     _staff_or_403(request)
     filters = CaseFilters.from_query(request.GET)
-    if filters.district is not None and not scope_for(request.user).filter(pk=filters.district).exists():
-        _denied(request, "export.denied", "district", filters.district)
-    cases = selectors.cases_in_scope(request.user).select_related("school").order_by("district__name", "student_ref")
-    if filters.district:
-        cases = cases.filter(district_id=filters.district)
-    if filters.status:
-        cases = cases.filter(status=filters.status)
-    services.audit_record(actor=request.user, action="cases.export", object_type="studentcase",
-                          district=filters.district, detail=request.GET.urlencode() or "all cases in scope")
-    return exports.csv_response("student-cases.csv", exports.CASE_HEADER,
-                                exports.case_csv_rows(cases.iterator(chunk_size=2000)))
+    try:
+        export = selectors.case_export(user=request.user, filters=filters)
+    except OutOfScope as exc:
+        _filter_denied(request, "export.denied", exc)
+    return exports.csv_response(
+        filename=exports.filename("student-cases", filters.district), header=exports.CASE_HEADER,
+        rows=exports.case_csv_rows(export.rows),
+        audit=ExportAudit(actor=request.user, action="cases.export", object_type="studentcase",
+                          district=filters.district, districts=export.districts, rows=export.count,
+                          filters=filters.query_string() or "all cases in scope"))
 
 
 @login_required
@@ -243,7 +246,7 @@ def _case_page(request, case, *, status=200, **extra):
 @login_required
 def case_detail(request, case_id: int):
     case = _case_or_404(request, case_id)
-    services.audit_record(actor=request.user, action="case.view", obj=case)
+    audit_record(actor=request.user, action="case.view", obj=case)
     return _case_page(request, case)
 
 
@@ -284,8 +287,8 @@ def case_assign(request, case_id: int):
         except OutsideScope:
             _denied(request, "case.denied", "studentcase", case_id)
         except AssignmentRefused as exc:
-            services.audit_record(actor=request.user, action="case.assign_refused", obj=case,
-                                  detail=" | ".join(exc.reasons))
+            audit_record(actor=request.user, action="case.assign_refused", obj=case,
+                         detail=" | ".join(exc.reasons))
             return _case_page(request, case, status=409, assign_form=form, assign_refusal=exc.reasons)
         else:
             messages.success(request, "Visitors assigned: " + " and ".join(people[i].full_name for i in ids) + ".")
@@ -391,12 +394,14 @@ def dashboard(request):
 
 @login_required
 def audit_trail(request):
-    _staff_or_403(request)
+    """The person's audit trail: their scope's events (staff) and their own actions (everyone)."""
     try:
         number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1
-    return render(request, "coordinators/audit.html", {"page": selectors.audit_trail(user=request.user, page=number)})
+    return render(request, "coordinators/audit.html", {
+        "page": selectors.audit_trail(user=request.user, page=number),
+        "staff": selectors.is_staff_reader(request.user)})
 
 
 # -- the live case board (issue 7) ----------------------------------------------------------------
@@ -445,9 +450,8 @@ def board(request, district_id: int):
                 visitor_ids=_posted_ids(request, "visitor_1", "visitor_2"), note=request.POST.get("note", ""),
                 share_school=bool(request.POST.get("share_school")), share_grade=bool(request.POST.get("share_grade")))
         except AssignmentRefused as exc:
-            services.audit_record(actor=request.user, action="case.assign_refused", object_type="studentcase",
-                                  object_id=_posted_id(request, "case"), district=district.pk,
-                                  detail=" | ".join(exc.reasons))
+            audit_record(actor=request.user, action="case.assign_refused", object_type="studentcase",
+                         object_id=_posted_id(request, "case"), district=district.pk, detail=" | ".join(exc.reasons))
             status, refusal = 409, exc.reasons
         except NotFound as exc:
             status, refusal = 400, [str(exc)]
@@ -457,7 +461,7 @@ def board(request, district_id: int):
             messages.success(request, done)
             return redirect("coordinators:board", district_id=district.pk)
     else:
-        services.audit_record(actor=request.user, action="board.view", object_type="district",
-                              object_id=district.pk, district=district.pk, detail="case board")
+        audit_record(actor=request.user, action="board.view", object_type="district",
+                     object_id=district.pk, district=district.pk, detail="case board")
     page = selectors.board_page(user=request.user, district=district)
     return render(request, "coordinators/board.html", {"b": page, "refusal": refusal}, status=status)

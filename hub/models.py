@@ -7,6 +7,7 @@ the languages they speak.
 """
 
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from wagtail.admin.panels import FieldPanel
@@ -150,9 +151,24 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from hub.session_store import SessionStore
-
-        return SessionStore
+        return UserSessionStore
 
     class Meta:
         verbose_name = "signed-in session"
+
+
+class UserSessionStore(DatabaseSessionStore):
+    """Django's database session store, writing `UserSession` with its account (the session engine is
+    `hub.session_store`, which names this class)."""
+
+    @classmethod
+    def get_model_class(cls):
+        return UserSession
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        try:
+            session.user_id = int(data.get("_auth_user_id"))
+        except (TypeError, ValueError):
+            session.user_id = None
+        return session

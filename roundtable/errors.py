@@ -46,3 +46,15 @@ class CheckInClosed(RoundtableError):
 
 class InvalidInsight(RoundtableError):
     pass
+
+
+class InsightNamesFamily(InvalidInsight):
+    """An insight's text contains the name of a family signed up for the roundtable. `mentions` says what
+    matched (`roundtable.names.Mention`); the organiser rewrites it or confirms it identifies nobody."""
+
+    def __init__(self, mentions):
+        self.mentions = list(mentions)
+        found = ", ".join(f"“{m.matched}”" for m in self.mentions)
+        super().__init__(_("This may name a family signed up for this roundtable: %(found)s. Rewrite it "
+                           "without names, or tick “I have checked this does not identify a family”.")
+                         % {"found": found})

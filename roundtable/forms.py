@@ -107,7 +107,22 @@ class SignupForm(FormTokenMixin, forms.Form):
 
 
 class InsightForm(forms.Form):
+    """Editing an insight; `InsightCreateForm` records one."""
+
     tag = forms.ChoiceField(label=_("Tag"), choices=Insight.Tag.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Insight.Kind.choices, initial=Insight.Kind.THEME)
     text = forms.CharField(label=_("Theme or quote"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Quotes stay anonymous: leave out names and anything that identifies a family."))
+    anonymity_confirmed = forms.BooleanField(
+        label=_("I have checked this does not identify a family"), required=False,
+        help_text=_("Shown when the text contains a word from a signed-up family's name."))
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("tag", "kind", "text", "anonymity_confirmed")}
+
+
+class InsightCreateForm(FormTokenMixin, InsightForm):
+    """Recording an insight: safe to send twice (hub.idempotency)."""
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "form_token": self.cleaned_data.get("form_token")}

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hub.capacity import ACTIVE, Seat
+from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, TimeStampedModel
 
 # Languages a family may read or need an interpreter for. The site itself is in English and Spanish.
@@ -151,9 +152,11 @@ class Insight(TimeStampedModel):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.THEME)
     text = models.CharField(max_length=500)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["tag", "created_at", "pk"]
+        constraints = [form_token_unique("recorded_by", name="insight_once_per_form")]
 
     def __str__(self) -> str:
         return f"{self.get_tag_display()}: {self.text[:40]}"

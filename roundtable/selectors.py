@@ -9,12 +9,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.capacity import ACTIVE, SeatStatus, waitlist_position
+from hub.exports import ExportRows
 from hub.roles import REGIONAL_STAFF, STATE_STAFF, TRAINER, has_role
 from roundtable.models import LANGUAGE_NAMES, FamilySignup, Insight, Roundtable
+from roundtable.names import Mention, mentions
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -47,10 +50,18 @@ def signup_by_token(*, token: str) -> FamilySignup | None:
     return signup
 
 
+def _count_of(model, **where) -> Coalesce:
+    """COUNT of `model` rows of each roundtable, as a subquery: annotating several counts over different
+    relations with joins would multiply them (each sign-up counted once per insight)."""
+    rows = (model.objects.filter(roundtable=OuterRef("pk"), **where).order_by().values("roundtable")
+            .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
 def _with_counts(queryset: QuerySet[Roundtable]) -> QuerySet[Roundtable]:
     return queryset.annotate(
-        confirmed=Count("signups", filter=Q(signups__status=SeatStatus.CONFIRMED)),
-        waitlisted=Count("signups", filter=Q(signups__status=SeatStatus.WAITLISTED)),
+        confirmed=_count_of(FamilySignup, status=SeatStatus.CONFIRMED),
+        waitlisted=_count_of(FamilySignup, status=SeatStatus.WAITLISTED),
     )
 
 
@@ -114,7 +125,7 @@ def needs_summary(*, roundtable: Roundtable) -> Needs:
 def organiser_roundtables(*, now: datetime | None = None) -> tuple[list[Roundtable], list[Roundtable]]:
     """(upcoming, past) roundtables with their counts, for the organisers' list: 1 query."""
     now = now or timezone.now()
-    rows = list(_with_counts(Roundtable.objects.all()).annotate(insight_count=Count("insights", distinct=True))
+    rows = list(_with_counts(Roundtable.objects.all()).annotate(insight_count=_count_of(Insight))
                 .order_by("starts_at", "pk"))
     return [r for r in rows if r.ends_at > now], [r for r in reversed(rows) if r.ends_at <= now]
 
@@ -128,6 +139,29 @@ def signups_for(*, roundtable: Roundtable) -> QuerySet[FamilySignup]:
             .annotate(rank=Case(*[When(status=s, then=Value(n)) for s, n in order.items()],
                                 output_field=IntegerField()))
             .order_by("rank", "created_at", "pk"))
+
+
+def signups_export(*, roundtable: Roundtable) -> ExportRows:
+    """Every sign-up of a roundtable for the organisers' CSV (`signups_for`), how many, and the districts
+    the families gave (for the audit trail): one query for the count and districts, then the rows."""
+    signups = signups_for(roundtable=roundtable)
+    per_district = dict(FamilySignup.objects.filter(roundtable=roundtable).values("district_id")
+                        .annotate(n=Count("pk")).values_list("district_id", "n"))
+    return ExportRows(rows=signups.iterator(chunk_size=500), count=sum(per_district.values()),
+                      districts=frozenset(d for d in per_district if d is not None))
+
+
+def insight_mentions(*, roundtable: Roundtable, text: str) -> list[Mention]:
+    """The families signed up for the roundtable (cancelled too: they were named on the list) whose name
+    the text contains, with what matched (`roundtable.names.mentions`): one query."""
+    names = list(FamilySignup.objects.filter(roundtable=roundtable).exclude(name="")
+                 .order_by("created_at", "pk").values_list("name", flat=True))
+    return mentions(text, names)
+
+
+def insight_for(*, roundtable_id: int, insight_id: int) -> Insight | None:
+    """An insight of that roundtable, or None (another roundtable's, or none: the caller answers 404)."""
+    return Insight.objects.select_related("roundtable").filter(pk=insight_id, roundtable_id=roundtable_id).first()
 
 
 def insights_summary() -> list[dict]:

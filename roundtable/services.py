@@ -1,5 +1,6 @@
 """Rules that change Family Roundtables: roundtables, families' sign-ups (no account), cancelling by
-private link, check-in, insights and the purge of contact details.
+private link, check-in, insights (recorded, edited and deleted by any organiser, never naming a family
+unchecked) and the purge of contact details.
 
 Every function takes keyword arguments, runs in one transaction and raises a ``roundtable.errors``
 error (a message in the family's or organiser's language) when a rule refuses; a refusal changes
@@ -24,7 +25,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hub.audit.services import audit_record
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+from hub.idempotency import create_once
 from hub.mail import absolute_url, mail_on_commit
 from hub.models import District
 from roundtable import errors
@@ -38,7 +41,7 @@ from roundtable.models import (
     Insight,
     Roundtable,
 )
-from roundtable.selectors import may_organise, token_hash
+from roundtable.selectors import insight_mentions, may_organise, token_hash
 
 NAME_MAX = 120
 FREE_TEXT_MAX = 1000
@@ -299,15 +302,8 @@ def signup_check_in(*, signup: FamilySignup, by, present: bool = True, now: date
 
 # -- insights ----------------------------------------------------------------------------------------
 
-@transaction.atomic
-def insight_record(*, roundtable: Roundtable, by, tag: str, text: str, kind: str = Insight.Kind.THEME,
-                   now: datetime | None = None) -> Insight:
-    """A theme or a short anonymous quote from a roundtable that has started (organisers only)."""
-    if not may_organise(by):
-        raise errors.NotAllowed()
-    now = now or timezone.now()
-    if roundtable.starts_at > now:
-        raise errors.InvalidInsight(gettext_lazy("Record insights once the roundtable has taken place."))
+def _insight_text(*, tag: str, kind: str, text: str) -> str:
+    """The insight's text, stripped, once the tag, kind and length are right (InvalidInsight otherwise)."""
     if tag not in Insight.Tag.values:
         raise errors.InvalidInsight(gettext_lazy("Choose a tag: barriers, what helps or ideas for the program."))
     if kind not in Insight.Kind.values:
@@ -318,7 +314,75 @@ def insight_record(*, roundtable: Roundtable, by, tag: str, text: str, kind: str
     limit = 280 if kind == Insight.Kind.QUOTE else 500
     if len(text) > limit:
         raise errors.InvalidInsight(gettext_lazy("Keep it short: at most %(limit)d characters.") % {"limit": limit})
-    return Insight.objects.create(roundtable=roundtable, tag=tag, kind=kind, text=text, recorded_by=by)
+    return text
+
+
+def _anonymity_check(*, roundtable: Roundtable, text: str, by, confirmed: bool, insight_id=None) -> None:
+    """Refuse (InsightNamesFamily) a text that contains the name of a family signed up for the roundtable,
+    unless the organiser confirmed it identifies nobody; a confirmed match is audited."""
+    found = insight_mentions(roundtable=roundtable, text=text)
+    if found and not confirmed:
+        raise errors.InsightNamesFamily(found)
+    if found:
+        audit_record(actor=by, action="insight.name_confirmed", object_type="roundtable",
+                     object_id=roundtable.pk, district=roundtable.district_id,
+                     detail=f"insight {insight_id or '(new)'}: the organiser confirmed that a word matching "
+                            f"{len(found)} signed-up famil{'y' if len(found) == 1 else 'ies'} identifies nobody")
+
+
+@transaction.atomic
+def insight_record(*, roundtable: Roundtable, by, tag: str, text: str, kind: str = Insight.Kind.THEME,
+                   anonymity_confirmed: bool = False, form_token=None, now: datetime | None = None) -> Insight:
+    """A theme or a short anonymous quote from a roundtable that has started (organisers only).
+
+    A text naming a family signed up for the roundtable (`selectors.insight_mentions`) is refused with
+    InsightNamesFamily until the organiser confirms it identifies nobody (`anonymity_confirmed`). The
+    same form sent twice (`form_token`, hub.idempotency) records one insight."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    now = now or timezone.now()
+    if roundtable.starts_at > now:
+        raise errors.InvalidInsight(gettext_lazy("Record insights once the roundtable has taken place."))
+    text = _insight_text(tag=tag, kind=kind, text=text)
+
+    def create() -> Insight:
+        _anonymity_check(roundtable=roundtable, text=text, by=by, confirmed=anonymity_confirmed)
+        return Insight.objects.create(roundtable=roundtable, tag=tag, kind=kind, text=text, recorded_by=by,
+                                      form_token=form_token)
+
+    insight, _ = create_once(Insight, token=form_token, owner={"recorded_by": by}, create=create)
+    return insight
+
+
+@transaction.atomic
+def insight_edit(*, insight: Insight, by, tag: str, kind: str, text: str,
+                 anonymity_confirmed: bool = False) -> Insight:
+    """Change an insight's tag, kind or text (any organiser), with the same checks as recording it; audited."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    insight = Insight.objects.select_for_update().select_related("roundtable").get(pk=insight.pk)
+    text = _insight_text(tag=tag, kind=kind, text=text)
+    _anonymity_check(roundtable=insight.roundtable, text=text, by=by, confirmed=anonymity_confirmed,
+                     insight_id=insight.pk)
+    insight.tag, insight.kind, insight.text = tag, kind, text
+    insight.save(update_fields=["tag", "kind", "text", "updated_at"])
+    audit_record(actor=by, action="insight.edit", object_type="insight", object_id=insight.pk,
+                 district=insight.roundtable.district_id, detail=f"roundtable {insight.roundtable_id}")
+    return insight
+
+
+@transaction.atomic
+def insight_delete(*, insight: Insight, by) -> None:
+    """Delete an insight (any organiser), say one that names a family; audited (without its text)."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    insight = Insight.objects.select_for_update().select_related("roundtable").filter(pk=insight.pk).first()
+    if insight is None:
+        raise errors.InvalidInsight(gettext_lazy("This insight was already deleted."))
+    audit_record(actor=by, action="insight.delete", object_type="insight", object_id=insight.pk,
+                 district=insight.roundtable.district_id,
+                 detail=f"roundtable {insight.roundtable_id}: {insight.get_tag_display()}, {insight.get_kind_display()}")
+    insight.delete()
 
 
 # -- privacy -----------------------------------------------------------------------------------------

@@ -14,5 +14,7 @@ urlpatterns = [
     path("organise/<int:pk>/signups.csv", views.export_csv, name="export_csv"),
     path("organise/<int:pk>/check-in/<int:signup_id>/", views.check_in, name="check_in"),
     path("organise/<int:pk>/insights/", views.insight_add, name="insight_add"),
+    path("organise/<int:pk>/insights/<int:insight_id>/edit/", views.insight_edit, name="insight_edit"),
+    path("organise/<int:pk>/insights/<int:insight_id>/delete/", views.insight_delete, name="insight_delete"),
     path("insights/", views.insights, name="insights"),
 ]

@@ -5,7 +5,7 @@ their path). Organisers: sign-ups, needs, check-in, CSV and insights. Views read
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hub.exports import ExportAudit, csv_response
 from roundtable import errors, exports, ratelimit, selectors, services
-from roundtable.forms import InsightForm, SignupForm
+from roundtable.forms import InsightCreateForm, InsightForm, SignupForm
 from roundtable.models import FamilySignup, Roundtable
 
 SESSION_KEY = "roundtable_links"  # roundtable id -> private token of sign-ups made in this browser
@@ -134,16 +135,20 @@ def organise(request):
     return render(request, "roundtable/organise.html", {"upcoming": upcoming_rows, "past": past_rows})
 
 
-@login_required
-def organise_detail(request, pk: int):
-    _organiser_or_403(request)
-    roundtable = get_object_or_404(Roundtable, pk=pk)
+def _organise_page(request, roundtable: Roundtable, *, insight_form=None, names_warning=None, status=200):
     context = {
         "roundtable": roundtable, "needs": selectors.needs_summary(roundtable=roundtable),
         "signups": selectors.signups_for(roundtable=roundtable),
-        "insights": roundtable.insights.all(), "insight_form": InsightForm(),
+        "insights": roundtable.insights.all(), "insight_form": insight_form or InsightCreateForm(),
+        "names_warning": names_warning,
     }
-    return render(request, "roundtable/organise_detail.html", context)
+    return render(request, "roundtable/organise_detail.html", context, status=status)
+
+
+@login_required
+def organise_detail(request, pk: int):
+    _organiser_or_403(request)
+    return _organise_page(request, get_object_or_404(Roundtable, pk=pk))
 
 
 @login_required
@@ -167,11 +172,12 @@ def check_in(request, pk: int, signup_id: int):
 def export_csv(request, pk: int):
     _organiser_or_403(request)
     roundtable = get_object_or_404(Roundtable, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}-signups.csv"'
-    response["Cache-Control"] = "no-store, private"
-    exports.signups_csv(response, signups=selectors.signups_for(roundtable=roundtable))
-    return response
+    export = selectors.signups_export(roundtable=roundtable)
+    return _private(csv_response(
+        filename=exports.filename(roundtable), header=exports.HEADER, rows=exports.signup_rows(export.rows),
+        audit=ExportAudit(actor=request.user, action="roundtable.export", object_type="roundtable",
+                          object_id=str(roundtable.pk), district=roundtable.district_id, districts=export.districts,
+                          rows=export.count, filters="every sign-up of the roundtable")))
 
 
 @login_required
@@ -179,10 +185,13 @@ def export_csv(request, pk: int):
 def insight_add(request, pk: int):
     _organiser_or_403(request)
     roundtable = get_object_or_404(Roundtable, pk=pk)
-    form = InsightForm(request.POST)
+    form = InsightCreateForm(request.POST)
     if form.is_valid():
         try:
-            services.insight_record(roundtable=roundtable, by=request.user, **form.cleaned_data)
+            services.insight_record(roundtable=roundtable, by=request.user, **form.service_kwargs())
+        except errors.InsightNamesFamily as warning:
+            # Shown again with the text kept, the warning and the box to tick: nothing is recorded.
+            return _organise_page(request, roundtable, insight_form=form, names_warning=warning, status=400)
         except errors.RoundtableError as error:
             messages.error(request, str(error))
         else:
@@ -190,6 +199,49 @@ def insight_add(request, pk: int):
     else:
         messages.error(request, _("Choose a tag and write the theme or quote (at most 500 characters)."))
     return redirect(reverse("roundtable:organise_detail", args=[pk]) + "#insights")
+
+
+def _insight_or_404(request, pk: int, insight_id: int):
+    _organiser_or_403(request)
+    insight = selectors.insight_for(roundtable_id=pk, insight_id=insight_id)
+    if insight is None:
+        raise Http404()
+    return insight
+
+
+@login_required
+def insight_edit(request, pk: int, insight_id: int):
+    insight = _insight_or_404(request, pk, insight_id)
+    form = InsightForm(request.POST or None, initial={"tag": insight.tag, "kind": insight.kind, "text": insight.text})
+    warning = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.insight_edit(insight=insight, by=request.user, **form.service_kwargs())
+        except errors.InsightNamesFamily as error:
+            warning = error
+        except errors.RoundtableError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Insight saved."))
+            return redirect(reverse("roundtable:organise_detail", args=[pk]) + "#insights")
+    return render(request, "roundtable/insight_edit.html",
+                  {"roundtable": insight.roundtable, "insight": insight, "form": form, "names_warning": warning},
+                  status=400 if (warning or form.errors) else 200)
+
+
+@login_required
+def insight_delete(request, pk: int, insight_id: int):
+    """GET asks to confirm; POST deletes (audited)."""
+    insight = _insight_or_404(request, pk, insight_id)
+    if request.method == "POST":
+        try:
+            services.insight_delete(insight=insight, by=request.user)
+        except errors.RoundtableError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Insight deleted."))
+        return redirect(reverse("roundtable:organise_detail", args=[pk]) + "#insights")
+    return render(request, "roundtable/insight_delete.html", {"roundtable": insight.roundtable, "insight": insight})
 
 
 @login_required

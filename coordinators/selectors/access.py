@@ -5,7 +5,8 @@ is in `hub.selectors.scope_for(user)`.
 """
 
 from coordinators import errors
-from coordinators.models import AssignmentMember, StudentCase
+from coordinators.models import AssignmentMember, Referral, StudentCase, Visit
+from hub.models import District, Partner, Person, School
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, VISITOR, roles_of
 from hub.selectors import person_for, scope_for
 
@@ -13,7 +14,39 @@ STAFF_ROLES = frozenset({COORDINATOR, REGIONAL_STAFF, STATE_STAFF})
 
 
 class OutOfScope(Exception):
-    """A filter names a district, school or partner outside the person's scope (views answer 404)."""
+    """A filter names a district, school or partner outside the person's scope (views answer 404).
+
+    `str(error)` is the filter's name; `districts` the districts that own what it named (empty when it
+    names nothing that exists), so that the refused attempt is filed in their audit trail too."""
+
+    def __init__(self, kind: str, *, value=None):
+        super().__init__(kind)
+        self.districts = owner_districts(kind, value)
+
+
+def owner_districts(kind: str, value) -> list[int]:
+    """The districts a district, school, partner, student case, visit, referral or person ("district",
+    "school", "partner", "studentcase", "visit", "referral", "person": their home district) id belongs
+    to; [] for an id that is no number or names nothing. One query."""
+
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return []
+    if not -(2**63) <= pk < 2**63:
+        return []
+    found = {
+        "district": lambda: District.objects.filter(pk=pk).values_list("pk", flat=True),
+        "school": lambda: School.objects.filter(pk=pk).values_list("district_id", flat=True),
+        "partner": lambda: Partner.districts.through.objects.filter(partner_id=pk).values_list("district_id",
+                                                                                              flat=True),
+        "studentcase": lambda: StudentCase.objects.filter(pk=pk).values_list("district_id", flat=True),
+        "visit": lambda: Visit.objects.filter(pk=pk).values_list("case__district_id", flat=True),
+        "referral": lambda: Referral.objects.filter(pk=pk).values_list("visit__case__district_id", flat=True),
+        "person": lambda: Person.objects.filter(pk=pk, home_district__isnull=False).values_list(
+            "home_district_id", flat=True),
+    }.get(kind)
+    return sorted(set(found())) if found else []
 
 
 def is_staff_reader(user) -> bool:

@@ -2,7 +2,7 @@
 
 Coordinators and regional or state staff read the cases of the districts in their scope; a visitor
 reads only the cases of their open assignments. The caller audits each read of a case (the views do,
-through `coordinators.services.audit.audit_record`).
+through `hub.audit.services.audit_record`).
 """
 
 from dataclasses import dataclass, field
@@ -23,9 +23,10 @@ from coordinators.models import (
     StudentCase,
     Visit,
 )
-from coordinators.selectors.access import is_staff_reader, may_log_visits, may_manage_cases
+from coordinators.selectors.access import OutOfScope, is_staff_reader, may_log_visits, may_manage_cases
 from coordinators.selectors.eligibility import district_settings
 from coordinators.selectors.rosters import (
+    EXPORT_CHUNK,
     PAGE_SIZE,
     RosterFilters,
     RosterRow,
@@ -33,7 +34,8 @@ from coordinators.selectors.rosters import (
     roster_people,
     roster_rows,
 )
-from hub.models import Person
+from hub.exports import ExportRows
+from hub.models import Person, School
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
 
@@ -79,8 +81,31 @@ class CaseFilters:
                    district=query_int(query.get("district")), q=(query.get("q") or "").replace("\x00", "").strip()[:60],
                    page=query_int(query.get("page")) or 1)
 
+    def query_string(self, **changes) -> str:
+        """The filters (not the page) as a query string: the pager's and the export link's."""
+        from urllib.parse import urlencode
 
-def case_list(*, user, filters: CaseFilters):
+        values = {"district": self.district, "school": self.school, "status": self.status, "q": self.q}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def _check_case_filter_scope(user, filters: CaseFilters) -> None:
+    """OutOfScope when a filter names a district or school outside the person's scope (the views audit
+    the attempt and answer 404)."""
+    scope = scope_for(user)
+    if filters.district is not None and not scope.filter(pk=filters.district).exists():
+        raise OutOfScope("district", value=filters.district)
+    if filters.school is not None and not School.objects.filter(pk=filters.school, district__in=scope).exists():
+        raise OutOfScope("school", value=filters.school)
+
+
+def cases_filtered(*, user, filters: CaseFilters) -> QuerySet[StudentCase]:
+    """The cases the case list shows (over all its pages) and its CSV export holds, in the list's order.
+
+    One selector for both, so that the export of a filtered list is exactly what the list shows.
+    OutOfScope when a filter names a district or school outside the person's scope."""
+    _check_case_filter_scope(user, filters)
     cases = cases_in_scope(user)
     if filters.district:
         cases = cases.filter(district_id=filters.district)
@@ -90,14 +115,28 @@ def case_list(*, user, filters: CaseFilters):
         cases = cases.filter(status=filters.status)
     if filters.q:
         cases = cases.filter(Q(student_ref__iexact=filters.q) | Q(first_name__icontains=filters.q))
+    return cases.order_by("district__name", "-created_at", "-pk")
+
+
+def case_list(*, user, filters: CaseFilters):
+    cases = cases_filtered(user=user, filters=filters)
     counts = dict(cases_in_scope(user).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     open_assignments = Assignment.objects.filter(ended_at__isnull=True).prefetch_related(
         Prefetch("visitors", queryset=Person.objects.select_related("user")))
     cases = cases.select_related("district", "school").prefetch_related(
-        Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments")
-    ).order_by("district__name", "-created_at", "-pk")
+        Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments"))
     page = Paginator(cases, PAGE_SIZE).get_page(filters.page)
     return page, [(s, label, counts.get(s, 0)) for s, label in CaseStatus.choices]
+
+
+def case_export(*, user, filters: CaseFilters) -> ExportRows:
+    """The rows of the case list's CSV (`cases_filtered`, every page), how many and their districts: one
+    query for the count and districts, then the rows in chunks (bounded memory)."""
+    cases = cases_filtered(user=user, filters=filters)
+    per_district = dict(cases.order_by().values("district_id").annotate(n=Count("pk"))
+                        .values_list("district_id", "n"))
+    return ExportRows(rows=cases.select_related("school").iterator(chunk_size=EXPORT_CHUNK),
+                      count=sum(per_district.values()), districts=frozenset(per_district))
 
 
 def first_visit_date(visits) -> date | None:

@@ -100,7 +100,7 @@ def dashboard(*, user, district_id: int | None = None, now: datetime | None = No
     if district_id is not None:
         scope = scope.filter(pk=district_id)
         if not scope.exists():
-            raise OutOfScope("district")
+            raise OutOfScope("district", value=district_id)
     chosen = [d for d in districts if d.pk == district_id]
     shown = chosen or districts
     hide = len(shown) > 1

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from coordinators.models import AuditEntry, CaseStatus, StudentCase
+from coordinators.models import CaseStatus, StudentCase
+from hub.audit.models import AuditEntry
 
 DEFAULT_CASE_RETENTION_DAYS = 365
 

@@ -24,6 +24,7 @@ from courses.selectors import (
     practice_counts,
     with_certification_state,
 )
+from hub.exports import ExportRows
 from hub.models import District, Partner, Person, School
 from hub.roles import VISITOR
 from hub.selectors import scope_for
@@ -131,11 +132,11 @@ def roster_people(user, filters: RosterFilters | None = None) -> QuerySet[Person
 def _check_filter_scope(user, filters: RosterFilters) -> None:
     scope = scope_for(user)
     if filters.district is not None and not scope.filter(pk=filters.district).exists():
-        raise OutOfScope("district")
+        raise OutOfScope("district", value=filters.district)
     if filters.school is not None and not School.objects.filter(pk=filters.school, district__in=scope).exists():
-        raise OutOfScope("school")
+        raise OutOfScope("school", value=filters.school)
     if filters.partner is not None and not Partner.objects.filter(pk=filters.partner, districts__in=scope).exists():
-        raise OutOfScope("partner")
+        raise OutOfScope("partner", value=filters.partner)
 
 
 def roster_rows(people: list[Person], *, statuses: dict[int, CertificationStatus] | None = None,
@@ -176,25 +177,45 @@ class _CountedPaginator(Paginator):
         self.count = count  # shadows the cached_property
 
 
-def roster(*, user, filters: RosterFilters, now: datetime | None = None) -> RosterPage:
-    """One page of the roster with counts per status: a fixed number of queries, whatever the size.
-
-    States, the status filter, the status sort and the counts come from
-    `courses.selectors.with_certification_state` (SQL); the rows shown get their details (modules done,
-    certificate, practice) from `certification_statuses` for that page only.
-    """
-    now = now or timezone.now()
+def _with_state(*, user, filters: RosterFilters, now: datetime) -> QuerySet[Person]:
     _check_filter_scope(user, filters)
-    scope = scope_for(user)
-    people = with_certification_state(roster_people(user, filters), course_code=COURSE_CODE, now=now)
-    counts = certification_counts(people)
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    return with_certification_state(roster_people(user, filters), course_code=COURSE_CODE, now=now)
+
+
+def _status_filtered_and_sorted(people: QuerySet[Person], filters: RosterFilters) -> QuerySet[Person]:
     if filters.status:
         people = people.filter(**{STATE_FIELD: filters.status})
     if filters.sort == "status":
         rank = Case(*[When(**{STATE_FIELD: s}, then=Value(n)) for n, s in enumerate(State.ORDER)],
                     output_field=IntegerField())
         people = people.order_by(rank, *people.query.order_by)  # name order within a status
+    return people
+
+
+def roster_matching(*, user, filters: RosterFilters, now: datetime | None = None) -> QuerySet[Person]:
+    """The visitors the roster shows (over all its pages) and its CSV export holds, in the roster's order,
+    annotated with their certification state (SQL).
+
+    One selector for both, so that the export of a filtered roster is exactly what the roster shows.
+    OutOfScope when a filter names a district, school or partner outside the person's scope."""
+    people = _with_state(user=user, filters=filters, now=now or timezone.now())
+    return _status_filtered_and_sorted(people, filters)
+
+
+def roster(*, user, filters: RosterFilters, now: datetime | None = None) -> RosterPage:
+    """One page of the roster with counts per status: a fixed number of queries, whatever the size.
+
+    States, the status filter, the status sort and the counts come from
+    `courses.selectors.with_certification_state` (SQL); the rows shown get their details (modules done,
+    certificate, practice) from `certification_statuses` for that page only. The rows are
+    `roster_matching`'s (the export's), paged.
+    """
+    now = now or timezone.now()
+    everyone = _with_state(user=user, filters=filters, now=now)
+    scope = scope_for(user)
+    counts = certification_counts(everyone)
+    people = _status_filtered_and_sorted(everyone, filters)
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     # Page the ids only (narrow rows to sort), then fetch the page's 25 people with their relations.
     paginator = _CountedPaginator(people.values_list("pk", flat=True), PAGE_SIZE, count=total)
     page = paginator.get_page(filters.page)
@@ -211,22 +232,33 @@ def roster(*, user, filters: RosterFilters, now: datetime | None = None) -> Rost
     )
 
 
-def roster_export_rows(*, user, filters: RosterFilters, now: datetime | None = None):
-    """Every roster row matching the filters, in chunks (bounded memory), for the CSV export."""
+def roster_export(*, user, filters: RosterFilters, now: datetime | None = None) -> ExportRows:
+    """Every roster row matching the filters (`roster_matching`), how many, and the districts whose people
+    they are, for the CSV export: the rows come in chunks (bounded memory).
+
+    A visitor is a person of their home district and, through their partner, of each district it
+    serves among those the export covers (the filtered district, else the person's scope)."""
     now = now or timezone.now()
-    _check_filter_scope(user, filters)
-    people = roster_people(user, filters)
-    if filters.status:
-        people = with_certification_state(people, course_code=COURSE_CODE, now=now).filter(
-            **{STATE_FIELD: filters.status})
-    ids = list(people.values_list("pk", flat=True))
-    for start in range(0, len(ids), EXPORT_CHUNK):
-        chunk = ids[start:start + EXPORT_CHUNK]
-        by_id = {p.pk: p for p in Person.objects.filter(pk__in=chunk).select_related(
-            "user", "school", "partner", "home_district")}
-        statuses = certification_statuses(people=chunk, course_code=COURSE_CODE, now=now)
-        yield from roster_rows([by_id[pid] for pid in chunk], statuses=statuses, district_id=filters.district,
-                               now=now)
+    people = roster_matching(user=user, filters=filters, now=now)
+    found = list(people.values_list("pk", "home_district_id", "partner_id"))
+    ids = [pid for pid, _, _ in found]
+    covered = [filters.district] if filters.district is not None else list(scope_for(user).values_list("pk", flat=True))
+    partners = {partner for _, _, partner in found if partner}
+    districts = {home for _, home, _ in found if home}
+    if partners:
+        districts |= set(Partner.districts.through.objects.filter(partner_id__in=partners, district_id__in=covered)
+                         .values_list("district_id", flat=True))
+
+    def rows():
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            chunk = ids[start:start + EXPORT_CHUNK]
+            by_id = {p.pk: p for p in Person.objects.filter(pk__in=chunk).select_related(
+                "user", "school", "partner", "home_district")}
+            statuses = certification_statuses(people=chunk, course_code=COURSE_CODE, now=now)
+            yield from roster_rows([by_id[pid] for pid in chunk if pid in by_id], statuses=statuses,
+                                   district_id=filters.district, now=now)
+
+    return ExportRows(rows=rows(), count=len(ids), districts=frozenset(districts))
 
 
 def roster_person(*, user, person_id: int) -> RosterRow | None:

@@ -1,6 +1,5 @@
-"""Rules that change cases, assignments, visits and the audit trail, one module per concern.
+"""Rules that change cases, assignments, visits and district settings, one module per concern.
 
-- `audit`: the audit trail (`audit_record`).
 - `district_settings`: a district's settings and its data-sharing agreements with partners.
 - `cases`: creating a case, the family's choice.
 - `assignment`: the assignment gate (`case_assign`) and closing a case.
@@ -19,11 +18,11 @@ Callers outside this package import the package (`from coordinators import servi
 needs to know which concern module holds a rule; the view functions share these names
 (`views.case_assign` calls `services.case_assign`). Modules inside the package import from each other's
 concern modules, never through this `__init__`, so the re-exports below add no circle. The package's
-surface is every public name of its concern modules, listed in `__all__`.
+surface is every public name of its concern modules, listed in `__all__`, and `audit_record`, the
+audit trail's writer (`hub.audit.services`), re-exported because every view here calls it.
 """
 
 from coordinators.services.assignment import case_assign, case_close
-from coordinators.services.audit import audit_record
 from coordinators.services.board import (
     BOARD_ACTIONS,
     board_act,
@@ -38,6 +37,7 @@ from coordinators.services.catalogue import BARRIERS, barriers_ensure, resource_
 from coordinators.services.district_settings import data_sharing_agreement_record, district_settings_set
 from coordinators.services.retention import closed_cases_purge
 from coordinators.services.visits import VisitData, referral_outcome_set, visit_edit, visit_log
+from hub.audit.services import audit_record
 
 __all__ = [
     "BARRIERS",

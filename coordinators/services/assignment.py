@@ -16,8 +16,8 @@ from coordinators import errors
 from coordinators.models import Assignment, AssignmentMember, CaseStatus, StudentCase
 from coordinators.selectors.access import require_manager
 from coordinators.selectors.eligibility import assignment_refusals
-from coordinators.services.audit import audit_record
 from coordinators.services.cases import locked_case
+from hub.audit.services import audit_record
 from hub.models import Person
 
 

@@ -18,8 +18,8 @@ from coordinators.selectors.access import may_manage_cases, require_manager
 from coordinators.selectors.board import active_volunteers, board_case_data, board_group
 from coordinators.selectors.eligibility import person_eligibility
 from coordinators.services.assignment import case_assign
-from coordinators.services.audit import audit_record
 from coordinators.services.cases import locked_case
+from hub.audit.services import audit_record
 from hub.models import Person
 from hub.selectors import person_for
 from hub.sockets import group_send_on_commit

@@ -10,7 +10,7 @@ from django.utils import timezone
 from coordinators import errors
 from coordinators.models import Assignment, CaseEvent, CaseStatus, StudentCase
 from coordinators.selectors.access import require_manager
-from coordinators.services.audit import audit_record
+from hub.audit.services import audit_record
 from hub.idempotency import create_once
 from hub.models import District, School
 

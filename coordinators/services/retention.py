@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordinators.selectors.retention import case_retention_days, closed_cases_due
-from coordinators.services.audit import audit_record
+from hub.audit.services import audit_record
 
 
 def closed_cases_purge(*, operator: str, now: datetime | None = None, days: int | None = None,

@@ -21,8 +21,8 @@ from coordinators.models import (
 )
 from coordinators.selectors.access import may_log_visits
 from coordinators.selectors.eligibility import family_choice
-from coordinators.services.audit import audit_record
 from coordinators.services.cases import locked_case
+from hub.audit.services import audit_record
 from hub.idempotency import create_once
 from hub.models import Person
 

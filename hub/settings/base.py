@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "hub.discussion.apps.DiscussionConfig",  # label discussion: rooms, messages, the discussion socket
     "hub.privacy.apps.PrivacyConfig",  # label privacy: the registry of personal data, export and erasure
     "hub.twofactor.apps.TwoFactorConfig",  # label twofactor: two-step sign-in and sign-in throttling
+    "hub.audit.apps.AuditConfig",  # label audit: who did what to whose data (every app writes to it)
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",

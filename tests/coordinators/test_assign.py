@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from coordinators import selectors, services
 from coordinators.errors import AssignmentRefused, CaseAlreadyAssigned, NotAllowed, OutsideScope
-from coordinators.models import Assignment, AssignmentMember, AuditEntry, CaseEvent, CaseStatus, StudentCase
+from coordinators.models import Assignment, AssignmentMember, CaseEvent, CaseStatus, StudentCase
 from courses.models import Certificate
+from hub.audit.models import AuditEntry
 from hub.models import Partner
 from tests.coordinators.conftest import make_case
 from tests.support import require_postgres

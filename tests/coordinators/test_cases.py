@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coordinators import csv_import
-from coordinators.models import AttendanceMonth, AuditEntry, StudentCase
+from coordinators.models import AttendanceMonth, StudentCase
+from hub.audit.models import AuditEntry
 from tests.coordinators.conftest import make_case
 
 pytestmark = pytest.mark.django_db

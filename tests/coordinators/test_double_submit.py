@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from coordinators import services
 from coordinators.errors import InvalidCase
-from coordinators.models import AuditEntry, CaseEvent, Referral, StudentCase, Visit, VisitRevision
+from coordinators.models import CaseEvent, Referral, StudentCase, Visit, VisitRevision
+from hub.audit.models import AuditEntry
 from tests.double_submit import at_once, form_token
 from tests.support import require_postgres
 

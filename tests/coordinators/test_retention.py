@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from coordinators import selectors, services
-from coordinators.models import AuditEntry, Barrier, CaseEvent, StudentCase, Visit, VisitRevision
+from coordinators.models import Barrier, CaseEvent, StudentCase, Visit, VisitRevision
+from hub.audit.models import AuditEntry
 from hub.privacy.models import PrivacyRequest
 from tests.coordinators.conftest import make_case
 

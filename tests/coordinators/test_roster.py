@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coordinators import selectors, services
-from coordinators.exports import safe_cell
-from coordinators.models import AuditEntry
 from coordinators.selectors import RosterFilters
 from courses.selectors import State
+from hub.audit.models import AuditEntry
+from hub.exports import safe_cell
 from hub.roles import VISITOR
 
 pytestmark = pytest.mark.django_db

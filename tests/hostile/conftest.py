@@ -27,6 +27,7 @@ CONTENT_IGNORED = {
 # (`expect={"coordinators_auditentry": 1}`), and the change is asserted exactly.
 EXPECTED_WRITES = {
     "coordinators_auditentry",  # a refused read of another district's case is audited
+    "audit_auditentrydistrict",  # ...in each district's trail, when what it asked for belongs to several
     "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog",  # django-axes: failed sign-ins
     "otp_totp_totpdevice",  # django-otp counts failed codes (throttling) on the device row
 }

@@ -37,7 +37,7 @@ def _get_cases():
 
 @pytest.mark.parametrize(("user", "name", "param", "value"), list(_get_cases()))
 def test_a_hostile_query_parameter_is_never_a_server_error(w, unchanged, user, name, param, value):
-    from coordinators.models import AuditEntry
+    from hub.audit.models import AuditEntry
 
     client = w.client(user)
     before = AuditEntry.objects.count()
@@ -59,7 +59,7 @@ def test_another_districts_cases_are_a_404_and_audited(w, unchanged, district):
 
 
 def test_another_districts_case_page_is_a_404_and_audited(w, unchanged):
-    from coordinators.models import AuditEntry
+    from hub.audit.models import AuditEntry
 
     with unchanged(expect={"coordinators_auditentry": 1}):
         response = w.client("carla").get(reverse("coordinators:case_detail", args=[w.nh_case.pk]))

@@ -9,7 +9,7 @@ from hub.admin import ReadOnlyAdmin
 
 # model label -> whether support staff may delete its rows from the admin (as before the mixin)
 READ_ONLY = {
-    "coordinators.AuditEntry": False,
+    "audit.AuditEntry": False,
     "courses.Certificate": False,
     "courses.PracticeCredit": True,
     "training_sessions.Registration": True,

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from coordinators import selectors as case_selectors
 from coordinators import services as case_services
-from coordinators.models import AuditEntry, StudentCase
+from coordinators.models import StudentCase
 from courses import services as course_services
 from courses.models import ModulePage, Reflection, Scenario
+from hub.audit.models import AuditEntry
+from hub.audit.services import audit_record
 from hub.discussion import formatting as discussion_formatting
 from hub.discussion import services as discussion
 from hub.discussion.models import Message, Room
@@ -163,7 +165,7 @@ def test_a_family_export_by_email_or_phone_lists_its_sign_ups(world, tmp_path, m
 
 def test_a_students_export_has_the_case_visits_and_who_read_it(world, tmp_path):
     case = world["case"]
-    case_services.audit_record(actor=world["coordinator"].user, action="case.view", obj=case)
+    audit_record(actor=world["coordinator"].user, action="case.view", obj=case)
     _, data, _ = exported(tmp_path, student=str(case.pk))
     (row,) = rows_of(data, "The student's case")
     assert (row["Student id"], row["First name"], row["Grade"]) == ("HF-1001", "Jaylen", "3")
@@ -252,7 +254,7 @@ def test_erasure_waits_while_the_visitor_has_an_open_case(world):
 
 
 def test_an_erased_coordinators_name_leaves_the_audit_text(world):
-    case_services.audit_record(actor=world["coordinator"].user, action="case.assign", obj=world["case"],
+    audit_record(actor=world["coordinator"].user, action="case.assign", obj=world["case"],
                                detail="Visitors: Ana Ruiz, Marcus Bell")
     run("erase_person_data", username="ana", operator=OPERATOR, confirm=True)
     assert AuditEntry.objects.filter(action="case.assign").get().detail == "Visitors: (removed), Marcus Bell"

@@ -252,7 +252,7 @@ def test_the_csv_is_safe_to_open_in_a_spreadsheet(client, make_roundtable, organ
     client.force_login(organiser.user)
     response = client.get(reverse("roundtable:export_csv", args=[rt.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:3] == ["Status", "Name", "Email"]
     assert rows[1][1] == "'=HYPERLINK(\"http://evil\")" and rows[1][7] == "'+1 ramp"
     assert rows[2][1] == "'@SUM(A1)" and rows[2][3] == "860-555-0142"
