@@ -394,3 +394,45 @@ def test_names_people_read_are_kept_without_control_characters(client, editor, a
     assert response.status_code == 302
     assert Document.objects.get().title == "Handout notes"
 
+
+# -- what nginx serves from MEDIA_ROOT -----------------------------------------------------------------
+
+def _nginx_media_locations() -> dict[str, str]:
+    import re
+
+    conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx.conf").read_text()
+    return {m.group(1): m.group(2) for m in re.finditer(r"location (/media/[^ ]*) \{(.*?)\n    \}", conf, re.S)}
+
+
+def _types(block: str) -> dict[str, str]:
+    import re
+
+    found = re.search(r"types \{(.*?)\}", block, re.S)
+    assert found, "no types block"
+    mapping = {}
+    for entry in found.group(1).split(";"):
+        words = entry.split()
+        for ext in words[1:]:
+            mapping[ext] = words[0]
+    return mapping
+
+
+def test_nginx_serves_public_media_only_as_the_accepted_types():
+    locations = _nginx_media_locations()
+    assert set(locations) == {"/media/filer_public/", "/media/filer_public_thumbnails/", "/media/images/",
+                              "/media/original_images/", "/media/"}
+    assert "return 404;" in locations.pop("/media/")
+    image_extensions = {ext for fmt in uploads.FORMATS if fmt.kind == uploads.IMAGE for ext in fmt.extensions}
+    expected = {"/media/filer_public/": set(uploads.ALLOWED_EXTENSIONS),
+                "/media/original_images/": image_extensions,
+                "/media/images/": image_extensions | {"avif"},  # renditions the Hub makes may be AVIF
+                "/media/filer_public_thumbnails/": image_extensions | {"avif"}}
+    for location, block in locations.items():
+        mapping = _types(block)
+        assert set(mapping) == expected[location], location
+        for ext, mime_type in mapping.items():
+            if ext != "avif":
+                assert mime_type in {f.mime_type for f in uploads.FORMATS if ext in f.extensions}, (location, ext)
+        assert not {"html", "htm", "svg", "js", "xml", "xhtml"} & set(mapping), location
+        assert "default_type application/octet-stream;" in block, location
+        assert "add_header X-Content-Type-Options nosniff always;" in block, location
