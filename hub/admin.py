@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.validators import validate_image_file_extension
 from wagtail.images import admin as _wagtail_images_admin  # noqa: F401  registers Image first (below)
 from wagtail.images import get_image_model
 
@@ -80,12 +81,14 @@ class WagtailImageAdmin(admin.ModelAdmin):
     """Wagtail images in the Django admin (/django-admin/wagtailimages/image/add/), as Wagtail registers
     them, with the uploads check on the form field itself. The model field's check
     (hub.upload_validation) comes too late here: assigning a file to an image reads its width and
-    height, and a picture Pillow opens but Wagtail cannot (PPM, TGA, PCX...) was a server error."""
+    height, and a picture Pillow opens but Wagtail cannot (PPM, TGA, PCX...) was a server error. The
+    check replaces Django's extension check, whose message offered every format Pillow knows."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "file":
-            field.validators = [*field.validators, FileContentValidator((IMAGE,))]
+            field.validators = [*(v for v in field.validators if v is not validate_image_file_extension),
+                                FileContentValidator((IMAGE,))]
         return field
 
 
