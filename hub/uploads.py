@@ -196,11 +196,12 @@ def safe_name(original: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
 
     NFC-normalised; the last path part only (no ``../``, ``\\``, absolute paths or drive letters); no
     control or format characters (so no bidi override turns ``a\u202efdp.exe`` into what reads as
-    ``aexe.pdf``); a name that is only an extension is ``upload.<ext>``; spaces become underscores and characters outside letters, digits, ``-_.`` are
+    ``aexe.pdf``); spaces become underscores and characters outside letters, digits, ``-_.`` are
     dropped (as Django's own ``get_valid_filename``); no leading dots, dashes or underscores, no
-    trailing dots; a Windows device name (``CON``, ``nul.txt``, ``COM1``) gets an underscore
+    trailing dots or spaces; a Windows device name (``CON``, ``nul.txt``, ``COM1``) gets an underscore
     (``CON_.pdf``); at most `max_length` characters, the extension kept (lower case); never empty
-    (``upload`` or ``upload.<ext>``). Applying it twice changes nothing more.
+    (``upload``, or ``upload.<ext>`` for a name that is only an extension, like ``.pdf``). Applying
+    it twice changes nothing more.
 
     It does not decide the extension from the contents: `upload_check` refuses any file whose content
     disagrees with the extension this function keeps, so what is stored ends in what the file is.
@@ -218,9 +219,9 @@ def safe_name(original: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
     stem = stem.lstrip("._-")  # a leading dot hides a file; a leading dash reads as a command option
     room = max_length - (len(extension) + 1 if extension else 0)
     stem = stem[:room].rstrip("._") or FALLBACK_STEM
-    device, _dot, rest = stem.partition(".")
+    device, sep, rest = stem.partition(".")
     if device.upper() in RESERVED_NAMES:
-        stem = (f"{device}_{_dot}{rest}")[:room]
+        stem = f"{device}_{sep}{rest}"[:room]
     return f"{stem}.{extension}" if extension else stem
 
 

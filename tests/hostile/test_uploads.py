@@ -243,7 +243,8 @@ class UploadPath:
             return _post(client, AJAX_UPLOAD, {}, name, content)
         if self.ident == "filer-ajax-raw":  # filer's uploader can send the body raw, the name in the query
             return client.generic("POST", AJAX_UPLOAD, content, content_type="application/octet-stream",
-                                  QUERY_STRING=f"qqfile={_quote(name)}", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+                                  QUERY_STRING=f"qqfile={_quote(name)}",
+                                  HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         if self.ident == "recording-page":
             return _post(client, reverse("training_sessions:recording_upload"), {"title": ""}, name, content)
         if self.ident == "wagtail-document":
@@ -254,8 +255,8 @@ class UploadPath:
         if self.ident in ("wagtail-document-chooser", "wagtail-image-chooser"):  # the page editor's modal
             kind = "document" if "document" in self.ident else "image"
             prefix = f"{kind}-chooser-upload-"
-            return _post(client, f"/admin/{kind}s/chooser/create/",
-                         {f"{prefix}title": title, f"{prefix}collection": collection["collection"]}, name, content,
+            fields = {f"{prefix}title": title, f"{prefix}collection": collection["collection"]}
+            return _post(client, f"/admin/{kind}s/chooser/create/", fields, name, content,
                          field=f"{prefix}file", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         if self.ident == "django-admin-document":
             return _post(client, "/django-admin/wagtaildocs/document/add/", {"title": title, **collection},

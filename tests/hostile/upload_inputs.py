@@ -138,7 +138,8 @@ def multipart(fields: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes,
     boundary = "hub-hostile-" + secrets.token_hex(8)
     body = []
     for key, value in fields.items():
-        body.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+        body.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+                    f"{value}\r\n".encode())
     for key, (filename, content) in files.items():
         body.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
                     "Content-Type: application/octet-stream\r\n\r\n".encode("utf-8", "surrogatepass"))
