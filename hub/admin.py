@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.core.validators import validate_image_file_extension
+from wagtail.images import admin as _wagtail_images_admin  # noqa: F401  registers Image first (below)
+from wagtail.images import get_image_model
 
 from hub.models import District, Language, Partner, Person, Region, School
+from hub.uploads import IMAGE, FileContentValidator
 
 
 class ReadOnlyAdmin:
@@ -71,3 +75,23 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["home_district", "school", "partner"]
     filter_horizontal = ["languages"]
     raw_id_fields = ["user"]
+
+
+class WagtailImageAdmin(admin.ModelAdmin):
+    """Wagtail images in the Django admin (/django-admin/wagtailimages/image/add/), as Wagtail registers
+    them, with the uploads check on the form field itself. The model field's check
+    (hub.upload_validation) comes too late here: assigning a file to an image reads its width and
+    height, and a picture Pillow opens but Wagtail cannot (PPM, TGA, PCX...) was a server error. The
+    check replaces Django's extension check, whose message offered every format Pillow knows."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "file":
+            field.validators = [*(v for v in field.validators if v is not validate_image_file_extension),
+                                FileContentValidator((IMAGE,))]
+        return field
+
+
+if admin.site.is_registered(get_image_model()):
+    admin.site.unregister(get_image_model())
+    admin.site.register(get_image_model(), WagtailImageAdmin)

@@ -24,3 +24,6 @@ class HubConfig(AppConfig):
         from hub.sockets import signals_connect
 
         signals_connect()  # sockets follow the session: sign-out, a new password, deactivation
+        from hub.upload_validation import install as uploads_install
+
+        uploads_install()  # every file field checks what is uploaded; names people read are cleaned

@@ -1,13 +1,21 @@
 """What the Hub accepts as an upload: recognised by the file's first bytes, never by its name alone.
 
-Every upload path (django-filer's admin upload and change form, Wagtail documents, session
-recordings) asks this module. A file is accepted only when
+Every upload path asks this module (`upload_check`): session recordings (sessions.media), django-filer's
+admin upload and change form, Wagtail documents and images through Wagtail's admin and the Django admin,
+Wagtail avatars (the model-field validator `FileContentValidator`, attached to every file field by
+hub.upload_validation; tests/hub/test_uploads.py proves no file field is left out). A file is accepted
+only when
 
 1. its first bytes are one of the formats below (video, audio, PDF, PNG, JPEG, GIF, WebP), and
-2. the name's extension is one that format is known by (a PNG called ``talk.mp4`` is refused: it
-   would be stored and served as a video), and
+2. the extension of the name it will be stored under (`safe_name`) is one that format is known by (a
+   PNG called ``talk.mp4`` is refused: it would be stored and served as a video; so is an MP4 called
+   ``talk.html``: nginx would serve it as a web page), and
 3. it is within the size limit of its kind (settings ``UPLOAD_MAX_BYTES_MEDIA``,
    ``UPLOAD_MAX_BYTES_DOCUMENT``, ``UPLOAD_MAX_BYTES_IMAGE``).
+
+Stored names are made by one function, `safe_name`, through the project's storage (hub.storage), which
+every file field and django-filer use; names shown to people (filer's original file name, titles) are
+cleaned of control characters by `clean_text`.
 
 Everything else is refused with a reason a trainer can act on. Refused on purpose: SVG, HTML, XML
 and scripts (a browser runs the script inside them on our own origin), executables, and ZIP-based
@@ -18,10 +26,14 @@ bytes; export to PDF instead).
 from __future__ import annotations
 
 import mimetypes
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 HEAD_BYTES = 64
@@ -155,12 +167,98 @@ def extension_of(name: str) -> str:
     return base.rsplit(".", 1)[-1].lower() if "." in base.strip(".") else ""
 
 
+# -- names -------------------------------------------------------------------------------------------
+
+MAX_NAME_LENGTH = 100
+MAX_EXTENSION_LENGTH = 16
+FALLBACK_STEM = "upload"
+# Windows refuses these as file names, with any extension and in any case (``con.pdf``, ``Com1.txt``);
+# a backup restored onto Windows, or a download saved there, would fail or reach a device instead.
+RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"{device}{n}" for device in ("COM", "LPT") for n in (*"0123456789", "\u00b9", "\u00b2", "\u00b3")}
+)
+# Kept in names people read (not in stored names): they join letters in Persian and Indic scripts and
+# in emoji, and cannot reorder text the way the bidi overrides (U+202A-U+202E, U+2066-U+2069) can.
+_JOINERS = {"\u200c", "\u200d"}
+_LINE_BREAKS = {"Zl", "Zp"}
+_SPACING_CONTROLS = set("\t\n\r\v\f\x85")
+_NOT_IN_NAMES = re.compile(r"[^-\w.]")
+
+
+def _is_control(char: str) -> bool:
+    """Control, format (bidi overrides, zero-width), surrogate, private-use or unassigned characters."""
+    return unicodedata.category(char)[0] == "C" or unicodedata.category(char) in _LINE_BREAKS
+
+
+def safe_name(original: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
+    """The name a file is stored under: the one rule for every upload path (hub.storage calls it).
+
+    NFC-normalised; the last path part only (no ``../``, ``\\``, absolute paths or drive letters); no
+    control or format characters (so no bidi override turns ``a\u202efdp.exe`` into what reads as
+    ``aexe.pdf``); spaces become underscores and characters outside letters, digits, ``-_.`` are
+    dropped (as Django's own ``get_valid_filename``); no leading dots, dashes or underscores, no
+    trailing dots or spaces; a Windows device name (``CON``, ``nul.txt``, ``COM1``) gets an underscore
+    (``CON_.pdf``); at most `max_length` characters, the extension kept (lower case); never empty
+    (``upload``, or ``upload.<ext>`` for a name that is only an extension, like ``.pdf``). Applying
+    it twice changes nothing more.
+
+    It does not decide the extension from the contents: `upload_check` refuses any file whose content
+    disagrees with the extension this function keeps, so what is stored ends in what the file is.
+    """
+    text = unicodedata.normalize("NFC", str(original or ""))
+    text = re.split(r"[/\\]", text)[-1]
+    text = re.sub(r"^[A-Za-z]:", "", text)  # C:report.pdf (a drive-relative Windows path)
+    text = unicodedata.normalize("NFC", "".join(char for char in text if not _is_control(char)))
+    text = text.strip().rstrip(". ")  # Windows drops trailing dots and spaces
+    text = re.sub(r"\.{2,}", ".", _NOT_IN_NAMES.sub("", text.replace(" ", "_"))).rstrip("._")
+    stem, dot, extension = text.rpartition(".")
+    extension = extension.strip("_-").lower()
+    if not dot or len(extension) > MAX_EXTENSION_LENGTH or not extension:  # none, or a sentence after a dot
+        stem, extension = text, ""
+    stem = stem.lstrip("._-")  # a leading dot hides a file; a leading dash reads as a command option
+    room = max_length - (len(extension) + 1 if extension else 0)
+    stem = stem[:room].rstrip("._") or FALLBACK_STEM
+    device, sep, rest = stem.partition(".")
+    if device.upper() in RESERVED_NAMES:
+        stem = f"{device}_{sep}{rest}"[:room]
+    return f"{stem}.{extension}" if extension else stem
+
+
+def clean_text(value: str, *, max_length: int | None = None) -> str:
+    """A name people read (a title, filer's original file name), without what can disguise it: NFC,
+    no control or format characters except the two joiners, line breaks and tabs as spaces."""
+    kept = []
+    for char in unicodedata.normalize("NFC", str(value or "")):
+        if char in _SPACING_CONTROLS or unicodedata.category(char) in _LINE_BREAKS:
+            kept.append(" ")
+        elif char in _JOINERS or not _is_control(char):
+            kept.append(char)
+    text = re.sub(r" {2,}", " ", unicodedata.normalize("NFC", "".join(kept))).strip()
+    return text[:max_length].rstrip() if max_length else text
+
+
+def original_name(value: str, *, max_length: int = 255) -> str:
+    """The file name as the person called it, for display: the last path part, cleaned (`clean_text`)."""
+    return clean_text(re.split(r"[/\\]", str(value or ""))[-1], max_length=max_length) or FALLBACK_STEM
+
+
+def _kind_text(kind: str) -> str:
+    return {MEDIA: _("audio or video (MP4, MOV, WebM, MKV, MP3, M4A, WAV, OGG or FLAC)"),
+            DOCUMENT: _("PDF documents"), IMAGE: _("PNG, JPEG, GIF or WebP images")}[kind]
+
+
 def accepted_formats_text() -> str:
     return _("MP4, MOV, WebM or MKV video; MP3, M4A, WAV, OGG or FLAC audio; PDF; PNG, JPEG, GIF or WebP images")
 
 
 def upload_check(*, name: str, size: int, head: bytes, kinds: tuple[str, ...] = KINDS) -> Format:
-    """The format of an upload, or UploadRejected saying why it is refused and what to do instead."""
+    """The format of an upload, or UploadRejected saying why it is refused and what to do instead.
+
+    The extension judged is the one the file will be stored under (`safe_name`): what nginx serves it
+    as. Messages name the file by its cleaned name, so no control character reaches the page."""
+    stored_as = safe_name(name)
+    name = original_name(name)
     if size == 0 or not head:
         raise UploadRejected(_("%(name)s is empty.") % {"name": name})
     largest = max(max_bytes(kind) for kind in kinds)
@@ -172,9 +270,15 @@ def upload_check(*, name: str, size: int, head: bytes, kinds: tuple[str, ...] = 
     fmt = sniff(head[:HEAD_BYTES])
     if fmt is None or fmt.kind not in kinds:
         found = _what_it_is(head) if fmt is None else fmt.label
-        accepted = accepted_formats_text() if kinds == KINDS else ", ".join(
-            f.label for f in FORMATS if f.kind in kinds and f.mime_type != "video/quicktime")
-        if found:
+        accepted = accepted_formats_text() if kinds == KINDS else _(" or ").join(
+            _kind_text(kind) for kind in KINDS if kind in kinds)
+        if kinds == (MEDIA,):
+            message = _("%(name)s is not an audio or video file (checked by its contents, not its name). "
+                        "Upload an MP4, MOV, WebM, MKV, MP3, M4A, WAV, OGG or FLAC recording.")
+        elif fmt is not None:  # a format the Hub takes, but not here (a video as a document)
+            message = _("%(name)s contains a %(found)s; only %(accepted)s can be uploaded here (checked by "
+                        "its contents, not its name).")
+        elif found:
             message = _("%(name)s is %(found)s, which the Hub does not accept (checked by its contents, "
                         "not its name). Upload one of: %(accepted)s. For a Word or similar document, "
                         "save it as PDF first.")
@@ -182,7 +286,7 @@ def upload_check(*, name: str, size: int, head: bytes, kinds: tuple[str, ...] = 
             message = _("%(name)s is not a file type the Hub accepts (checked by its contents, not its "
                         "name). Upload one of: %(accepted)s.")
         raise UploadRejected(message % {"name": name, "found": found, "accepted": accepted})
-    extension = extension_of(name)
+    extension = extension_of(stored_as)
     if extension not in fmt.extensions:
         raise UploadRejected(
             _("%(name)s contains a %(label)s, but its name ends in “%(ext)s”. Rename it to end in "
@@ -220,6 +324,38 @@ def uploaded_file_check(uploaded, *, kinds: tuple[str, ...] = KINDS, name: str |
     """Check a Django UploadedFile (or any seekable file object with a name)."""
     return upload_check(name=name or uploaded.name, size=file_size(uploaded), head=read_head(uploaded),
                         kinds=kinds)
+
+
+@deconstructible
+class FileContentValidator:
+    """A file-field validator: a newly uploaded file must pass `upload_check` for these kinds.
+
+    On a model field, model forms run it (Django's admin, Wagtail's admin, django-filer's forms) before
+    anything is stored; on a form field (an UploadedFile), before the model even sees the file. A file
+    already stored (a committed FieldFile) was checked when it was uploaded and is not re-read."""
+
+    def __init__(self, kinds: tuple[str, ...] = KINDS):
+        self.kinds = tuple(kinds)
+
+    def __call__(self, value) -> None:
+        if not value:
+            return
+        if hasattr(value, "_committed"):  # a model's FieldFile: new (uncommitted) or already stored
+            if value._committed:
+                return
+            uploaded = value.file
+        else:
+            uploaded = value
+        try:
+            uploaded_file_check(uploaded, kinds=self.kinds, name=value.name)
+        except UploadRejected as rejected:
+            raise ValidationError(rejected.message, code="upload_rejected") from None
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, FileContentValidator) and other.kinds == self.kinds
+
+    def __hash__(self) -> int:
+        return hash(self.kinds)
 
 
 def known_mime_types() -> list[str]:

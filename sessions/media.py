@@ -1,12 +1,17 @@
-"""Recording uploads: only audio or video, recognised by their first bytes, and not too large.
+"""Recording uploads: only audio or video, recognised by their first bytes, stored under a name whose
+extension agrees with them, and not too large.
 
 The file name and the browser's content type are not trusted: a renamed PDF called ``talk.mp4`` is
-refused. The limit is the setting ``SESSIONS_RECORDING_MAX_BYTES`` (default 2 GB).
+refused, and so is an MP4 called ``talk.html`` or ``talk.svg`` (it would be stored public and served
+by nginx as a web page or a drawing). The content and name rule is the Hub's one (hub.uploads); the
+limit is the setting ``SESSIONS_RECORDING_MAX_BYTES`` (default 2 GB).
 """
+
+import posixpath
 
 from django.conf import settings
 
-from hub.uploads import MEDIA, sniff
+from hub.uploads import MEDIA, UploadRejected, original_name, sniff, upload_check
 from sessions.errors import RecordingRejected
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
@@ -28,18 +33,13 @@ def recording_check(*, name: str, size: int, head: bytes) -> str:
     limit = max_bytes()
     if size > limit:
         raise RecordingRejected(
-            f"{name} is {_human(size)}; recordings may be at most {_human(limit)}. "
+            f"{original_name(name)} is {_human(size)}; recordings may be at most {_human(limit)}. "
             "Shorten or compress it, or link to it by its address instead."
         )
-    if size == 0:
-        raise RecordingRejected(f"{name} is empty.")
-    kind = sniff_media_type(head)
-    if kind is None:
-        raise RecordingRejected(
-            f"{name} is not an audio or video file (checked by its contents, not its name). "
-            "Upload an MP4, MOV, WebM, MKV, MP3, M4A, WAV, OGG or FLAC recording."
-        )
-    return kind
+    try:
+        return upload_check(name=name, size=size, head=head, kinds=(MEDIA,)).mime_type
+    except UploadRejected as rejected:
+        raise RecordingRejected(rejected.message) from None
 
 
 def recording_upload_check(uploaded) -> str:
@@ -51,8 +51,10 @@ def recording_upload_check(uploaded) -> str:
 
 
 def recording_filer_file_check(filer_file) -> str:
-    """Check a django-filer File already stored (the page editor's picker bypasses our upload form)."""
-    name = filer_file.original_filename or filer_file.label
+    """Check a django-filer File already stored (the page editor's picker bypasses our upload form).
+
+    The stored name is judged, not the name shown: it is what nginx serves the file as."""
+    name = posixpath.basename(filer_file.file.name or "") or filer_file.original_filename or filer_file.label
     size = filer_file.size or 0
     try:
         with filer_file.file.open("rb") as handle:

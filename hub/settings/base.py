@@ -164,7 +164,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 # them and lets the proxy serve them (README, production profile).
 SERVE_STATIC = env_bool("SERVE_STATIC", DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Stored names come from one rule (hub.uploads.safe_name); django-filer's public store is this too.
+    "default": {"BACKEND": "hub.storage.SafeNameStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -327,24 +328,31 @@ if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
     )
 # ENGINE must be named: without it filer replaces these OPTIONS with its defaults (filer/settings.py,
 # update_storage_settings), and the location silently stays MEDIA_ROOT/../smedia.
+# UPLOAD_TO: filer's random folders, with the Hub's safe stored name (hub.storage.filer_upload_to).
 FILER_STORAGES = {
+    "public": {
+        "main": {"ENGINE": "hub.storage.SafeNameStorage", "OPTIONS": {},
+                 "UPLOAD_TO": "hub.storage.filer_upload_to", "UPLOAD_TO_PREFIX": "filer_public"},
+    },
     "private": {
-        "main": {"ENGINE": "filer.storage.PrivateFileSystemStorage",
+        "main": {"ENGINE": "hub.storage.PrivateSafeNameStorage",
                  "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private"),
-                             "base_url": "/smedia/filer_private/"}},
+                             "base_url": "/smedia/filer_private/"},
+                 "UPLOAD_TO": "hub.storage.filer_upload_to"},
         "thumbnails": {"ENGINE": "filer.storage.PrivateFileSystemStorage",
                        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "filer_private_thumbnails"),
                                    "base_url": "/smedia/filer_private_thumbnails/"}},
     },
 }
-# Wagtail images: checked by Pillow/Willow against their extension; no SVG (it can carry script).
+# Wagtail images: PNG, JPEG, GIF or WebP by content (hub.upload_validation), and by Willow against their
+# extension in Wagtail's admin; no SVG (it can carry script).
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES_IMAGE
-# Wagtail documents: PDF only, checked by content (hub.document_forms), always downloaded (attachment)
-# through Wagtail's view, which applies collection privacy; nginx does not serve /media/documents/.
+# Wagtail documents: PDF only, checked by content (the file field's validator, hub.upload_validation,
+# in Wagtail's admin and the Django admin alike), always downloaded (attachment) through Wagtail's view,
+# which applies collection privacy; nginx does not serve /media/documents/.
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES_DOCUMENT
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "hub.document_forms.DocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 

@@ -247,3 +247,192 @@ def _root_collection_id() -> int:
     # Wagtail's migration makes the root collection; a flush by an earlier transactional test removes it.
     root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     return root.pk
+
+
+# -- one rule for stored names, and the extension judged on the stored name ---------------------------
+
+@pytest.mark.parametrize("original, stored", [
+    ("a\u202efdp.pdf", "afdp.pdf"), ("CON.pdf", "CON_.pdf"), ("com1.txt", "com1_.txt"), ("nul", "nul_"),
+    ("Lpt3.tar.gz", "Lpt3_.tar.gz"), ("../../etc/passwd.pdf", "passwd.pdf"),
+    ("C:\\Users\\ana\\handout.pdf", "handout.pdf"), (" .bashrc.pdf", "bashrc.pdf"), ("talk.mp4. . .", "talk.mp4"),
+    (".pdf", "upload.pdf"), ("", "upload"), ("Jose\u0301.pdf", "Jos\u00e9.pdf"),
+    ("my handout (final).PDF", "my_handout_final.pdf"), ("a" * 300 + ".pdf", "a" * 96 + ".pdf"),
+    ("\u8b1b\u7fa9.pdf", "\u8b1b\u7fa9.pdf"), ("\U0001f3a5.mp4", "upload.mp4"), ("__.png", "upload.png"),
+])
+def test_a_stored_name_is_made_safe_by_one_rule(original, stored):
+    assert uploads.safe_name(original) == stored
+    assert uploads.safe_name(stored) == stored
+
+
+def test_the_extension_judged_is_the_one_the_file_is_stored_under():
+    assert uploads.upload_check(name="talk.mp4. . .", size=len(MP4), head=MP4[:64]) is uploads.MP4_VIDEO
+    for name in ("talk.html", "talk.mp4.html", "talk.mp4\u200b.svg", "talk\u202e4pm.js", "talk.x\u200bhtml"):
+        message = _refusal(name=name, size=len(MP4), head=MP4[:64])
+        assert "contains a MP4/MOV video, but its name ends in" in message and "Rename it to end in .mp4" in message
+    message = _refusal(name="report\u202efdp.exe", size=len(PDF), head=PDF[:64])
+    assert message.startswith("reportfdp.exe contains a PDF document") and "“.exe”" in message
+
+
+def test_every_file_field_checks_what_is_uploaded_and_stores_it_under_a_safe_name():
+    from django.apps import apps
+    from django.db.models import FileField
+    from filer import settings as filer_settings
+
+    from hub.storage import PrivateSafeNameStorage, SafeNameStorage, filer_upload_to
+    from hub.upload_validation import FIELD_KINDS, NOT_UPLOADS
+
+    seen = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, FileField) or field.model is not model:
+                continue
+            label = f"{model._meta.label}.{field.name}"
+            seen.add(label)
+            assert isinstance(field.storage, SafeNameStorage), label
+            if label in NOT_UPLOADS:
+                continue
+            assert label in FIELD_KINDS, f"{label} takes uploads unchecked: add it to hub.upload_validation"
+            assert uploads.FileContentValidator(FIELD_KINDS[label]) in field.validators, label
+            assert not field._validators, f"{label}: the check must stay out of the migration state"
+    assert seen >= set(FIELD_KINDS) | set(NOT_UPLOADS)
+    assert isinstance(filer_settings.FILER_PUBLICMEDIA_STORAGE, SafeNameStorage)
+    assert isinstance(filer_settings.FILER_PRIVATEMEDIA_STORAGE, PrivateSafeNameStorage)
+    assert filer_settings.FILER_PUBLICMEDIA_UPLOAD_TO.upload_to is filer_upload_to
+    assert filer_settings.FILER_PRIVATEMEDIA_UPLOAD_TO.upload_to is filer_upload_to
+
+
+# -- the Django admin's forms for Wagtail documents and images ----------------------------------------
+
+DJANGO_ADMIN_DOCUMENT = "/django-admin/wagtaildocs/document/add/"
+DJANGO_ADMIN_IMAGE = "/django-admin/wagtailimages/image/add/"
+
+
+def _picture(fmt: str = "PNG") -> bytes:
+    from tests.hostile.upload_inputs import image
+
+    return image(fmt)
+
+
+def test_the_django_admin_document_form_refuses_a_non_pdf_and_stores_nothing(client, admin_editor):
+    from wagtail.documents.models import Document
+
+    before = _files_on_disk()
+    for name, content, reason in [("talk.pdf", HTML, "is a web page (HTML)"), ("drawing.pdf", SVG, "is an SVG drawing"),
+                                  ("talk.pdf", MP4, "contains a MP4/MOV video"), ("logo.pdf", PNG, "contains a PNG image; only PDF documents can be uploaded here"),
+                                  ("setup.pdf", EXE, "is a program"), ("handout.docx", ZIP, "is a ZIP archive")]:
+        response = client.post(DJANGO_ADMIN_DOCUMENT, {"title": name, "file": SimpleUploadedFile(name, content),
+                                                       "collection": _root_collection_id()})
+        assert response.status_code == 200, name  # the form again
+        assert reason in response.content.decode(), name
+    assert Document.objects.count() == 0
+    assert _files_on_disk() == before
+
+    response = client.post(DJANGO_ADMIN_DOCUMENT, {"title": "Handout", "file": SimpleUploadedFile("handout.pdf", PDF),
+                                                   "collection": _root_collection_id()})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    response = client.post(f"/django-admin/wagtaildocs/document/{document.pk}/change/", {
+        "title": "Handout", "file": SimpleUploadedFile("handout.pdf", HTML), "collection": _root_collection_id()})
+    assert response.status_code == 200 and "is a web page (HTML)" in response.content.decode()
+    document.refresh_from_db()
+    with document.file.open("rb") as handle:
+        assert handle.read() == PDF
+
+
+def test_the_django_admin_image_form_takes_only_the_accepted_image_types(client, admin_editor):
+    from wagtail.images import get_image_model
+
+    before = _files_on_disk()
+    for name, content, reason in [("photo.bmp", _picture("BMP"), "not a file type the Hub accepts"),
+                                  ("scan.tif", _picture("TIFF"), "not a file type the Hub accepts"),
+                                  ("frame.ppm", _picture("PPM"), "not a file type the Hub accepts"),
+                                  ("logo.gif", _picture("PNG"), "Rename it to end in .png"),
+                                  ("handout.png", PDF, "Upload a valid image")]:
+        response = client.post(DJANGO_ADMIN_IMAGE, {"title": name, "file": SimpleUploadedFile(name, content),
+                                                    "collection": _root_collection_id()})
+        assert response.status_code == 200, name
+        assert reason in response.content.decode(), name
+    assert get_image_model().objects.count() == 0
+    assert _files_on_disk() == before
+
+    response = client.post(DJANGO_ADMIN_IMAGE, {"title": "Logo", "file": SimpleUploadedFile("logo.png", _picture()),
+                                                "collection": _root_collection_id()})
+    assert response.status_code == 302
+    assert get_image_model().objects.get().file.name.endswith(".png")
+
+
+def test_a_wagtail_avatar_must_be_an_accepted_image():
+    from wagtail.admin.forms.account import AvatarPreferencesForm
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile()
+    for name, content in [("me.bmp", _picture("BMP")), ("me.gif", _picture("PNG"))]:
+        form = AvatarPreferencesForm({}, {"avatar": SimpleUploadedFile(name, content)}, instance=profile)
+        assert not form.is_valid(), name
+        assert "avatar" in form.errors, name
+    form = AvatarPreferencesForm({}, {"avatar": SimpleUploadedFile("me.png", _picture())}, instance=profile)
+    form.is_valid()
+    assert "avatar" not in form.errors
+
+
+# -- names people read -----------------------------------------------------------------------------------
+
+def test_names_people_read_are_kept_without_control_characters(client, editor, admin_editor):
+    from wagtail.documents.models import Document
+
+    response = client.generic("POST", AJAX_UPLOAD, PDF, content_type="application/octet-stream",
+                              QUERY_STRING="qqfile=" + "hand%E2%80%AEout%0A.pdf",
+                              HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 200, response.content
+    stored = File.objects.get(pk=response.json()["file_id"])
+    assert stored.original_filename == "handout .pdf"
+    assert stored.file.name.rsplit("/", 1)[-1] == "handout.pdf"
+
+    response = client.post("/admin/documents/add/", {"title": "Hand\u202eout\u2066 notes\u2069",
+                                                     "file": SimpleUploadedFile("handout.pdf", PDF),
+                                                     "collection": _root_collection_id()})
+    assert response.status_code == 302
+    assert Document.objects.get().title == "Handout notes"
+
+
+# -- what nginx serves from MEDIA_ROOT -----------------------------------------------------------------
+
+def _nginx_media_locations() -> dict[str, str]:
+    import re
+
+    conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx.conf").read_text()
+    return {m.group(1): m.group(2) for m in re.finditer(r"location (/media/[^ ]*) \{(.*?)\n    \}", conf, re.S)}
+
+
+def _types(block: str) -> dict[str, str]:
+    import re
+
+    found = re.search(r"types \{(.*?)\}", block, re.S)
+    assert found, "no types block"
+    mapping = {}
+    for entry in found.group(1).split(";"):
+        words = entry.split()
+        for ext in words[1:]:
+            mapping[ext] = words[0]
+    return mapping
+
+
+def test_nginx_serves_public_media_only_as_the_accepted_types():
+    locations = _nginx_media_locations()
+    assert set(locations) == {"/media/filer_public/", "/media/filer_public_thumbnails/", "/media/images/",
+                              "/media/original_images/", "/media/"}
+    assert "return 404;" in locations.pop("/media/")
+    image_extensions = {ext for fmt in uploads.FORMATS if fmt.kind == uploads.IMAGE for ext in fmt.extensions}
+    expected = {"/media/filer_public/": set(uploads.ALLOWED_EXTENSIONS),
+                "/media/original_images/": image_extensions,
+                "/media/images/": image_extensions | {"avif"},  # renditions the Hub makes may be AVIF
+                "/media/filer_public_thumbnails/": image_extensions | {"avif"}}
+    for location, block in locations.items():
+        mapping = _types(block)
+        assert set(mapping) == expected[location], location
+        for ext, mime_type in mapping.items():
+            if ext != "avif":
+                assert mime_type in {f.mime_type for f in uploads.FORMATS if ext in f.extensions}, (location, ext)
+        assert not {"html", "htm", "svg", "js", "xml", "xhtml"} & set(mapping), location
+        assert "default_type application/octet-stream;" in block, location
+        assert "add_header X-Content-Type-Options nosniff always;" in block, location

@@ -43,7 +43,16 @@ private = File.objects.create(owner=owner, folder=folder, is_public=False, name=
                               original_filename="notes.pdf", file=ContentFile(%(secret)r, "notes.pdf"))
 public = File.objects.create(owner=owner, is_public=True, name="Handout", original_filename="handout.pdf",
                              file=ContentFile(%(public)r, "handout.pdf"))
-print("FILES " + json.dumps({"private": private.url, "name": private.file.name, "public": public.url}))
+# Files that no upload path stores (each refuses them), written straight into MEDIA_ROOT as if by some
+# other way: nginx must still never serve them as what their names say.
+from django.core.files.storage import default_storage
+planted = [default_storage.url(default_storage.save(name, ContentFile(body))) for name, body in (
+    ("filer_public/planted/page.html", b"<html><script>alert(1)</script></html>"),
+    ("filer_public/planted/drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+    ("filer_public/planted/app.js", b"alert(1)"), ("original_images/planted.svg", b"<svg onload='alert(1)'/>"),
+    ("images/planted.html", b"<html><script>alert(1)</script></html>"))]
+print("FILES " + json.dumps({"private": private.url, "name": private.file.name, "public": public.url,
+                             "planted": planted}))
 """
 
 
@@ -142,6 +151,20 @@ def test_pages_go_to_gunicorn_and_static_files_are_served_by_nginx(profile):
     public = session.get(running.url + stored["public"], timeout=10)
     assert public.status_code == 200 and public.content == PUBLIC
     assert not _access_lines(running, "gunicorn-access", stored["public"])
+
+
+def test_public_media_is_served_only_as_the_types_the_hub_accepts(profile):
+    running, stored = profile
+    session = _session()
+    handout = session.get(running.url + stored["public"], timeout=10)
+    assert handout.headers["Content-Type"] == "application/pdf"
+    assert handout.headers["X-Content-Type-Options"] == "nosniff"
+    for url in stored["planted"]:
+        served = session.get(running.url + url, timeout=10)
+        assert served.status_code == 200, url
+        assert served.headers["Content-Type"] == "application/octet-stream", url
+        assert served.headers["X-Content-Type-Options"] == "nosniff", url
+        assert "default-src 'none'" in served.headers["Content-Security-Policy"], url
 
 
 def test_a_websocket_through_nginx_reaches_sockets_on_both_daphnes(profile):

@@ -40,6 +40,24 @@ def test_a_pdf_named_like_a_video_is_refused_and_nothing_is_stored(trainer):
     assert File.objects.count() == 0
 
 
+@pytest.mark.parametrize("name", ["talk.html", "talk.htm", "talk.xhtml", "talk.svg", "talk.js"])
+def test_a_video_named_like_a_web_page_is_refused_and_nothing_is_stored(trainer, name):
+    """nginx serves public files by their extension: an MP4 called talk.html would be a web page."""
+    with pytest.raises(errors.RecordingRejected, match=r"contains a MP4/MOV video, but its name ends in "
+                                                       rf"“\.{name[5:]}”\. Rename it to end in \.mp4"):
+        services.recording_upload(uploaded=SimpleUploadedFile(name, MP4, "video/mp4"), by=trainer.user)
+    assert File.objects.count() == 0
+
+
+def test_a_recording_is_stored_under_a_safe_name_and_shown_under_a_clean_one(trainer):
+    stored = services.recording_upload(uploaded=SimpleUploadedFile("CON\u202e4pm.mp4", MP4, "video/mp4"),
+                                       by=trainer.user, title="Talk\u202e Tuesday")
+    assert stored.file.name.rsplit("/", 1)[-1] == "CON4pm.mp4"
+    assert (stored.original_filename, stored.name) == ("CON4pm.mp4", "Talk Tuesday")
+    stored = services.recording_upload(uploaded=SimpleUploadedFile("nul.mp4", MP4, "video/mp4"), by=trainer.user)
+    assert stored.file.name.rsplit("/", 1)[-1] == "nul_.mp4"
+
+
 def test_a_recording_over_the_size_limit_is_refused(trainer, settings):
     settings.SESSIONS_RECORDING_MAX_BYTES = 100
     with pytest.raises(errors.RecordingRejected, match="at most 100 bytes"):
@@ -99,6 +117,10 @@ def test_a_recording_page_refuses_a_filer_file_that_is_not_video(archive, traine
     page = pages[1]
     page.video = pdf
     with pytest.raises(ValidationError, match="not an audio or video file"):
+        page.full_clean()
+    as_page = File.objects.create(file=ContentFile(MP4, "talk.html"), original_filename="talk.mp4", owner=trainer.user)
+    page.video = as_page  # stored (before the name rule) under a name nginx serves as a web page
+    with pytest.raises(ValidationError, match="its name ends in “.html”"):
         page.full_clean()
     video = File.objects.create(file=ContentFile(MP4, "talk.mp4"), original_filename="talk.mp4", owner=trainer.user)
     page.video = video
