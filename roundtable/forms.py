@@ -79,10 +79,8 @@ class SignupForm(FormTokenMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors.get("email") and not self.errors.get("phone") \
-                and not data.get("email") and not data.get("phone"):
-            raise forms.ValidationError(
-                _("Please give an email address or a phone number (or both) so that we can reach you."))
+        if not self.errors.get("email") and not self.errors.get("phone"):
+            self._service_check(services.contact_required, email=data.get("email", ""), phone=data.get("phone", ""))
         return data
 
     @property

@@ -207,6 +207,14 @@ def _existing(roundtable_id, *, email: str, phone: str) -> FamilySignup | None:
             .order_by("created_at", "pk").first())
 
 
+def contact_required(*, email: str, phone: str) -> None:
+    """A family gives an email address or a phone number (or both): the one place that says so (the
+    sign-up form asks it too, to show the message beside the fields)."""
+    if not (email or "").strip() and not (phone or "").strip():
+        raise errors.InvalidSignup(
+            gettext_lazy("Please give an email address or a phone number (or both) so that we can reach you."))
+
+
 @transaction.atomic
 def signup_create(*, roundtable: Roundtable, name: str, email: str = "", phone: str = "",
                   preferred_language: str = "en", interpretation_language: str = "", children_count: int = 0,
@@ -225,9 +233,7 @@ def signup_create(*, roundtable: Roundtable, name: str, email: str = "", phone: 
     if not name:
         raise errors.InvalidSignup(gettext_lazy("Please tell us your name."), field="name")
     email, phone = email_normalise(email), phone_normalise(phone)
-    if not email and not phone:
-        raise errors.InvalidSignup(
-            gettext_lazy("Please give an email address or a phone number (or both) so that we can reach you."))
+    contact_required(email=email, phone=phone)
     accessibility_needs = _free_text(accessibility_needs, field="accessibility_needs", limit=FREE_TEXT_MAX,
                                      label=gettext_lazy("Accessibility needs"))
     if preferred_language not in dict(SITE_LANGUAGES):
