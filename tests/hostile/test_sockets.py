@@ -24,6 +24,27 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.hostile_input]
 BIG = "x" * (33 * 1024)
 
 
+def _nested(depth: int, open_="[", close="]", inner="1") -> str:
+    return open_ * depth + inner + close * depth
+
+
+# Deep nesting well under the size limit used to raise RecursionError in the consumer (a 1011 close);
+# JSON's non-numbers and numbers too long to read are not JSON either.
+DEEP = [
+    ("nested-list-9", '{"type": "join", "x": ' + _nested(9) + "}", "bad_frame"),
+    ("nested-list-3000", _nested(3000), "bad_frame"),
+    ("nested-object-2500", _nested(2500, '{"a":', "}"), "bad_frame"),
+    ("nested-in-a-frame-2000", '{"type": "message", "room": "district-hartford", "client_id": "deep", '
+                               '"body": ' + _nested(2000) + "}", "bad_frame"),
+    ("nested-mixed-2000", '[{"a":' * 2000 + "1" + "}]" * 2000, "bad_frame"),
+    ("nested-unbalanced-4000", "[" * 4000, "bad_frame"),
+    ("brackets-in-a-string-are-text", '{"type": "' + "[" * 5000 + '"}', "unknown_type"),
+    ("nan", '{"type": "join", "since": NaN}', "bad_json"),
+    ("infinity", '{"type": "join", "since": -Infinity}', "bad_json"),
+    ("huge-integer", '{"type": "join", "since": ' + "9" * 5000 + "}", "bad_json"),
+]
+
+
 @pytest.fixture(scope="module")
 def committed_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -93,6 +114,7 @@ ANY = [
     ("type-list", {"type": ["join"]}, "unknown_type"),
     ("missing-type", {"room": "district-hartford"}, "unknown_type"),
     ("script-type", {"type": "<script>alert(1)</script>"}, "unknown_type"),
+    *DEEP,
 ]
 
 JOIN = [
@@ -297,6 +319,8 @@ BOARD_ANY = [
     ("oversized", lambda w: json.dumps({"type": "volunteer", "case": 1, "pad": "x" * 9000}), "too_large"),
     ("unknown-type", lambda w: {"type": "close_all"}, "unknown_type"),
     ("type-number", lambda w: {"type": 1}, "unknown_type"),
+    *[(case_id, (lambda frame: lambda w: frame)(frame), code) for case_id, frame, code in DEEP
+      if len(frame) <= 8 * 1024],
 ]
 
 BOARD_VISITOR = [
