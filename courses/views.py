@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from courses import errors, services
 from courses.models import Certificate, CoursePage, ModulePage
 from courses.selectors import certification_state_of, course_progress, courses_for_person, module_view
+from hub.queries import SearchQuery, query_read
 from hub.roles import STATE_STAFF, TRAINER, has_role
 from hub.selectors import person_for
 
@@ -208,7 +209,7 @@ def _staff_or_403(request):
 @login_required
 def certificate_list(request):
     _staff_or_403(request)
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL text holds no NUL
+    query = query_read(SearchQuery, request.GET)["q"]  # NUL, controls, over 100 characters: a 400
     certificates = Certificate.objects.select_related("person__user", "course").order_by("-issued_at")
     if query:
         from django.db.models import Q

@@ -220,15 +220,13 @@ class RecordingIndexPage(Page):
     subpage_types = ["training_sessions.RecordingPage"]
     max_count = 1
     template = "sessions/recording_index_page.html"
-    # `sessions.selectors.recordings_search`, given by SessionsConfig.ready(): the selectors read these
+    # `sessions.selectors.recordings_page`, given by SessionsConfig.ready(): the selectors read these
     # models, so the models do not import the selectors (no circle between the two modules).
-    recordings_search = None
+    recordings_page = None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "").strip()[:200]
-        topic = request.GET.get("topic", "").strip()[:100]
-        context.update(self.recordings_search(index_page=self, query=query, topic=topic))
+        context.update(self.recordings_page(index_page=self, params=request.GET))  # q, topic: a 400 if unusable
         return context
 
 

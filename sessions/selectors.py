@@ -323,10 +323,30 @@ def kind_choices() -> list[tuple[str, str]]:
 
 # -- recordings -------------------------------------------------------------------------------------
 
-def recordings_search(*, index_page, query: str = "", topic: str = "") -> dict:
-    """Published recordings under the index, searched with Wagtail search and filtered by topic."""
+def recording_topics(*, index_page):
+    """The topics of the published recordings under the index, by name."""
     from taggit.models import Tag
 
+    from sessions.models import RecordingPage
+
+    return (Tag.objects.filter(training_sessions_recordingpagetag_items__content_object__in=
+                               RecordingPage.objects.live().descendant_of(index_page))
+            .distinct().order_by("name"))
+
+
+def recordings_page(*, index_page, params) -> dict:
+    """The archive page for a query string: `q` and `topic` read through `RecordingsQuery` (a value it
+    cannot take is `hub.queries.BadQuery`, a 400 page), then `recordings_search`."""
+    from hub.queries import query_read
+    from sessions.forms import RecordingsQuery
+
+    topics = list(recording_topics(index_page=index_page))
+    data = query_read(RecordingsQuery, params, topics=topics)
+    return recordings_search(index_page=index_page, query=data["q"], topic=data["topic"], topics=topics)
+
+
+def recordings_search(*, index_page, query: str = "", topic: str = "", topics=None) -> dict:
+    """Published recordings under the index, searched with Wagtail search and filtered by topic."""
     from sessions.models import RecordingPage
 
     pages = RecordingPage.objects.live().descendant_of(index_page)
@@ -337,9 +357,8 @@ def recordings_search(*, index_page, query: str = "", topic: str = "") -> dict:
         results = list(pages.search(query))
     else:
         results = list(pages.order_by("-recorded_on"))
-    topics = (Tag.objects.filter(training_sessions_recordingpagetag_items__content_object__in=
-                                 RecordingPage.objects.live().descendant_of(index_page))
-              .distinct().order_by("name"))
+    if topics is None:
+        topics = recording_topics(index_page=index_page)
     return {"recordings": results, "query": query, "topic": topic, "topics": topics}
 
 

@@ -23,6 +23,7 @@ from coordinators.models import (
     StudentCase,
     Visit,
 )
+from coordinators.queries import CaseQuery
 from coordinators.selectors.access import is_staff_reader, may_log_visits, may_manage_cases
 from coordinators.selectors.eligibility import district_settings
 from coordinators.selectors.rosters import (
@@ -34,6 +35,7 @@ from coordinators.selectors.rosters import (
     roster_rows,
 )
 from hub.models import Person
+from hub.queries import query_read
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
 
@@ -74,10 +76,10 @@ class CaseFilters:
 
     @classmethod
     def from_query(cls, query) -> "CaseFilters":
-        status = query.get("status") or None
-        return cls(status=status if status in CaseStatus.values else None, school=query_int(query.get("school")),
-                   district=query_int(query.get("district")), q=(query.get("q") or "").replace("\x00", "").strip()[:60],
-                   page=query_int(query.get("page")) or 1)
+        """The filters a query string asks for; `hub.queries.BadQuery` (a 400) for a value they cannot take."""
+        data = query_read(CaseQuery, query)
+        return cls(status=data["status"] or None, school=data["school"], district=data["district"], q=data["q"],
+                   page=data["page"] or 1)
 
 
 def case_list(*, user, filters: CaseFilters):

@@ -6,6 +6,7 @@ the counts come from SQL (`courses.selectors.with_certification_state`); only th
 details from `certification_statuses`.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from coordinators.queries import ROSTER_SORTS, RosterQuery
 from coordinators.selectors.access import OutOfScope, is_staff_reader
 from coordinators.selectors.eligibility import COURSE_CODE, agreements_in_force, serving
 from courses.selectors import (
@@ -25,15 +27,19 @@ from courses.selectors import (
     with_certification_state,
 )
 from hub.models import District, Partner, Person, School
+from hub.queries import query_read
 from hub.roles import VISITOR
 from hub.selectors import scope_for
 
 PAGE_SIZE = 25
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}", re.ASCII)
 EXPORT_CHUNK = 2_000
 
 
 def query_int(value) -> int | None:
-    """A whole number from a query-string value, or None (missing, not a number, out of range)."""
+    """A whole number from a query-string value, or None (missing, not ASCII digits, out of range)."""
+    if isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value.strip()):
+        return None  # "١٢" and "１２" are numbers to int(), not ids; "²" is a ValueError
     try:
         number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -52,16 +58,14 @@ class RosterFilters:
     sort: str = "name"
     page: int = 1
 
-    SORTS = {"name": "Name (A–Z)", "-name": "Name (Z–A)", "status": "Training status", "org": "School or partner"}
+    SORTS = ROSTER_SORTS
 
     @classmethod
     def from_query(cls, query) -> "RosterFilters":
-        status = query.get("status") or None
-        sort = query.get("sort") or "name"
-        return cls(district=query_int(query.get("district")), school=query_int(query.get("school")),
-                   partner=query_int(query.get("partner")), status=status if status in State.ORDER else None,
-                   q=(query.get("q") or "").replace("\x00", "").strip()[:80], sort=sort if sort in cls.SORTS else "name",
-                   page=query_int(query.get("page")) or 1)
+        """The filters a query string asks for; `hub.queries.BadQuery` (a 400) for a value they cannot take."""
+        data = query_read(RosterQuery, query)
+        return cls(district=data["district"], school=data["school"], partner=data["partner"],
+                   status=data["status"] or None, q=data["q"], sort=data["sort"] or "name", page=data["page"] or 1)
 
     def query_string(self, **changes) -> str:
         from urllib.parse import urlencode
