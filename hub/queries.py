@@ -26,6 +26,8 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hub.text import normalise_name
+
 CALENDAR_FIRST = date(2000, 1, 1)  # the first and last days the session calendar shows
 CALENDAR_LAST = date(2100, 12, 31)
 ID_MAX = 2**63 - 1  # the largest value a database id column holds (bigint)
@@ -48,14 +50,14 @@ def _text_or_refuse(value) -> str:
 
 
 class QueryText(forms.CharField):
-    """Free text (a search): outer spaces removed, at most `max_length` characters."""
+    """Free text (a search): NFC, outer spaces removed, at most `max_length` characters."""
 
     def __init__(self, *, max_length: int = 100, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(max_length=max_length, **kwargs)
 
     def to_python(self, value):
-        return super().to_python(_text_or_refuse(value))
+        return normalise_name(super().to_python(_text_or_refuse(value)))
 
 
 class QueryInt(forms.IntegerField):

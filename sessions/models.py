@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from hub.capacity import Seat, SeatStatus
 from hub.models import District, Person, TimeStampedModel
+from hub.text import normalise_name
 
 
 class Kind(models.TextChoices):
@@ -268,6 +269,8 @@ class RecordingPage(Page):
 
     def clean(self):
         super().clean()
+        # Title and presenters in NFC (hub.text), so that a search typed on any keyboard finds them.
+        self.title, self.presenters = normalise_name(self.title), normalise_name(self.presenters)
         if self.video_id:
             from sessions.errors import RecordingRejected
             from sessions.media import recording_filer_file_check

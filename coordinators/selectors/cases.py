@@ -38,6 +38,7 @@ from hub.models import Person
 from hub.queries import query_read
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
+from hub.text import Folded, normalise_search
 
 
 def cases_in_scope(user) -> QuerySet[StudentCase]:
@@ -90,8 +91,10 @@ def case_list(*, user, filters: CaseFilters):
         cases = cases.filter(school_id=filters.school)
     if filters.status:
         cases = cases.filter(status=filters.status)
-    if filters.q:
-        cases = cases.filter(Q(student_ref__iexact=filters.q) | Q(first_name__icontains=filters.q))
+    folded = normalise_search(filters.q)
+    if folded:  # the student id exactly, or a part of the first name; any case, any Unicode form (hub.text)
+        cases = cases.alias(ref_folded=Folded("student_ref"), first_folded=Folded("first_name")).filter(
+            Q(ref_folded=folded) | Q(first_folded__contains=folded))
     counts = dict(cases_in_scope(user).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     open_assignments = Assignment.objects.filter(ended_at__isnull=True).prefetch_related(
         Prefetch("visitors", queryset=Person.objects.select_related("user")))

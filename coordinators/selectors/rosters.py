@@ -30,6 +30,7 @@ from hub.models import District, Partner, Person, School
 from hub.queries import query_read
 from hub.roles import VISITOR
 from hub.selectors import scope_for
+from hub.text import Folded, normalise_search
 
 PAGE_SIZE = 25
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}", re.ASCII)
@@ -125,8 +126,11 @@ def roster_people(user, filters: RosterFilters | None = None) -> QuerySet[Person
         people = people.filter(school_id=filters.school)
     if filters.partner is not None:
         people = people.filter(partner_id=filters.partner)
-    for word in filters.q.split()[:4]:
-        people = people.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word))
+    words = normalise_search(filters.q).split()[:4]
+    if words:  # each word in the first or the last name, whatever the case and Unicode form (hub.text)
+        people = people.alias(first_folded=Folded("user__first_name"), last_folded=Folded("user__last_name"))
+    for word in words:
+        people = people.filter(Q(first_folded__contains=word) | Q(last_folded__contains=word))
     order = {"-name": ["-user__last_name", "-user__first_name", "-pk"],
              "org": ["school__name", "partner__name", "user__last_name", "user__first_name", "pk"]}
     return people.order_by(*order.get(filters.sort, ["user__last_name", "user__first_name", "pk"]))
