@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hub.capacity import ACTIVE, SeatStatus
 from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
+from hub.queries import CALENDAR_FIRST, CALENDAR_LAST
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
 from hub.selectors import person_for, scope_for
 from sessions.models import Audience, Kind, Registration, Series, SessionOccurrence
@@ -89,10 +90,18 @@ def occurrence_key(original_start: datetime) -> str:
 
 
 def parse_occurrence_key(key: str) -> datetime | None:
-    try:
-        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=ZoneInfo("UTC")).astimezone(PROGRAM_TZ)
-    except (TypeError, ValueError):
+    """The start an occurrence key names, or None: not a key (strptime would take "٢٠٢٦" for 2026: ASCII
+    only), or a time outside the calendar's years (0001-01-01 in New York time is before datetime.min:
+    an OverflowError)."""
+    if not isinstance(key, str) or not key.isascii():
         return None
+    try:
+        moment = datetime.strptime(key, KEY_FORMAT)
+    except ValueError:
+        return None
+    if not CALENDAR_FIRST.year <= moment.year <= CALENDAR_LAST.year:
+        return None
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(PROGRAM_TZ)
 
 
 @dataclass

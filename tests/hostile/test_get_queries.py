@@ -169,6 +169,48 @@ def test_a_refusal_says_what_was_wrong_with_each_parameter(w):
     assert f'href="{reverse("coordinators:roster")}"' in page  # the way back: the page without them
 
 
+# -- parts of the address parsed into dates and numbers -------------------------------------------------
+
+OCCURRENCE_KEYS = [("far-past", "00010101T000000Z"), ("year-zero", "00000101T000000Z"),
+                   ("far-future", "99991231T235959Z"), ("before-the-calendar", "19991231T235959Z"),
+                   ("after-the-calendar", "21010101T000000Z"), ("impossible", "20260230T180000Z"),
+                   ("unicode-digits", "٢٠٢٦٠١٠١T١٨٠٠٠٠Z"), ("nul", "20260101T18%000000Z"),
+                   ("invalid-utf8", "20260101T180000Z%ff"), ("10k", "2" * 10_000), ("empty-time", "20260101TZ")]
+HUGE = "9" * 30
+BIG_IDS = [
+    ("series", f"/sessions/series/{HUGE}/", "ana"), ("series-feed", f"/sessions/series/{HUGE}/calendar.ics", "ana"),
+    ("series-edit", f"/sessions/manage/{HUGE}/edit/", "tomas"), ("occurrence", f"/sessions/{HUGE}/20260101T000000Z/", "ana"),
+    ("case", f"/coordinators/cases/{HUGE}/", "carla"), ("roster-person", f"/coordinators/roster/{HUGE}/", "carla"),
+    ("board", f"/coordinators/board/{HUGE}/", "carla"), ("visit-edit", f"/coordinators/visits/{HUGE}/edit/", "marcus"),
+    ("signup", f"/roundtables/{HUGE}/", None), ("organise", f"/roundtables/organise/{HUGE}/", "tomas"),
+    ("signups-csv", f"/roundtables/organise/{HUGE}/signups.csv", "tomas"),
+    ("message-edit", f"/discussion/district-hartford/{HUGE}/edit/", "ana"),
+    ("month-huge-year", f"/sessions/month/{HUGE}/1/", "ana"), ("month-huge-month", f"/sessions/month/2026/{HUGE}/", "ana"),
+    ("month-year-zero", "/sessions/month/0/1/", "ana"), ("month-9999-12", "/sessions/month/9999/12/", "ana"),
+]
+
+
+@pytest.mark.parametrize("name", ["occurrence", "occurrence_ics"])
+@pytest.mark.parametrize("key", [pytest.param(k, id=i) for i, k in OCCURRENCE_KEYS])
+def test_an_occurrence_key_that_is_no_time_in_the_calendar_is_a_404(w, unchanged, name, key):
+    url = reverse(f"training_sessions:{name}", args=[w.series.pk, "KEY"]).replace("KEY", key)
+    with unchanged():
+        assert w.client("ana").get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("url", "user"), [pytest.param(u, who, id=i) for i, u, who in BIG_IDS])
+def test_an_id_or_year_no_database_holds_is_a_404(w, unchanged, url, user):
+    with unchanged(ignore={"coordinators_auditentry"}):
+        assert w.client(user).get(url).status_code == 404
+
+
+def test_the_last_month_of_the_calendar_has_no_next_month_link(w):
+    page = w.client("ana").get(reverse("training_sessions:month_of", args=[2100, 12])).content.decode()
+    assert "Next month" not in page and "Previous month" in page
+    later = w.client("ana").get(reverse("training_sessions:upcoming"), {"from": "2100-12-31"}).content.decode()
+    assert "Later sessions" not in later
+
+
 @pytest.mark.parametrize("district", ["__nh__", "987654"])
 def test_another_districts_cases_are_a_404_and_audited(w, unchanged, district):
     value = str(w.new_haven.pk) if district == "__nh__" else district

@@ -3,7 +3,8 @@
 Two districts with people in every role, LEAP 101 with two modules, a session series with a registration,
 a roundtable with a live and a cancelled sign-up, student cases in both districts (one assigned, with a
 visit and a referral; one on each district's case board), discussion messages in two rooms, a
-certificate, and a personal calendar feed whose first token was replaced.
+certificate, a personal calendar feed whose first token was replaced, and a recordings archive with one
+recording.
 """
 
 from dataclasses import dataclass, field
