@@ -72,7 +72,7 @@ def pct(values: list[float], p: float) -> float:
 async def open_socket(port: int, key: str):
     from websockets.asyncio.client import connect
 
-    return await connect(f"ws://127.0.0.1:{port}/ws/discussion/", origin="http://127.0.0.1",
+    return await connect(f"ws://127.0.0.1:{port}/ws/discussion/", origin=f"http://127.0.0.1:{port}",
                          additional_headers={"Cookie": f"sessionid={key}"}, proxy=None, compression=None,
                          open_timeout=60, ping_interval=None, max_queue=None)
 

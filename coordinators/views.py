@@ -21,11 +21,13 @@ from coordinators.forms import (
     VisitForm,
 )
 from coordinators.models import CaseStatus, Referral, Visit
+from coordinators.queries import DistrictQuery, PageQuery
 from coordinators.selectors import CaseFilters, OutOfScope, RosterFilters
 from courses.selectors import State
 from hub.audit.services import audit_record
 from hub.exports import ExportAudit
 from hub.models import Person
+from hub.queries import query_read
 from hub.selectors import person_for, scope_for
 
 
@@ -81,10 +83,8 @@ def _home_district(request, value=None):
     """The district a coordinator works on: the one asked for (in scope) or their home district."""
     scope = scope_for(request.user)
     if value:
-        try:
-            district = scope.filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            district = None
+        district_id = selectors.query_int(value)  # None for text, NUL or a number no id column holds
+        district = scope.filter(pk=district_id).first() if district_id is not None else None
         if district is None:
             _denied(request, "district.denied", "district", value)
         return district
@@ -383,22 +383,18 @@ def my_cases(request):
 @login_required
 def dashboard(request):
     _staff_or_403(request)
-    raw = request.GET.get("district") or None
+    district_id = query_read(DistrictQuery, request.GET)["district"]
     try:
-        district_id = int(raw) if raw else None
         board = selectors.dashboard(user=request.user, district_id=district_id)
-    except (ValueError, OutOfScope):
-        _denied(request, "dashboard.denied", "district", raw)
+    except OutOfScope:
+        _denied(request, "dashboard.denied", "district", district_id)
     return render(request, "coordinators/dashboard.html", {"d": board})
 
 
 @login_required
 def audit_trail(request):
     """The person's audit trail: their scope's events (staff) and their own actions (everyone)."""
-    try:
-        number = int(request.GET.get("page") or 1)
-    except ValueError:
-        number = 1
+    number = query_read(PageQuery, request.GET)["page"] or 1
     return render(request, "coordinators/audit.html", {
         "page": selectors.audit_trail(user=request.user, page=number),
         "staff": selectors.is_staff_reader(request.user)})

@@ -23,7 +23,9 @@ from courses.selectors import (
     module_view,
 )
 from hub.idempotency import new_token, posted_token
+from hub.queries import SearchQuery, query_read
 from hub.selectors import person_for
+from hub.text import Folded, normalise_search
 
 
 def _person_or_403(request):
@@ -214,13 +216,16 @@ def _staff_or_403(request):
 @login_required
 def certificate_list(request):
     _staff_or_403(request)
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL text holds no NUL
+    query = query_read(SearchQuery, request.GET)["q"]  # NUL, controls, over 100 characters: a 400
     certificates = Certificate.objects.select_related("person__user", "course").order_by("-issued_at")
-    if query:
+    words = normalise_search(query).split()[:4]
+    if words:  # each word in the first or last name, whatever the case and Unicode form (hub.text)
         from django.db.models import Q
 
-        certificates = certificates.filter(Q(person__user__first_name__icontains=query)
-                                           | Q(person__user__last_name__icontains=query))
+        certificates = certificates.alias(first_folded=Folded("person__user__first_name"),
+                                          last_folded=Folded("person__user__last_name"))
+        for word in words:
+            certificates = certificates.filter(Q(first_folded__contains=word) | Q(last_folded__contains=word))
     rows = [(c, certification_state_of(c)) for c in certificates[:200]]
     return render(request, "courses/certificate_list.html", {"rows": rows, "query": query})
 

@@ -21,6 +21,11 @@ class HubConfig(AppConfig):
                     order=70)
         )
         nav_register(NavItem("Edit the site", "wagtailadmin_home", roles=CONTENT_EDITORS, order=90))
+        from django.db.backends.signals import connection_created
+
+        from hub.text import sqlite_functions_register
+
+        connection_created.connect(sqlite_functions_register, dispatch_uid="hub.text.sqlite_functions")
         from hub.sockets import signals_connect
 
         signals_connect()  # sockets follow the session: sign-out, a new password, deactivation

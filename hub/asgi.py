@@ -21,9 +21,9 @@ except ConfigError as exc:
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from hub.origins import SameOriginValidator  # noqa: E402
 from hub.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = django_asgi_app
@@ -36,6 +36,7 @@ if settings.SERVE_STATIC:
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Only pages of the Hub's own origin (scheme, host and port) may open a socket (hub/origins.py).
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -15,6 +15,7 @@ from hub.roles import (
     REGIONAL_STAFF,
     VISITOR,
 )
+from hub.text import normalise_name
 
 HOME_INTRO = (
     "<p>The Home Visit Hub is where home visitors learn, practise and support each other. "
@@ -106,7 +107,9 @@ def person_create(
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidPerson(f"The user name {username!r} is taken.")
-    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    # Names in NFC (hub.text): "José" typed on a phone that sends NFD is the same stored name.
+    user = User(username=username, email=email, first_name=normalise_name(first_name),
+                last_name=normalise_name(last_name))
     user.is_staff = bool(set(roles) & CONTENT_EDITORS)  # django-filer's picker needs is_staff
     if password:
         user.set_password(password)

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.twofactor.forms import SignInForm
 
+handler400 = "hub.views.error_400"
 handler403 = "hub.views.error_403"
 handler404 = "hub.views.error_404"
 handler500 = "hub.views.error_500"

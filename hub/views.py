@@ -12,6 +12,13 @@ from hub.selectors import districts_overview, person_for, scope_for, sessions_of
 from hub.services import sessions_end_all
 
 
+def error_400(request, exception=None):
+    """A request we could not read. For a page's parameters (`hub.queries.BadQuery`), each one named with
+    what was wrong with it; the link goes back to the same page without them."""
+    problems = getattr(exception, "problems", [])
+    return render(request, "400.html", {"problems": problems, "back": request.path}, status=400)
+
+
 def error_403(request, exception=None):
     reason = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"reason": reason}, status=403)

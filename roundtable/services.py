@@ -30,6 +30,7 @@ from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_tak
 from hub.idempotency import create_once
 from hub.mail import absolute_url, mail_on_commit
 from hub.models import District
+from hub.text import normalise_name
 from roundtable import errors
 from roundtable.formatting import when
 from roundtable.models import (
@@ -101,7 +102,7 @@ def email_normalise(raw: str) -> str:
 
 
 def _free_text(value: str, *, field: str, limit: int, label) -> str:
-    value = (value or "").strip()
+    value = normalise_name(value)  # NFC (hub.text): one form for the same name typed on any keyboard
     if len(value) > limit:
         raise errors.InvalidSignup(
             gettext_lazy("%(label)s is too long: please use at most %(limit)d characters.")

@@ -26,10 +26,10 @@ class SessionsConfig(AppConfig):
         nav_register(NavItem("Sessions", "training_sessions:upcoming", order=30))
         from hub.discussion.selectors import session_member_register
         from sessions.models import RecordingIndexPage
-        from sessions.selectors import recordings_search, session_refs_readable
+        from sessions.selectors import recordings_page, session_refs_readable
 
         session_member_register(session_refs_readable)
-        RecordingIndexPage.recordings_search = staticmethod(recordings_search)
+        RecordingIndexPage.recordings_page = staticmethod(recordings_page)
         import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))

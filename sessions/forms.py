@@ -6,6 +6,7 @@ from courses.models import Scenario
 from hub.forms import ModelIdsField
 from hub.idempotency import FormTokenMixin
 from hub.models import District, Person
+from hub.queries import QueryChoice, QueryDate, QueryForm, QueryText
 from hub.roles import STATE_STAFF, TRAINER
 from sessions.models import NTH, WEEKDAYS, Audience, Kind, Repeat
 
@@ -66,3 +67,26 @@ class MoveForm(forms.Form):
 class RecordingUploadForm(forms.Form):
     file = forms.FileField(label="Recording file", help_text="Video or audio: MP4, MOV, WebM, MKV, MP3, M4A, WAV.")
     title = forms.CharField(max_length=200, required=False, help_text="Defaults to the file name.")
+
+
+# -- the parameters of the calendar pages (hub.queries: a value they cannot take is a 400 page) ----------
+
+class CalendarQuery(QueryForm):
+    kind = QueryChoice(label="Kind of session", choices=[("", "All sessions")] + list(Kind.choices))
+
+
+class UpcomingQuery(CalendarQuery):
+    start = QueryDate(label="From")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = self.fields.pop("start")  # the parameter is `from`, a keyword in Python
+
+
+class RecordingsQuery(QueryForm):
+    q = QueryText(label="Search", max_length=200)
+    topic = QueryChoice(label="Topic")
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "All topics")] + [(t.slug, t.name) for t in topics]

@@ -29,6 +29,7 @@ from wagtail.search import index
 from hub.capacity import Seat, SeatStatus
 from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Person, TimeStampedModel
+from hub.text import normalise_name
 
 
 class Kind(models.TextChoices):
@@ -223,15 +224,13 @@ class RecordingIndexPage(Page):
     subpage_types = ["training_sessions.RecordingPage"]
     max_count = 1
     template = "sessions/recording_index_page.html"
-    # `sessions.selectors.recordings_search`, given by SessionsConfig.ready(): the selectors read these
+    # `sessions.selectors.recordings_page`, given by SessionsConfig.ready(): the selectors read these
     # models, so the models do not import the selectors (no circle between the two modules).
-    recordings_search = None
+    recordings_page = None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "").strip()[:200]
-        topic = request.GET.get("topic", "").strip()[:100]
-        context.update(self.recordings_search(index_page=self, query=query, topic=topic))
+        context.update(self.recordings_page(index_page=self, params=request.GET))  # q, topic: a 400 if unusable
         return context
 
 
@@ -273,6 +272,8 @@ class RecordingPage(Page):
 
     def clean(self):
         super().clean()
+        # Title and presenters in NFC (hub.text), so that a search typed on any keyboard finds them.
+        self.title, self.presenters = normalise_name(self.title), normalise_name(self.presenters)
         if self.video_id:
             from sessions.errors import RecordingRejected
             from sessions.media import recording_filer_file_check

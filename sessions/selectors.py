@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hub.capacity import ACTIVE, SeatStatus
 from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
+from hub.queries import CALENDAR_FIRST, CALENDAR_LAST
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
 from hub.selectors import person_for, scope_for
 from sessions.models import Audience, Kind, Registration, Series, SessionOccurrence
@@ -89,10 +90,18 @@ def occurrence_key(original_start: datetime) -> str:
 
 
 def parse_occurrence_key(key: str) -> datetime | None:
-    try:
-        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=ZoneInfo("UTC")).astimezone(PROGRAM_TZ)
-    except (TypeError, ValueError):
+    """The start an occurrence key names, or None: not a key (strptime would take "٢٠٢٦" for 2026: ASCII
+    only), or a time outside the calendar's years (0001-01-01 in New York time is before datetime.min:
+    an OverflowError)."""
+    if not isinstance(key, str) or not key.isascii():
         return None
+    try:
+        moment = datetime.strptime(key, KEY_FORMAT)
+    except ValueError:
+        return None
+    if not CALENDAR_FIRST.year <= moment.year <= CALENDAR_LAST.year:
+        return None
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(PROGRAM_TZ)
 
 
 @dataclass
@@ -323,10 +332,30 @@ def kind_choices() -> list[tuple[str, str]]:
 
 # -- recordings -------------------------------------------------------------------------------------
 
-def recordings_search(*, index_page, query: str = "", topic: str = "") -> dict:
-    """Published recordings under the index, searched with Wagtail search and filtered by topic."""
+def recording_topics(*, index_page):
+    """The topics of the published recordings under the index, by name."""
     from taggit.models import Tag
 
+    from sessions.models import RecordingPage
+
+    return (Tag.objects.filter(training_sessions_recordingpagetag_items__content_object__in=
+                               RecordingPage.objects.live().descendant_of(index_page))
+            .distinct().order_by("name"))
+
+
+def recordings_page(*, index_page, params) -> dict:
+    """The archive page for a query string: `q` and `topic` read through `RecordingsQuery` (a value it
+    cannot take is `hub.queries.BadQuery`, a 400 page), then `recordings_search`."""
+    from hub.queries import query_read
+    from sessions.forms import RecordingsQuery
+
+    topics = list(recording_topics(index_page=index_page))
+    data = query_read(RecordingsQuery, params, topics=topics)
+    return recordings_search(index_page=index_page, query=data["q"], topic=data["topic"], topics=topics)
+
+
+def recordings_search(*, index_page, query: str = "", topic: str = "", topics=None) -> dict:
+    """Published recordings under the index, searched with Wagtail search and filtered by topic."""
     from sessions.models import RecordingPage
 
     pages = RecordingPage.objects.live().descendant_of(index_page)
@@ -337,9 +366,8 @@ def recordings_search(*, index_page, query: str = "", topic: str = "") -> dict:
         results = list(pages.search(query))
     else:
         results = list(pages.order_by("-recorded_on"))
-    topics = (Tag.objects.filter(training_sessions_recordingpagetag_items__content_object__in=
-                                 RecordingPage.objects.live().descendant_of(index_page))
-              .distinct().order_by("name"))
+    if topics is None:
+        topics = recording_topics(index_page=index_page)
     return {"recordings": results, "query": query, "topic": topic, "topics": topics}
 
 

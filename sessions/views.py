@@ -1,7 +1,7 @@
 """Pages of live sessions. Views read through `sessions.selectors` and write through
 `sessions.services`; a refusal becomes a message (and a 4xx where nothing else is shown)."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from hub.capacity import SeatStatus, waitlist_position
 from hub.errors import HubError
 from hub.program import PROGRAM_TZ
+from hub.queries import CALENDAR_FIRST, CALENDAR_LAST, query_read
 from sessions import errors, ical, selectors, services
-from sessions.forms import MoveForm, RecordingUploadForm, SeriesForm
+from sessions.forms import CalendarQuery, MoveForm, RecordingUploadForm, SeriesForm, UpcomingQuery
 from sessions.models import CalendarFeed, Kind, Series
 
 
@@ -60,20 +61,11 @@ def _render(request, template: str, context: dict, status: int = 200):
     return render(request, template, context, status=status)
 
 
-def _kind(request) -> str | None:
-    kind = request.GET.get("kind") or None
-    return kind if kind in Kind.values else None
-
-
 @login_required
 def upcoming(request):
-    kind = _kind(request)
+    query = query_read(UpcomingQuery, request.GET)  # `from` within the calendar's years (hub.queries)
+    kind, chosen = query["kind"] or None, query["from"]
     start = timezone.now()
-    raw = request.GET.get("from", "")
-    try:
-        chosen = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        chosen = None
     if chosen is not None:
         start = max(start, datetime.combine(chosen, datetime.min.time(), tzinfo=PROGRAM_TZ))
     days = 42
@@ -81,7 +73,8 @@ def upcoming(request):
     later = (start + timedelta(days=days)).astimezone(PROGRAM_TZ).date()
     today = timezone.localdate()
     return _render(request, "sessions/upcoming.html", {
-        "rows": rows, "kind": kind, "kinds": Kind.choices, "later": later, "until": later - timedelta(days=1),
+        "rows": rows, "kind": kind, "kinds": Kind.choices, "later": later if later <= CALENDAR_LAST else None,
+        "until": later - timedelta(days=1),
         "this_month": (today.year, today.month), "manager": selectors.may_manage_sessions(request.user),
     })
 
@@ -91,15 +84,18 @@ def month(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
     year = today.year if year is None else year
     month = today.month if month is None else month
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (CALENDAR_FIRST.year <= year <= CALENDAR_LAST.year and 1 <= month <= 12):
         raise Http404("No such month.")
-    kind = _kind(request)
+    kind = query_read(CalendarQuery, request.GET)["kind"] or None
     start, end = selectors.month_bounds(year, month)
     rows = selectors.occurrences_between(user=request.user, start=start, end=end, kind=kind)
-    previous = (start - timedelta(days=1)).date()
+    previous, following = (start - timedelta(days=1)).date(), end.date()
+    # No links to months the calendar does not show (they would be 404s).
+    previous = previous if previous >= CALENDAR_FIRST else None
+    following = following if following <= CALENDAR_LAST else None
     return _render(request, "sessions/month.html", {
         "weeks": selectors.month_weeks(year=year, month=month, rows=rows), "month_start": start.date(),
-        "previous": previous, "next": end.date(), "kind": kind, "kinds": Kind.choices, "today": today,
+        "previous": previous, "next": following, "kind": kind, "kinds": Kind.choices, "today": today,
         "count": len(rows),
     })
 

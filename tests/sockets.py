@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 ORIGIN = (b"origin", b"http://localhost")
+HOST = (b"host", b"localhost")  # what a browser on http://localhost sends with its Origin
 
 
 @pytest.fixture
@@ -23,11 +24,13 @@ def fresh_layer():
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
-async def socket_open(path: str, key: str | None = None, *, origin=ORIGIN) -> tuple[WebsocketCommunicator, bool, int]:
-    """(communicator, accepted, close code) for a socket on `path` with the session `key`."""
+async def socket_open(path: str, key: str | None = None, *, origin=ORIGIN, host=HOST, headers=()
+                      ) -> tuple[WebsocketCommunicator, bool, int]:
+    """(communicator, accepted, close code) for a socket on `path` with the session `key`; `origin` and
+    `host` are header pairs (None: not sent), `headers` more of them."""
     from hub.asgi import application
 
-    headers = [origin] if origin else []
+    headers = [h for h in (origin, host) if h] + list(headers)
     if key:
         headers.append((b"cookie", f"sessionid={key}".encode()))
     comm = WebsocketCommunicator(application, path, headers=headers)

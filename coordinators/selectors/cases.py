@@ -23,6 +23,7 @@ from coordinators.models import (
     StudentCase,
     Visit,
 )
+from coordinators.queries import CaseQuery
 from coordinators.selectors.access import OutOfScope, is_staff_reader, may_log_visits, may_manage_cases
 from coordinators.selectors.eligibility import district_settings
 from coordinators.selectors.rosters import (
@@ -36,8 +37,10 @@ from coordinators.selectors.rosters import (
 )
 from hub.exports import ExportRows
 from hub.models import Person, School
+from hub.queries import query_read
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
+from hub.text import Folded, normalise_search
 
 
 def cases_in_scope(user) -> QuerySet[StudentCase]:
@@ -76,10 +79,10 @@ class CaseFilters:
 
     @classmethod
     def from_query(cls, query) -> "CaseFilters":
-        status = query.get("status") or None
-        return cls(status=status if status in CaseStatus.values else None, school=query_int(query.get("school")),
-                   district=query_int(query.get("district")), q=(query.get("q") or "").replace("\x00", "").strip()[:60],
-                   page=query_int(query.get("page")) or 1)
+        """The filters a query string asks for; `hub.queries.BadQuery` (a 400) for a value they cannot take."""
+        data = query_read(CaseQuery, query)
+        return cls(status=data["status"] or None, school=data["school"], district=data["district"], q=data["q"],
+                   page=data["page"] or 1)
 
     def query_string(self, **changes) -> str:
         """The filters (not the page) as a query string: the pager's and the export link's."""
@@ -113,8 +116,10 @@ def cases_filtered(*, user, filters: CaseFilters) -> QuerySet[StudentCase]:
         cases = cases.filter(school_id=filters.school)
     if filters.status:
         cases = cases.filter(status=filters.status)
-    if filters.q:
-        cases = cases.filter(Q(student_ref__iexact=filters.q) | Q(first_name__icontains=filters.q))
+    folded = normalise_search(filters.q)
+    if folded:  # the student id exactly, or a part of the first name; any case, any Unicode form (hub.text)
+        cases = cases.alias(ref_folded=Folded("student_ref"), first_folded=Folded("first_name")).filter(
+            Q(ref_folded=folded) | Q(first_folded__contains=folded))
     return cases.order_by("district__name", "-created_at", "-pk")
 
 

@@ -6,6 +6,7 @@ the counts come from SQL (`courses.selectors.with_certification_state`); only th
 details from `certification_statuses`.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from coordinators.queries import ROSTER_SORTS, RosterQuery
 from coordinators.selectors.access import OutOfScope, is_staff_reader
 from coordinators.selectors.eligibility import COURSE_CODE, visit_eligibility
 from courses.selectors import (
@@ -26,15 +28,20 @@ from courses.selectors import (
 )
 from hub.exports import ExportRows
 from hub.models import District, Partner, Person, School
+from hub.queries import query_read
 from hub.roles import VISITOR
 from hub.selectors import scope_for
+from hub.text import Folded, normalise_search
 
 PAGE_SIZE = 25
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}", re.ASCII)
 EXPORT_CHUNK = 2_000
 
 
 def query_int(value) -> int | None:
-    """A whole number from a query-string value, or None (missing, not a number, out of range)."""
+    """A whole number from a query-string value, or None (missing, not ASCII digits, out of range)."""
+    if isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value.strip()):
+        return None  # "١٢" and "１２" are numbers to int(), not ids; "²" is a ValueError
     try:
         number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -53,16 +60,14 @@ class RosterFilters:
     sort: str = "name"
     page: int = 1
 
-    SORTS = {"name": "Name (A–Z)", "-name": "Name (Z–A)", "status": "Training status", "org": "School or partner"}
+    SORTS = ROSTER_SORTS
 
     @classmethod
     def from_query(cls, query) -> "RosterFilters":
-        status = query.get("status") or None
-        sort = query.get("sort") or "name"
-        return cls(district=query_int(query.get("district")), school=query_int(query.get("school")),
-                   partner=query_int(query.get("partner")), status=status if status in State.ORDER else None,
-                   q=(query.get("q") or "").replace("\x00", "").strip()[:80], sort=sort if sort in cls.SORTS else "name",
-                   page=query_int(query.get("page")) or 1)
+        """The filters a query string asks for; `hub.queries.BadQuery` (a 400) for a value they cannot take."""
+        data = query_read(RosterQuery, query)
+        return cls(district=data["district"], school=data["school"], partner=data["partner"],
+                   status=data["status"] or None, q=data["q"], sort=data["sort"] or "name", page=data["page"] or 1)
 
     def query_string(self, **changes) -> str:
         from urllib.parse import urlencode
@@ -122,8 +127,11 @@ def roster_people(user, filters: RosterFilters | None = None) -> QuerySet[Person
         people = people.filter(school_id=filters.school)
     if filters.partner is not None:
         people = people.filter(partner_id=filters.partner)
-    for word in filters.q.split()[:4]:
-        people = people.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word))
+    words = normalise_search(filters.q).split()[:4]
+    if words:  # each word in the first or the last name, whatever the case and Unicode form (hub.text)
+        people = people.alias(first_folded=Folded("user__first_name"), last_folded=Folded("user__last_name"))
+    for word in words:
+        people = people.filter(Q(first_folded__contains=word) | Q(last_folded__contains=word))
     order = {"-name": ["-user__last_name", "-user__first_name", "-pk"],
              "org": ["school__name", "partner__name", "user__last_name", "user__first_name", "pk"]}
     return people.order_by(*order.get(filters.sort, ["user__last_name", "user__first_name", "pk"]))

@@ -13,6 +13,7 @@ from coordinators.selectors.access import require_manager
 from hub.audit.services import audit_record
 from hub.idempotency import create_once
 from hub.models import District, School
+from hub.text import normalise_name
 
 
 @dataclass
@@ -31,6 +32,10 @@ class CaseData:
 
     FIELDS = ("first_name", "last_initial", "grade", "school_id", "home_language", "days_enrolled",
               "days_absent", "referral_reason")
+
+    def __post_init__(self):
+        # The name in NFC (hub.text), whichever path brings it (the case form, an import).
+        self.first_name = normalise_name(self.first_name)
 
 
 def case_validate(data: CaseData, *, district: District) -> list[str]:

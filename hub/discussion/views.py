@@ -18,8 +18,15 @@ from hub.discussion import services as discussion
 from hub.discussion.errors import DiscussionError, MessageNotFound, NoAccess, RoomNotFound
 from hub.discussion.formatting import message_html
 from hub.discussion.selectors import access_for, room_messages, rooms_readable
+from hub.queries import QueryForm, QueryInt, query_read
 
 ROOM_PAGE = 30
+
+
+class OlderQuery(QueryForm):
+    """A room page's one parameter: show the messages older than this message id."""
+
+    before = QueryInt(label="Older than message")
 
 
 def _room_or_refuse(request, slug):
@@ -64,8 +71,7 @@ def room_detail(request, slug):
             error, status = str(exc), 400
         else:
             return redirect(f"{reverse('discussion:room', kwargs={'slug': room.slug})}#m{message.pk}")
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
+    before = query_read(OlderQuery, request.GET)["before"]  # a message id, or a 400 naming what was wrong
     page, more = room_messages(room=room, before=before, limit=ROOM_PAGE)
     latest_id = page[-1].pk if page and before is None else 0
     if latest_id and not error:  # a refused post changes nothing, read markers included

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from hub.privacy.selectors import may_read_privacy_requests, privacy_requests
+from hub.queries import PageQuery, query_read
 
 PAGE_SIZE = 50
 
@@ -17,5 +18,6 @@ PAGE_SIZE = 50
 def request_list(request):
     if not may_read_privacy_requests(request.user):
         raise PermissionDenied("Only state staff see the record of privacy requests.")
-    page = Paginator(privacy_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
+    number = query_read(PageQuery, request.GET)["page"] or 1  # not a page number: a 400 naming it
+    page = Paginator(privacy_requests(), PAGE_SIZE).get_page(number)
     return render(request, "privacy/request_list.html", {"page": page})

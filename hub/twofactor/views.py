@@ -26,9 +26,10 @@ from hub.twofactor.selectors import (
 
 
 def safe_next(request) -> str:
-    """The `next` parameter if it stays on this site, else the default landing page."""
+    """The `next` parameter if it is a path on this site, else the default landing page. Only a path: a
+    bare word would be taken for a URL name by `redirect` (`next=a` was a NoReverseMatch, a 500)."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) and not candidate.startswith(reverse("twofactor:verify")):
         return candidate

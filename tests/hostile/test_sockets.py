@@ -24,6 +24,11 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.hostile_input]
 BIG = "x" * (33 * 1024)
 
 
+def _always(value):
+    """A board case's frame maker that ignores the world: the frame is the same text whatever it holds."""
+    return lambda w: value
+
+
 def _nested(depth: int, open_="[", close="]", inner="1") -> str:
     return open_ * depth + inner + close * depth
 
@@ -319,8 +324,7 @@ BOARD_ANY = [
     ("oversized", lambda w: json.dumps({"type": "volunteer", "case": 1, "pad": "x" * 9000}), "too_large"),
     ("unknown-type", lambda w: {"type": "close_all"}, "unknown_type"),
     ("type-number", lambda w: {"type": 1}, "unknown_type"),
-    *[(case_id, (lambda frame: lambda w: frame)(frame), code) for case_id, frame, code in DEEP
-      if len(frame) <= 8 * 1024],
+    *[(case_id, _always(text), code) for case_id, text, code in DEEP if len(text) <= 8 * 1024],
 ]
 
 BOARD_VISITOR = [
@@ -401,3 +405,53 @@ async def test_another_districts_board_is_refused_at_connect(cw):
     w = cw
     _, connected, code = await socket_open(f"/ws/board/{w.new_haven.pk}/", w.keys["marcus"])
     assert not connected and code == 4403
+
+
+# --- the handshake: only the Hub's own origin (hub/origins.py) -------------------------------------------
+
+HOSTILE_ORIGINS = [  # (id, Origin header or None, Host header): the Hub is at localhost:8000
+    ("same-host-other-port", "http://localhost:8001", "localhost:8000"),
+    ("same-host-default-port", "http://localhost", "localhost:8000"),
+    ("other-scheme", "https://localhost:8000", "localhost:8000"),
+    ("host-prefix", "http://localhost.evil.com:8000", "localhost:8000"),
+    ("host-suffix", "http://evillocalhost:8000", "localhost:8000"),
+    ("host-in-fragment", "http://evil.com#localhost:8000", "localhost:8000"),
+    ("host-as-userinfo", "http://localhost@evil.com", "localhost"),
+    ("host-and-port-as-userinfo", "http://localhost:8000@evil.com", "localhost:8000"),
+    ("path-after", "http://localhost:8000/ws/", "localhost:8000"),
+    ("null", "null", "localhost:8000"),
+    ("empty", "", "localhost:8000"),
+    ("missing", None, "localhost:8000"),
+    ("idn-look-alike", "http://lócalhost:8000", "localhost:8000"),
+    ("punycode-look-alike", "http://xn--lcalhost-9za:8000", "localhost:8000"),
+    ("other-allowed-host", "http://127.0.0.1:8000", "localhost:8000"),
+    ("rebinding-host", "http://evil.example:8000", "evil.example:8000"),
+    ("no-host-header", "http://localhost:8000", None),
+    ("latin1-bytes", "http://localhost\xff:8000", "localhost:8000"),
+]
+
+
+def _pair(name: bytes, value: str | None):
+    return None if value is None else (name, value.encode("latin-1"))
+
+
+@pytest.mark.parametrize(("origin", "host"), [pytest.param(o, h, id=i) for i, o, h in HOSTILE_ORIGINS])
+@pytest.mark.parametrize("socket", ["discussion", "board"])
+async def test_a_socket_from_another_origin_is_refused_at_the_handshake(cw, socket, origin, host):
+    path = "/ws/discussion/" if socket == "discussion" else f"/ws/board/{cw.hartford.pk}/"
+    comm, connected, _ = await socket_open(path, cw.keys["marcus"], origin=_pair(b"origin", origin),
+                                           host=_pair(b"host", host))
+    assert not connected
+    await comm.wait()
+
+
+@pytest.mark.parametrize(("origin", "host"), [
+    ("http://localhost", "localhost"), ("http://localhost:8000", "localhost:8000"),
+    ("http://127.0.0.1:8000", "127.0.0.1:8000"), ("HTTP://LOCALHOST:8000", "localhost:8000"),
+    ("http://localhost:80", "localhost"),
+])
+async def test_a_socket_from_the_hubs_own_origin_connects(cw, origin, host):
+    comm, connected, code = await socket_open("/ws/discussion/", cw.keys["marcus"], origin=(b"origin", origin.encode()),
+                                              host=(b"host", host.encode()))
+    assert connected, code
+    await comm.disconnect()

@@ -3,7 +3,8 @@
 Two districts with people in every role, LEAP 101 with two modules, a session series with a registration,
 a roundtable with a live and a cancelled sign-up, student cases in both districts (one assigned, with a
 visit and a referral; one on each district's case board), discussion messages in two rooms, a
-certificate, and a personal calendar feed whose first token was replaced.
+certificate, a personal calendar feed whose first token was replaced, and a recordings archive with one
+recording.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class World:
     feed_token: str = ""
     old_feed_token: str = ""
     certificate: object = None
+    recordings: object = None  # the recordings archive (a RecordingIndexPage) with one recording
     rooms: dict = field(default_factory=dict)
     messages: dict = field(default_factory=dict)  # name -> Message
 
@@ -184,6 +186,16 @@ def build_world() -> World:
                                                       body="Hi Ana", client_id="marcus-1")
     w.messages["jordan"], _ = discussion.message_post(room=w.rooms["new_haven"], author=w.user("jordan"),
                                                       body="Hello New Haven", client_id="jordan-1")
+
+    # The recordings archive: one published Talk Tuesday recording on one topic.
+    from sessions.models import RecordingIndexPage, RecordingPage
+
+    w.recordings = home.add_child(instance=RecordingIndexPage(title="Talk Tuesday recordings", slug="recordings"))
+    recording = RecordingPage(title="Listening first", recorded_on=first, presenters="Tomás Rivera",
+                              transcript="The kitchen table and open questions.")
+    recording.topics.add("first visits")
+    w.recordings.add_child(instance=recording)
+    recording.save_revision().publish()
 
     # Wagtail makes a user's preferences row on their first page view (its user bar): make them now, so
     # that a refused request's page view changes nothing.

@@ -59,7 +59,7 @@ def two_daphnes(database_templates):
 async def _socket(daphne: Daphne, district: int, session_key: str):
     from websockets.asyncio.client import connect
 
-    return await connect(f"ws://127.0.0.1:{daphne.port}/ws/board/{district}/", origin="http://127.0.0.1",
+    return await connect(f"ws://127.0.0.1:{daphne.port}/ws/board/{district}/", origin=f"http://127.0.0.1:{daphne.port}",
                          additional_headers={"Cookie": f"sessionid={session_key}"}, proxy=None)
 
 

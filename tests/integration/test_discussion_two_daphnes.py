@@ -43,7 +43,7 @@ def two_daphnes(database_templates):
 async def _socket(daphne: Daphne, session_key: str):
     from websockets.asyncio.client import connect
 
-    return await connect(f"ws://127.0.0.1:{daphne.port}/ws/discussion/", origin="http://127.0.0.1",
+    return await connect(f"ws://127.0.0.1:{daphne.port}/ws/discussion/", origin=f"http://127.0.0.1:{daphne.port}",
                          additional_headers={"Cookie": f"sessionid={session_key}"}, proxy=None)
 
 

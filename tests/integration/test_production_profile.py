@@ -210,6 +210,31 @@ async def _exchange(running, cookie: str, body: str) -> None:
             await ws.close()
 
 
+def test_a_websocket_through_nginx_from_another_origin_is_refused(profile):
+    """nginx passes the Host with its port (`$http_host`): the page's own origin is accepted; the same host
+    on another port (or on none: port 80), another scheme, a look-alike host or no origin is refused."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    running, _ = profile
+    cookie = f"sessionid={_sign_in(running.url, 'visitor').cookies['sessionid']}"
+
+    async def attempt(origin):
+        async with connect(f"ws://127.0.0.1:{running.port}/ws/discussion/", origin=origin, proxy=None,
+                           additional_headers={"Cookie": cookie}, open_timeout=10):
+            return True
+
+    async def attempts():
+        assert await attempt(f"http://127.0.0.1:{running.port}")
+        for origin in (f"http://127.0.0.1:{running.port + 1}", "http://127.0.0.1", f"https://127.0.0.1:{running.port}",
+                       f"http://127.0.0.1.evil.example:{running.port}", "null", None):
+            with pytest.raises(InvalidStatus) as refused:
+                await attempt(origin)
+            assert refused.value.response.status_code == 403, origin
+
+    asyncio.run(attempts())
+
+
 def test_a_private_file_reaches_only_its_owner_through_the_proxy(profile):
     running, stored = profile
     url = running.url + stored["private"]

@@ -20,9 +20,16 @@ def test_state_staff_see_every_request_by_reference_never_by_name(client, orgs, 
                         last_name="Haque")
     privacy_erase(subject=subject_for_person(username="nadia"), operator="Jo Lee, ticket 42", confirm=False)
     client.force_login(make_person("samira", roles=(STATE_STAFF,)).user)
-    page = client.get(URL, {"page": "\x00"}).content.decode()  # a bad page number is page 1, not a 500
+    page = client.get(URL, {"page": "1"}).content.decode()
     assert "Jo Lee, ticket 42" in page and "Dry run (nothing changed)" in page and "Erasure" in page
     assert "Haque" not in page and nadia.user.email not in page
+
+
+def test_a_page_number_that_is_no_number_is_a_400_that_names_it(client, orgs, make_person):
+    client.force_login(make_person("samira", roles=(STATE_STAFF,)).user)
+    response = client.get(URL, {"page": "\x00"})
+    assert response.status_code == 400
+    assert "Page (page)" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [VISITOR, COORDINATOR, TRAINER])
