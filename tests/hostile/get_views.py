@@ -129,6 +129,14 @@ GET_VIEWS: dict[str, GetView] = {
     "hub:districts": GetView("carla", lambda w: reverse("hub:districts")),
     "hub:health": GetView(None, lambda w: reverse("hub:health")),
     "hub:profile": GetView("ana", lambda w: reverse("hub:profile")),
+    # POST only: a GET signs nobody out (405).
+    "hub:sign_out_everywhere": GetView("ana", lambda w: reverse("hub:sign_out_everywhere"), ok=(405,)),
+    # The world holds no insight: the pages answer 404 for one that does not exist (tests/roundtable and
+    # tests/hostile/test_insights.py try them with real insights).
+    "roundtable:insight_edit": GetView("tomas", lambda w: reverse("roundtable:insight_edit",
+                                                                  args=[w.roundtable.pk, 987654]), ok=(404,)),
+    "roundtable:insight_delete": GetView("tomas", lambda w: reverse("roundtable:insight_delete",
+                                                                    args=[w.roundtable.pk, 987654]), ok=(404,)),
     "logout": GetView("ana", lambda w: reverse("logout"), ok=(405,)),
     "password_change_done": GetView("ana", lambda w: reverse("password_change_done")),
     "password_reset_complete": GetView(None, lambda w: reverse("password_reset_complete")),
