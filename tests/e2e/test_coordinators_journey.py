@@ -47,7 +47,9 @@ def test_coordinator_assigns_a_certified_pair_and_a_visitor_logs_a_visit(page):
     page.get_by_role("button", name="Assign").click()
     refusal = page.get_by_role("alert")
     refusal.wait_for()
-    assert "Ana Ruiz: LEAP 101 in progress, 4 of 7 modules" in refusal.inner_text()
+    # The refusal names the person and what is left, in the eligibility rule's own words.
+    assert "Ana Ruiz still has 3 LEAP 101 modules to finish" in refusal.inner_text()
+    assert "After the visit: the visit log, reflection and self-care" in refusal.inner_text()
 
     choose(page, "visitor_1", "Marcus Bell")
     choose(page, "visitor_2", "Luis Ortega")
