@@ -26,25 +26,12 @@ import statistics
 import sys
 import time
 
-from harness import Daphne, emit, manage, seeded_env
+from harness import Daphne, emit, manage, seeded_env, session_cookies, smoke_or
 
 ROOM = "district-hartford"
 LISTENERS = ["visitor", "marcus", "dana", "luis", "fatima"]
 POSTERS = ["coordinator", "trainer", "trainer2", "state", "regional"]  # each posts at most 4/s (limit 5/s)
 
-KEYS = """
-import json
-from django.contrib.auth import get_user_model
-from django.test import Client
-from hub.discussion import services as discussion
-discussion.rooms_ensure()
-keys = {}
-for name in %r:
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=name))
-    keys[name] = client.cookies["sessionid"].value
-print("KEYS " + json.dumps(keys))
-"""
 
 
 def rss_mb(pid: int) -> float:
@@ -90,6 +77,7 @@ async def run_load(ports: list[int], keys: dict, *, sockets: int, rate: float, s
     latencies: list[float] = []
     received = [0]
     lost_frames = [0]
+    poster_errors: list[dict] = []
 
     # Posters on the first process; the latest message id so that listeners join with `since`.
     n_posters = max(1, math.ceil(rate / 4))
@@ -136,6 +124,7 @@ async def run_load(ports: list[int], keys: dict, *, sockets: int, rate: float, s
                     acks += 1
                 elif frame.get("type") == "error":
                     print("poster error:", frame, file=sys.stderr)
+                    poster_errors.append(frame)
         except Exception:
             pass
         return acks
@@ -169,7 +158,7 @@ async def run_load(ports: list[int], keys: dict, *, sockets: int, rate: float, s
         task.cancel()
     acks = sum(await asyncio.gather(*ack_tasks))
     return {
-        "messages": total, "acks": acks, "expected": expected, "received": received[0],
+        "messages": total, "acks": acks, "poster_errors": len(poster_errors), "expected": expected, "received": received[0],
         "lost": expected - received[0], "deliveries_per_s": received[0] / seconds, "elapsed": elapsed,
         "p50_ms": pct(latencies, 0.50) * 1000, "p99_ms": pct(latencies, 0.99) * 1000,
         "max_ms": max(latencies) * 1000 if latencies else float("nan"),
@@ -182,18 +171,18 @@ async def run_load(ports: list[int], keys: dict, *, sockets: int, rate: float, s
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sockets", type=int, default=200)
+    parser.add_argument("--sockets", type=int, default=smoke_or(200, 10))
     parser.add_argument("--rate", type=float, default=4.0, help="messages posted per second")
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--layers", default="memory,redis,pubsub")
-    parser.add_argument("--processes", default="1,2", help="process counts for the Redis layers")
+    parser.add_argument("--seconds", type=float, default=smoke_or(20.0, 2.0))
+    parser.add_argument("--layers", default=smoke_or("memory,redis,pubsub", "memory,pubsub"))
+    parser.add_argument("--processes", default=smoke_or("1,2", "2"), help="process counts for the Redis layers")
     args, _ = parser.parse_known_args()
 
     from tests.support import REDIS_URL, redis_available
 
     env = seeded_env()
-    out = manage("shell", "-c", KEYS % (LISTENERS + POSTERS,), env=env).stdout
-    keys = json.loads(next(line for line in out.splitlines() if line.startswith("KEYS "))[5:])
+    manage("shell", "-c", "from hub.discussion import services; services.rooms_ensure()", env=env)
+    keys = session_cookies(env, LISTENERS + POSTERS)
 
     configs = []
     for layer in args.layers.split(","):
@@ -204,7 +193,7 @@ def main() -> int:
         else:
             print(f"skipping {layer}: Redis is not reachable at {REDIS_URL}")
 
-    rows = []
+    rows, problems = [], []
     print(f"{args.sockets} sockets in one room, {args.rate:g} messages/s for {args.seconds:g} s "
           f"({args.sockets * args.rate:,.0f} deliveries/s expected)")
     header = f"{'layer':<8} {'procs':>5} {'deliv/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'lost':>6} " \
@@ -233,6 +222,12 @@ def main() -> int:
               f"{result['server_us_per_delivery']:>8.0f} {result['client_us_per_delivery']:>8.0f}  "
               f"{', '.join(str(m) for m in result['rss_mb'])}", flush=True)
         note = f"{args.sockets} sockets, {args.rate:g} msg/s, {args.seconds:g} s"
+        if result["lost"]:
+            problems.append(f"{layer} x{processes}: {result['lost']} of {result['expected']} deliveries lost")
+        if result["poster_errors"]:
+            problems.append(f"{layer} x{processes}: {result['poster_errors']} posts refused with an error frame")
+        if result["acks"] != result["messages"]:
+            problems.append(f"{layer} x{processes}: {result['acks']} of {result['messages']} posts acknowledged")
         name = f"{layer} x{processes}"
         rows += [
             {"bench": "chat", "metric": f"{name} deliveries/s", "value": round(result["deliveries_per_s"]),
@@ -247,7 +242,7 @@ def main() -> int:
             {"bench": "chat", "metric": f"{name} RSS", "value": max(result["rss_mb"]), "unit": "MB",
              "note": f"per daphne with {args.sockets // processes} sockets"},
         ]
-    emit(rows)
+    emit(rows, problems)
     return 0
 
 

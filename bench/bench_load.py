@@ -22,6 +22,7 @@ import argparse
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness import Daphne, emit, manage, server_env
+from harness import SMOKE, Daphne, emit, manage, server_env, template_media
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -61,8 +62,13 @@ def start_default_setup() -> tuple[Daphne, dict]:
                      MEDIA_ROOT=f"{folder}/media", PRIVATE_MEDIA_ROOT=f"{folder}/smedia",
                      ROUNDTABLE_SIGNUPS_PER_WINDOW="1000000")
     started = time.monotonic()
-    manage("migrate", "--no-input", "-v0", env=env, timeout=900)
-    manage("seed_demo", "--quiet-logins", env=env, timeout=600)
+    template = os.environ.get("BENCH_SEEDED_SQLITE")
+    if SMOKE and template:  # the smoke run's shared demo site (run_all.py); a real run builds its own
+        shutil.copyfile(template, f"{folder}/hub.sqlite3")
+        env.update(template_media(template))
+    else:
+        manage("migrate", "--no-input", "-v0", env=env, timeout=900)
+        manage("seed_demo", "--quiet-logins", env=env, timeout=600)
     print(f"default setup ready in {time.monotonic() - started:.0f} s (SQLite {folder}/hub.sqlite3)", flush=True)
     return Daphne(env).start(timeout=120), env
 
@@ -104,9 +110,11 @@ def server_problems(log_text: str) -> tuple[int, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20 if QUICK else 50, help="simulated people (default 50)")
+    parser.add_argument("--users", type=int, default=4 if SMOKE else 20 if QUICK else 50,
+                        help="simulated people (default 50)")
     parser.add_argument("--spawn-rate", type=float, default=10, help="people started per second")
-    parser.add_argument("--duration", type=seconds, default=30 if QUICK else 120, help="e.g. 2m (default)")
+    parser.add_argument("--duration", type=seconds, default=6 if SMOKE else 30 if QUICK else 120,
+                        help="e.g. 2m (default)")
     parser.add_argument("--target", type=loopback, help="an already running Hub on 127.0.0.1 (demo data)")
     parser.add_argument("--keep", metavar="FOLDER", help="keep locust's CSV files and the server log here")
     args, ignored = parser.parse_known_args()  # run_all.py passes its arguments to every benchmark
@@ -192,7 +200,14 @@ def main() -> int:
     ]
     results += [{"bench": "load", "metric": f"p95 {r['Name']}", "value": float(r["95%"]), "unit": "ms",
                  "note": f"{r['Request Count']} requests, {r['Failure Count']} errors"} for r in rows]
-    emit(results)
+    problems = []
+    if errors:
+        problems.append(f"{errors} requests failed")
+    if server_errors or first_traceback:
+        problems.append(f"the server logged {server_errors} 5xx responses or a traceback")
+    if not total or not int(total["Request Count"]):
+        problems.append("no request was made")
+    emit(results, problems)
     return 0
 
 

@@ -250,11 +250,13 @@ def run_worker(database_url: str, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--visitors", type=int, default=100_000)
-    parser.add_argument("--cases", type=int, default=200_000)
-    parser.add_argument("--districts", type=int, default=100)
-    parser.add_argument("--iterations", type=int, default=30)
-    parser.add_argument("--import-rows", type=int, default=100_000)
+    from harness import SMOKE, smoke_or
+
+    parser.add_argument("--visitors", type=int, default=smoke_or(100_000, 400))
+    parser.add_argument("--cases", type=int, default=smoke_or(200_000, 400))
+    parser.add_argument("--districts", type=int, default=smoke_or(100, 6))
+    parser.add_argument("--iterations", type=int, default=smoke_or(30, 3))
+    parser.add_argument("--import-rows", type=int, default=smoke_or(100_000, 200))
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--worker", action="store_true")
@@ -265,6 +267,10 @@ def main() -> None:
     results = {}
     folder = tempfile.mkdtemp(prefix="hub-bench-roster-")
     print(f"{args.visitors:,} visitors, {args.cases:,} cases, {args.districts} districts", flush=True)
+    if SMOKE and not args.no_postgres:
+        # The smoke run (make bench-smoke) proves the benchmark runs on the production database; a
+        # second migration for SQLite would be most of its time.
+        args.no_sqlite = True
     if not args.no_sqlite:
         print("SQLite", flush=True)
         results["SQLite"] = run_worker(f"sqlite:///{folder}/hub.sqlite3", args)
@@ -281,7 +287,7 @@ def main() -> None:
         finally:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    rows = []
+    rows, problems = [], []
     for backend, out in results.items():
         data = out["data"]
         print(f"\n{backend}: generated in {data['generate_s']} s; coordinator's district has "
@@ -297,11 +303,17 @@ def main() -> None:
             print(f"  import {args.import_rows:,} rows: {imp['first']['seconds']} s (created "
                   f"{imp['first']['created']:,}); again {imp['again']['seconds']} s "
                   f"(unchanged {imp['again']['unchanged']:,})")
+            for run in ("first", "again"):
+                if imp[run]["errors"]:
+                    problems.append(f"{backend} import ({run} run): {imp[run]['errors']} rows refused")
+            if imp["first"]["created"] != args.import_rows or imp["again"]["unchanged"] != args.import_rows:
+                problems.append(f"{backend} import: created {imp['first']['created']}, unchanged on the second "
+                                f"run {imp['again']['unchanged']}, of {args.import_rows} rows")
             rows.append({"bench": "roster", "metric": f"{backend} import {args.import_rows} rows", "unit": "s",
                          "value": imp["first"]["seconds"], "note": f"re-import {imp['again']['seconds']} s"})
     from harness import emit
 
-    emit(rows)
+    emit(rows, problems)
 
 
 if __name__ == "__main__":

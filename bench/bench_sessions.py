@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from harness import ROOT, Daphne, emit, load, seeded_env, session_cookie
+from harness import ROOT, Daphne, emit, load, load_problems, seeded_env, session_cookie, smoke_or
 
 
 def _child(env: dict, *args: str) -> dict:
@@ -86,8 +86,8 @@ def count_queries(path: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--series", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=smoke_or(5.0, 2.0))
+    parser.add_argument("--series", type=int, default=smoke_or(20, 2))
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--count", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,9 +115,13 @@ def main() -> None:
         {"bench": "sessions", "metric": "upcoming page queries (+year of 20 series)", "value": after["queries"],
          "unit": "queries", "note": f"{after['rows']} listed of {built['occurrences']} persisted"},
     ]
+    problems = [f"{path}: answered {r['status']}" for path, r in [("/sessions/", before), ("/sessions/", after),
+                                                                ("/sessions/month/", month_after)]
+                if r["status"] != 200]
     try:
         for label, path in [("upcoming sessions, visitor", "/sessions/"), ("month view, visitor", "/sessions/month/")]:
-            result = load(server.port, path, seconds=args.seconds, cookie=cookie)
+            result = load(server.port, path, seconds=args.seconds, cookie=cookie, warmup=smoke_or(1.0, 0.2))
+            problems += load_problems(label, result)
             print(f"{label:<28} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f} ms  "
                   f"p95 {result['p95_ms']:6.1f} ms  errors {result['errors']}")
             rows.append({"bench": "sessions", "metric": f"{label} req/s", "value": round(result["rps"], 1),
@@ -125,7 +129,7 @@ def main() -> None:
                                                   f"errors {result['errors']}"})
     finally:
         server.stop()
-    emit(rows)
+    emit(rows, problems)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
 """Shared pieces of the benchmarks: a seeded Hub on a real daphne, and a small HTTP load generator.
 
-Benchmarks print their figures; they assert nothing. Each `bench_*.py` prints, as its last line,
-`RESULTS <json list of {"bench", "metric", "value", "unit", "note"}>` for `run_all.py`'s table.
+Benchmarks print their figures and never judge them. They do fail (exit 1, through `emit`) when the
+run itself went wrong: a request that errored, a websocket message lost, a page that did not answer
+200. Each `bench_*.py` prints, as its last line, `RESULTS <json list of {"bench", "metric", "value",
+"unit", "note"}>` for `run_all.py`'s table.
+
+`BENCH_SMOKE=1` (`make bench-smoke`, run by `.ci/run`): every benchmark at a tiny size for a few
+seconds, so that a benchmark which no longer runs breaks the build; its figures mean nothing.
 """
 
 import http.client
 import json
+import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -16,28 +23,82 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import Daphne, manage, server_env  # noqa: E402,F401
+from tests.support import Daphne, clean_env, manage, server_env  # noqa: E402,F401
+
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+
+
+def smoke_or(full, smoke):
+    """`full` for a real run, `smoke` under BENCH_SMOKE=1."""
+    return smoke if SMOKE else full
 
 
 def seeded_env(database_url: str | None = None) -> dict:
-    """Environment for a production-like Hub (DEBUG off) on a migrated, seeded database."""
+    """Environment for a production-like Hub (DEBUG off) on a migrated, seeded database.
+
+    Without `database_url`: a new SQLite file, copied from BENCH_SEEDED_SQLITE when `run_all.py` has
+    seeded one for the whole run (migrating and seeding is most of a small benchmark's time)."""
+    template = os.environ.get("BENCH_SEEDED_SQLITE")
     if database_url is None:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='hub-bench-')}/hub.sqlite3"
+        path = Path(tempfile.mkdtemp(prefix="hub-bench-")) / "hub.sqlite3"
+        database_url = f"sqlite:///{path}"
+        if template and Path(template).exists():
+            shutil.copyfile(template, path)
+            return server_env(database_url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1", **template_media(template))
     env = server_env(database_url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1")
     manage("migrate", "--no-input", "-v0", env=env)
     manage("seed_demo", "--quiet-logins", env=env)
     return env
 
 
+def template_media(template: str | Path) -> dict:
+    """The media folders the template's demo files (recordings, documents) were written to."""
+    folder = Path(template).parent
+    return {"MEDIA_ROOT": str(folder / "media"), "PRIVATE_MEDIA_ROOT": str(folder / "private")}
+
+
+def seed_template(folder: Path) -> Path:
+    """A migrated, demo-seeded SQLite file for `seeded_env` to copy (see run_all.py)."""
+    path = Path(folder) / "seeded.sqlite3"
+    env = server_env(f"sqlite:///{path}", HUB_ALLOW_DEMO_DATA="1", **template_media(path))
+    manage("migrate", "--no-input", "-v0", env=env)
+    manage("seed_demo", "--quiet-logins", env=env)
+    return path
+
+
+SESSION_KEYS = """
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from hub.twofactor.selectors import second_factor_expected
+keys = {}
+for name in %r:
+    user = get_user_model().objects.get(username=name)
+    client = Client()
+    client.force_login(user)
+    if second_factor_expected(user):
+        # What django_otp.login stores after a right code: staff sessions have passed the second step.
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    keys[name] = client.cookies["sessionid"].value
+print("KEYS " + json.dumps(keys))
+"""
+
+
+def session_cookies(env: dict, usernames: list[str]) -> dict[str, str]:
+    """Signed-in sessions (past two-step sign-in where the person needs it), made in the benchmark's
+    database: {username: session key}."""
+    out = manage("shell", "-c", SESSION_KEYS % (list(usernames),), env=env).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("KEYS "))[5:])
+
+
 def session_cookie(env: dict, username: str) -> str:
-    """A signed-in session for `username`, made in the benchmark's database."""
-    code = (
-        "from django.contrib.auth import get_user_model;"
-        "from django.test import Client;"
-        f"c = Client(); c.force_login(get_user_model().objects.get(username={username!r}));"
-        "print(c.cookies['sessionid'].value)"
-    )
-    return manage("shell", "-c", code, env=env).stdout.strip().splitlines()[-1]
+    """A signed-in session for `username` (see `session_cookies`)."""
+    return session_cookies(env, [username])[username]
 
 
 def load(port: int, path: str, *, seconds: float = 5.0, connections: int = 8, cookie: str = "",
@@ -49,6 +110,15 @@ def load(port: int, path: str, *, seconds: float = 5.0, connections: int = 8, co
     errors = [0]
     lock = threading.Lock()
     headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    # One request first, untimed: the first render of a page fills caches and imports templates.
+    first = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        first.request("GET", path, headers=headers)
+        first.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        pass
+    finally:
+        first.close()
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -93,8 +163,24 @@ def load(port: int, path: str, *, seconds: float = 5.0, connections: int = 8, co
     }
 
 
-def emit(rows: list[dict]) -> None:
-    print("RESULTS " + json.dumps(rows))
+def load_problems(label: str, result: dict) -> list[str]:
+    """What went wrong in a `load` run: errors, or nothing answered at all."""
+    problems = []
+    if result["errors"]:
+        problems.append(f"{label}: {result['errors']} requests failed (not 200)")
+    if not result["requests"]:
+        problems.append(f"{label}: no request answered")
+    return problems
 
 
-__all__ = ["Daphne", "manage", "seeded_env", "session_cookie", "load", "emit"]
+def emit(rows: list[dict], problems: list[str] = ()) -> None:
+    """Print the figures; then, if the run itself went wrong, say what and exit 1."""
+    print("RESULTS " + json.dumps(rows), flush=True)
+    if problems:
+        for problem in problems:
+            print(f"PROBLEM {problem}", file=sys.stderr)
+        sys.exit(1)
+
+
+__all__ = ["Daphne", "SMOKE", "clean_env", "seed_template", "template_media", "manage", "seeded_env", "session_cookie", "session_cookies", "smoke_or",
+           "load", "load_problems", "emit"]

@@ -1,27 +1,44 @@
-"""Run every `bench/bench_*.py` and print one table of their figures (`make bench`)."""
+"""Run every `bench/bench_*.py` and print one table of their figures (`make bench`).
+
+    .venv/bin/python bench/run_all.py            # make bench
+    BENCH_SMOKE=1 .venv/bin/python bench/run_all.py   # make bench-smoke: tiny sizes, a few seconds each
+
+Exits 1 if any benchmark fails: an exception, a request that errored, a message lost (not a figure
+over its budget: figures are for people to read).
+"""
 
 import json
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 
 def main() -> int:
+    from harness import seed_template
+
     rows, failed = [], []
+    began = time.monotonic()
+    template = seed_template(Path(tempfile.mkdtemp(prefix="hub-bench-template-")))
+    print(f"-- demo site seeded once for every benchmark ({time.monotonic() - began:.0f} s)", flush=True)
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"-- {script.name}", flush=True)
+        started = time.monotonic()
         # BENCH_QUICK=1 unless the caller set it: bench_load.py then runs 20 people for 30 s, not 50 for 2 min.
-        env = {**os.environ, "BENCH_QUICK": os.environ.get("BENCH_QUICK", "1")}
+        env = {**os.environ, "BENCH_QUICK": os.environ.get("BENCH_QUICK", "1"), "BENCH_SEEDED_SQLITE": str(template)}
         result = subprocess.run([sys.executable, str(script), *sys.argv[1:]], cwd=HERE, capture_output=True,
                                 text=True, env=env)
+        print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
         sys.stdout.write(result.stdout)
         if result.returncode != 0:
             failed.append(script.name)
             sys.stderr.write(result.stderr[-3000:])
-            continue
+            sys.stderr.flush()
         for line in result.stdout.splitlines():
             if line.startswith("RESULTS "):
                 rows.extend(json.loads(line[len("RESULTS "):]))
