@@ -72,13 +72,27 @@ def _force_login_passes_two_step(request, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def database_templates(tmp_path_factory):
-    """Copies of a migrated (or migrated and demo-seeded) database, built once per run (tests.support)."""
+def _database_templates(tmp_path_factory):
     from tests.support import DatabaseTemplates
 
     templates = DatabaseTemplates(tmp_path_factory.mktemp("db-templates"))
     yield templates
     templates.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request, _database_templates):
+    """pytest-django's test database; when this run created it, a copy of it, still untouched by any
+    test, is the migrated template the real-process tests start from (see DatabaseTemplates)."""
+    if request.config.getvalue("create_db") or not request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock():
+            _database_templates.adopt_test_database()
+
+
+@pytest.fixture(scope="session")
+def database_templates(django_db_setup, _database_templates):
+    """Copies of a migrated (or migrated and demo-seeded) database, built once per run (tests.support)."""
+    return _database_templates
 
 
 @pytest.fixture

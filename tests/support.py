@@ -190,6 +190,25 @@ class DatabaseTemplates:
             engine = "postgres" if base.startswith(("postgres", "pgsql")) else "sqlite"
         return self._template(engine, seeded, base)
 
+    def adopt_test_database(self) -> None:
+        """The test database pytest-django has just migrated becomes the migrated template of its
+        engine: a copy instead of a second `migrate` (about 35 s of CPU on SQLite, a minute on
+        PostgreSQL). Only right after the test database was created, before any test ran on it."""
+        from django.db import connection
+
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            return  # no test uses the database in this run: pytest-django made none (the templates migrate)
+        engine = "sqlite" if connection.vendor == "sqlite" else "postgres"
+        if engine == "sqlite":
+            target = self.folder / "migrated.sqlite3"
+            _sqlite_copy(connection.settings_dict["NAME"], target)
+            self.built[(engine, False)] = str(target)
+            return
+        connection.close()  # CREATE DATABASE ... TEMPLATE needs the source to have no other session
+        url, drop = postgres_database(os.environ["DATABASE_URL"], template=connection.settings_dict["NAME"])
+        self.drops.append(drop)
+        self.built[(engine, False)] = url.rsplit("/", 1)[1]
+
     def close(self) -> None:
         for drop in reversed(self.drops):
             drop()
@@ -243,6 +262,9 @@ def postgres_database(base_url: str, template: str | None = None):
     suffix = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"{suffix}')
+        # Thrown away after the test: its commits (migrate, seed_demo, daphne's writes) need not wait
+        # for the disk.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
     def drop():
         with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -26,3 +26,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that daphne processes started by the tests can share it.
     # HUB_TEST_DB_NAME lets two test runs on one checkout keep apart.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / os.environ.get("HUB_TEST_DB_NAME", ".test-db.sqlite3"))}
+else:
+    # A test database is thrown away: a commit need not wait for the disk (the tests that commit, and
+    # the daphne processes they start, spend most of their time there otherwise).
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
