@@ -44,3 +44,31 @@ def nav_items_for(user) -> list[tuple[str, str]]:
         except NoReverseMatch:
             continue
     return shown
+
+
+@dataclass(frozen=True)
+class Entrance:
+    """A way in shown on the signed-out home page, beside the staff sign-in (families' roundtables)."""
+
+    label: str
+    url_name: str
+    lead: str = ""
+    order: int = 50
+
+
+_entrances: dict[str, Entrance] = {}
+
+
+def entrance_register(entrance: Entrance) -> None:
+    _entrances[entrance.url_name] = entrance
+
+
+def entrances() -> list[tuple[str, str, str]]:
+    """(label, url, lead) of the registered ways in, in order."""
+    shown = []
+    for entrance in sorted(_entrances.values(), key=lambda e: (e.order, e.url_name)):
+        try:
+            shown.append((entrance.label, reverse(entrance.url_name), entrance.lead))
+        except NoReverseMatch:
+            continue
+    return shown

@@ -1,5 +1,5 @@
-"""Roundtables are edited in the Django admin; saving goes through `roundtable.services` (so more
-seats promote the waitlist). Sign-ups are read-only here: families change theirs by private link."""
+"""Organisers run roundtables in the Hub's own pages (/roundtables/organise/); the Django admin stays for
+superusers, and saving goes through `roundtable.services` (the same checks; more seats promote the waitlist). Sign-ups are read-only here: families change theirs by private link."""
 
 from django.contrib import admin, messages
 
@@ -15,6 +15,7 @@ class RoundtableAdmin(admin.ModelAdmin):
     search_fields = ("title_en", "title_es")
     ordering = ("-starts_at",)
     exclude = ("created_by",)
+    readonly_fields = ("cancelled_at",)
 
     def has_change_permission(self, request, obj=None):
         return selectors.may_organise(request.user) and super().has_change_permission(request, obj)

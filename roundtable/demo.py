@@ -1,5 +1,6 @@
 """Demo Family Roundtables: three upcoming (one online, one held in Spanish) with families signed up,
-and one past roundtable with what the organisers learned. Built through the services; idempotent
+one past roundtable with what the organisers learned, and a draft (the first one copied to a date six
+weeks out) for the organisers to check and open. Built through the services; idempotent
 (a roundtable is recognised by its English title)."""
 
 from datetime import datetime, time, timedelta
@@ -113,5 +114,10 @@ def seed_roundtables() -> str:
             _sign_up(past, family, now=before)
         for tag, kind, text in INSIGHTS:
             services.insight_record(roundtable=past, by=organiser, tag=tag, kind=kind, text=text)
+    first = Roundtable.objects.filter(title_en=ROUNDTABLES[0]["title_en"], is_draft=False).first()
+    if first is not None and not Roundtable.objects.filter(title_en=first.title_en, is_draft=True).exists():
+        starts = _at(42, 18)
+        services.roundtable_copy(roundtable=first, by=organiser, starts_at=starts, ends_at=starts + timedelta(hours=2))
+        created += 1
     return (f"{created} roundtables created ({Roundtable.objects.count()} in all, "
             f"{Insight.objects.count()} insights)")

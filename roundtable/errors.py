@@ -21,7 +21,22 @@ class NotAllowed(RoundtableError):
 
 
 class InvalidRoundtable(RoundtableError):
-    """A roundtable whose details contradict themselves (ends before it starts, no seats…)."""
+    """A roundtable whose details contradict themselves (ends before it starts, no seats…). `field` names
+    the organiser's form field to blame, if one."""
+
+    def __init__(self, message=None, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class RoundtableCancelled(RoundtableError):
+    """The roundtable was cancelled: no sign-up, no edit, no second cancelling."""
+
+    default_message = _("This roundtable was cancelled, so sign-up is closed.")
+
+
+class RoundtableNotOpen(RoundtableError):
+    default_message = _("This roundtable is not open for sign-up yet.")
 
 
 class InvalidSignup(RoundtableError):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.idempotency import FormTokenMixin
 from hub.models import District
 from roundtable import errors, services
-from roundtable.models import LANGUAGES, SITE_LANGUAGES, HeardFrom, Insight
+from roundtable.models import LANGUAGES, SITE_LANGUAGES, Format, HeardFrom, Insight
 
 HONEYPOT = "website"
 
@@ -51,8 +51,10 @@ class SignupForm(FormTokenMixin, forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, childcare: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not childcare:  # no childcare at this roundtable: nothing to ask
+            del self.fields["children_count"]
         self.fields["consent"].label = CONSENT_TEXT % {"days": services.retention_days()}
         for name, field in self.fields.items():
             if field.help_text:
@@ -124,3 +126,112 @@ class InsightCreateForm(FormTokenMixin, InsightForm):
 
     def service_kwargs(self) -> dict:
         return {**super().service_kwargs(), "form_token": self.cleaned_data.get("form_token")}
+
+
+# -- the organisers' roundtable forms -----------------------------------------------------------------
+
+# Service field -> the form field that shows its message.
+_FIELD_OF = {"starts_at": "date", "ends_at": "end_time", "is_draft": "publish"}
+
+
+class _ServiceErrors:
+    def add_service_error(self, error: errors.RoundtableError) -> None:
+        field = _FIELD_OF.get(getattr(error, "field", None), getattr(error, "field", None))
+        self.add_error(field if field in self.fields else None, str(error))
+
+    def _times(self, data) -> None:
+        """starts_at and ends_at from the date and the two times, by the service's rule."""
+        if not all(data.get(f) is not None for f in ("date", "start_time", "end_time")):
+            return
+        try:
+            data["starts_at"], data["ends_at"] = services.roundtable_times(
+                day=data["date"], start=data["start_time"], end=data["end_time"])
+        except errors.InvalidRoundtable as error:
+            self.add_service_error(error)
+
+
+class _WhenFields(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(label=_("Starts at (New York time)"),
+                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label=_("Ends at (New York time)"),
+                               widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
+class RoundtableForm(_ServiceErrors, FormTokenMixin, _WhenFields):
+    """A roundtable's details, for creating or editing it. A new roundtable's form carries a one-time token
+    (sent twice, it makes one roundtable); the edit form ignores it."""
+
+    title_en = forms.CharField(label=_("Title in English"), max_length=200)
+    title_es = forms.CharField(label=_("Title in Spanish"), max_length=200, required=False,
+                               help_text=_("Needed when Spanish is offered."))
+    description_en = forms.CharField(label=_("Description in English"), required=False, max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 4}),
+                                     help_text=_("What the evening is about, for families."))
+    description_es = forms.CharField(label=_("Description in Spanish"), required=False, max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 4}),
+                                     help_text=_("Needed when Spanish is offered and there is an English description."))
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices, initial=Format.IN_PERSON,
+                               widget=forms.RadioSelect)
+    address = forms.CharField(label=_("Place (address)"), required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Needed when it meets in person."))
+    address_es = forms.CharField(label=_("Place in Spanish"), required=False, max_length=500,
+                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("Only where it reads differently in Spanish, for example “Biblioteca, "
+                                             "sala 2”."))
+    join_link = forms.URLField(label=_("Video call link"), required=False, max_length=200, assume_scheme="https",
+                               help_text=_("Online roundtables: shown only to families with a confirmed place."))
+    held_in = forms.ChoiceField(label=_("The conversation is held in"), choices=SITE_LANGUAGES, initial="en",
+                                widget=forms.RadioSelect)
+    languages = forms.MultipleChoiceField(label=_("Languages offered (held in, or with an interpreter)"),
+                                          choices=LANGUAGES, required=False, initial=["en"],
+                                          widget=forms.CheckboxSelectMultiple)
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=services.MAX_CAPACITY, initial=20,
+                                  help_text=_("From 1 to 500. Families beyond that join a waitlist."),
+                                  widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1,
+                                                                  "max": services.MAX_CAPACITY}))
+    childcare = forms.BooleanField(label=_("Free childcare during the roundtable"), required=False, initial=True)
+    district = forms.ModelChoiceField(label=_("Host district"), queryset=District.objects.all(), required=False,
+                                      empty_label=_("None (statewide)"))
+    publish = forms.BooleanField(label=_("Open for sign-up: families can see it"), required=False, initial=True,
+                                 help_text=_("Leave it unticked to keep a draft that only organisers see."))
+
+    field_order = ["title_en", "title_es", "description_en", "description_es", "held_in", "languages", "format",
+                   "address", "address_es", "join_link", "date", "start_time", "end_time", "capacity", "childcare",
+                   "district", "publish"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    @classmethod
+    def initial_for(cls, rt) -> dict:
+        from django.utils import timezone
+
+        starts, ends = timezone.localtime(rt.starts_at), timezone.localtime(rt.ends_at)
+        initial = {name: getattr(rt, name) for name in services.EDITABLE if name in cls.base_fields}
+        initial.update(date=starts.date(), start_time=starts.time(), end_time=ends.time(), publish=not rt.is_draft)
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        self._times(data)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {name: data[name] for name in services.EDITABLE if name in data}
+        kwargs.update(join_link=data.get("join_link") or "", is_draft=not data.get("publish"),
+                      languages=list(data.get("languages") or []))
+        return kwargs
+
+
+class CopyForm(_ServiceErrors, FormTokenMixin, _WhenFields):
+    """The new date of a copy; sent twice, it makes one copy."""
+
+    def clean(self):
+        data = super().clean()
+        self._times(data)
+        return data

@@ -60,16 +60,21 @@ class Roundtable(TimeStampedModel):
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=12, choices=Format.choices, default=Format.IN_PERSON)
     address = models.TextField(blank=True, help_text="Where it meets (in person).")
+    address_es = models.TextField(blank=True, help_text="The place in Spanish, where it reads differently.")
     join_link = models.URLField(blank=True, help_text="Video call link (online); shown to confirmed families only.")
     held_in = models.CharField(max_length=5, choices=SITE_LANGUAGES, default="en",
                                help_text="The language the conversation is held in.")
     languages = models.JSONField(default=list, blank=True,
                                  help_text="Language codes supported (held in, or with an interpreter).")
     capacity = models.PositiveIntegerField(default=20)
+    childcare = models.BooleanField(default=True, help_text="Free childcare during the roundtable.")
+    is_draft = models.BooleanField(default=False, help_text="A draft is seen by organisers only.")
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="Who cancelled it is in the audit log.")
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="roundtables", help_text="Host district, if one.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -77,6 +82,7 @@ class Roundtable(TimeStampedModel):
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
                                    name="roundtable_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="roundtable_capacity_positive"),
+            form_token_unique("created_by", name="roundtable_once_per_form"),
         ]
 
     def __str__(self) -> str:
@@ -89,6 +95,18 @@ class Roundtable(TimeStampedModel):
     @property
     def description(self) -> str:
         return self.description_es if _in_spanish() and self.description_es else self.description_en
+
+    @property
+    def place(self) -> str:
+        return self.address_es if _in_spanish() and self.address_es else self.address
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def offers_spanish(self) -> bool:
+        return self.held_in == "es" or "es" in (self.languages or [])
 
     @property
     def language_names(self) -> list[str]:

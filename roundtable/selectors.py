@@ -68,15 +68,16 @@ def _with_counts(queryset: QuerySet[Roundtable]) -> QuerySet[Roundtable]:
 def upcoming(*, now: datetime | None = None) -> list[Roundtable]:
     """Roundtables not yet over, soonest first, with seats left (one query)."""
     now = now or timezone.now()
-    rows = list(_with_counts(Roundtable.objects.filter(ends_at__gt=now)).order_by("starts_at", "pk"))
+    rows = list(_with_counts(Roundtable.objects.filter(ends_at__gt=now, is_draft=False)).order_by("starts_at", "pk"))
     for row in rows:
         row.seats_left = max(row.capacity - row.confirmed, 0)
     return rows
 
 
 def roundtable_public(*, pk: int, now: datetime | None = None) -> Roundtable | None:
-    """One roundtable with its seat counts (whether or not it is over)."""
-    row = _with_counts(Roundtable.objects.filter(pk=pk)).first()
+    """One roundtable families may see (not a draft) with its seat counts, whether or not it is over or
+    cancelled."""
+    row = _with_counts(Roundtable.objects.filter(pk=pk, is_draft=False)).first()
     if row is not None:
         now = now or timezone.now()
         row.seats_left = max(row.capacity - row.confirmed, 0)
@@ -86,6 +87,22 @@ def roundtable_public(*, pk: int, now: datetime | None = None) -> Roundtable | N
 
 def position_of(signup: FamilySignup) -> int | None:
     return waitlist_position(seat=signup, holders=signup.roundtable.signups.all())
+
+
+@dataclass(frozen=True)
+class Reach:
+    by_email: int
+    phone_only: int
+    in_spanish: int
+
+
+def cancellation_reach(*, roundtable: Roundtable) -> Reach:
+    """Who a cancellation reaches: the active sign-ups (confirmed and waitlisted) with an email, those with
+    only a phone number, and how many read Spanish: 1 query."""
+    counts = FamilySignup.objects.filter(roundtable=roundtable, status__in=ACTIVE).aggregate(
+        by_email=Count("pk", filter=~Q(email="")), phone_only=Count("pk", filter=Q(email="")),
+        in_spanish=Count("pk", filter=Q(preferred_language="es")))
+    return Reach(**counts)
 
 
 @dataclass

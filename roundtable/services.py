@@ -12,7 +12,7 @@ import base64
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +30,7 @@ from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_tak
 from hub.idempotency import create_once
 from hub.mail import absolute_url, mail_on_commit
 from hub.models import District
+from hub.program import PROGRAM_TZ
 from hub.text import normalise_name
 from roundtable import errors
 from roundtable.formatting import when
@@ -115,46 +116,155 @@ def _free_text(value: str, *, field: str, limit: int, label) -> str:
 
 # -- roundtables -------------------------------------------------------------------------------------
 
-def _validate_roundtable(rt: Roundtable) -> None:
+# What an organiser sets on a roundtable (the create and edit forms, a copy).
+EDITABLE = ("title_en", "title_es", "description_en", "description_es", "starts_at", "ends_at", "format", "address",
+            "address_es", "join_link", "held_in", "languages", "capacity", "childcare", "district", "is_draft")
+# Copied as they are; a copy gets its own dates and starts as a draft.
+_COPIED = tuple(f for f in EDITABLE if f not in ("starts_at", "ends_at", "is_draft"))
+PLANNING_HORIZON_DAYS = 730
+
+
+def _within_horizon(day: date) -> bool:
+    return day <= timezone.localdate() + timedelta(days=PLANNING_HORIZON_DAYS)
+
+
+def roundtable_times(*, day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """(starts_at, ends_at) of a roundtable on `day` from `start` to `end`, New York time; the form's
+    fields are checked by the rules the services apply (InvalidRoundtable naming the field)."""
+    if not _within_horizon(day):
+        raise errors.InvalidRoundtable(gettext_lazy("Choose a date within the next two years."), field="starts_at")
+    if end <= start:
+        raise errors.InvalidRoundtable(gettext_lazy("The roundtable must end after it starts."), field="ends_at")
+    return (datetime.combine(day, start, tzinfo=PROGRAM_TZ), datetime.combine(day, end, tzinfo=PROGRAM_TZ))
+
+
+def _validate_roundtable(rt: Roundtable, *, upcoming_from: datetime | None = None) -> None:
+    """Refuse (InvalidRoundtable, naming the field) details that contradict themselves. With
+    `upcoming_from`, the roundtable must also start after that moment (a new date an organiser picks)."""
+    def refuse(message, field):
+        raise errors.InvalidRoundtable(message, field=field)
+
     if not rt.title_en.strip():
-        raise errors.InvalidRoundtable(gettext_lazy("Give the roundtable a title in English."))
+        refuse(gettext_lazy("Give the roundtable a title in English."), "title_en")
     if rt.ends_at <= rt.starts_at:
-        raise errors.InvalidRoundtable(gettext_lazy("The roundtable must end after it starts."))
-    if not 1 <= int(rt.capacity) <= MAX_CAPACITY:
-        raise errors.InvalidRoundtable(gettext_lazy("Seats must be between 1 and 500."))
+        refuse(gettext_lazy("The roundtable must end after it starts."), "ends_at")
+    if upcoming_from is not None and rt.starts_at <= upcoming_from:
+        refuse(gettext_lazy("Choose a date and time that have not passed yet."), "starts_at")
+    if not _within_horizon(timezone.localtime(rt.starts_at).date()):
+        refuse(gettext_lazy("Choose a date within the next two years."), "starts_at")
+    if rt.ends_at - rt.starts_at > timedelta(hours=12):
+        refuse(gettext_lazy("A roundtable lasts at most 12 hours: check the end time."), "ends_at")
+    try:
+        capacity = int(rt.capacity)
+    except (TypeError, ValueError):
+        capacity = 0
+    if not 1 <= capacity <= MAX_CAPACITY:
+        refuse(gettext_lazy("Seats must be between 1 and 500."), "capacity")
     if rt.format not in Format.values:
-        raise errors.InvalidRoundtable(gettext_lazy("Choose in person or online."))
+        refuse(gettext_lazy("Choose in person or online."), "format")
     if rt.format == Format.IN_PERSON and not rt.address.strip():
-        raise errors.InvalidRoundtable(gettext_lazy("Give the address of an in-person roundtable."))
+        refuse(gettext_lazy("Give the address of an in-person roundtable."), "address")
     if rt.join_link and not rt.join_link.startswith("https://"):
-        raise errors.InvalidRoundtable(gettext_lazy("The video call link must be an https:// address."))
-    unknown = [code for code in rt.languages if code not in LANGUAGE_NAMES]
-    if unknown:
-        raise errors.InvalidRoundtable(gettext_lazy("Unknown language code."))
+        refuse(gettext_lazy("The video call link must be an https:// address."), "join_link")
+    if rt.held_in not in dict(SITE_LANGUAGES):
+        refuse(gettext_lazy("Choose English or Spanish."), "held_in")
+    if not isinstance(rt.languages, list) or any(code not in LANGUAGE_NAMES for code in rt.languages):
+        refuse(gettext_lazy("Unknown language code."), "languages")
     if rt.held_in not in rt.languages:
         rt.languages = [rt.held_in, *rt.languages]
+    if rt.offers_spanish:
+        # Families who read Spanish get every text in Spanish: the list, the sign-up page, the emails.
+        if not rt.title_es.strip():
+            refuse(gettext_lazy("Spanish is offered: give the title in Spanish too."), "title_es")
+        if rt.description_en.strip() and not rt.description_es.strip():
+            refuse(gettext_lazy("Spanish is offered: give the description in Spanish too."), "description_es")
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 @transaction.atomic
 def roundtable_create(*, by, title_en: str, starts_at: datetime, ends_at: datetime, capacity: int,
                       format: str = Format.IN_PERSON, title_es: str = "", description_en: str = "",
-                      description_es: str = "", address: str = "", join_link: str = "", held_in: str = "en",
-                      languages=("en",), district: District | None = None) -> Roundtable:
-    """A new roundtable (organisers only)."""
+                      description_es: str = "", address: str = "", address_es: str = "", join_link: str = "",
+                      held_in: str = "en", languages=("en",), childcare: bool = True,
+                      district: District | None = None, is_draft: bool = False, form_token=None,
+                      must_be_upcoming: bool = False, now: datetime | None = None) -> Roundtable:
+    """A new roundtable (organisers only). The organisers' form sends `must_be_upcoming` (a date that has
+    passed is refused; demo data and tests record past ones) and its one-time `form_token`: the same
+    form sent twice makes one roundtable (hub.idempotency)."""
     if not may_organise(by):
         raise errors.NotAllowed()
+    now = now or timezone.now()
     rt = Roundtable(title_en=title_en.strip(), title_es=title_es.strip(), description_en=description_en.strip(),
                     description_es=description_es.strip(), starts_at=starts_at, ends_at=ends_at,
-                    capacity=int(capacity), format=format, address=address.strip(), join_link=join_link,
-                    held_in=held_in, languages=list(dict.fromkeys(languages)), district=district, created_by=by)
-    _validate_roundtable(rt)
+                    capacity=capacity, format=format, address=address.strip(), address_es=address_es.strip(),
+                    join_link=join_link, held_in=held_in, languages=list(dict.fromkeys(languages)),
+                    childcare=bool(childcare), district=district, is_draft=bool(is_draft), created_by=by,
+                    form_token=form_token)
+    _validate_roundtable(rt, upcoming_from=now if must_be_upcoming else None)
+    rt.capacity = int(rt.capacity)
+
+    def create() -> Roundtable:
+        rt.save()
+        return rt
+
+    made, _created = create_once(Roundtable, token=form_token, owner={"created_by": by}, create=create)
+    return made
+
+
+def _confirmed_count(roundtable_id: int) -> int:
+    return FamilySignup.objects.filter(roundtable_id=roundtable_id, status=SeatStatus.CONFIRMED).count()
+
+
+def _check_change(rt: Roundtable) -> None:
+    """What an edit may not do to a roundtable families have signed up for (InvalidRoundtable)."""
+    confirmed = _confirmed_count(rt.pk)
+    if int(rt.capacity) < confirmed:
+        raise errors.InvalidRoundtable(
+            gettext_lazy("%(n)d families already have a confirmed place, so there must be at least %(n)d seats. "
+                         "Nobody loses a place by an edit: to have fewer families, ask some to cancel first.")
+            % {"n": confirmed}, field="capacity")
+    if rt.is_draft and FamilySignup.objects.filter(roundtable_id=rt.pk, status__in=ACTIVE).exists():
+        raise errors.InvalidRoundtable(
+            gettext_lazy("Families have signed up, so it cannot go back to being a draft."), field="is_draft")
+
+
+@transaction.atomic
+def roundtable_edit(*, roundtable: Roundtable, by, now: datetime | None = None, **changes) -> Roundtable:
+    """Change a roundtable's details (organisers only; `changes` are fields of EDITABLE). Refused for a
+    cancelled roundtable, for fewer seats than families already confirmed, and for a new date that has
+    passed. More seats promote families from the waitlist (told by email). Audited."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise errors.InvalidRoundtable(gettext_lazy("That could not be done."))
+    now = now or timezone.now()
+    rt = lock_parent(Roundtable, roundtable.pk)
+    if rt.is_cancelled:
+        raise errors.RoundtableCancelled(gettext_lazy("This roundtable was cancelled: it can no longer be changed."))
+    moved = ("starts_at" in changes and changes["starts_at"] != rt.starts_at)
+    for name, value in changes.items():
+        setattr(rt, name, _clean(value))
+    if "languages" in changes:
+        rt.languages = list(dict.fromkeys(rt.languages or []))
+    _validate_roundtable(rt, upcoming_from=now if moved else None)
+    rt.capacity = int(rt.capacity)
+    _check_change(rt)
     rt.save()
+    promoted = seats_fill(capacity=rt.capacity, holders=rt.signups.all())
+    _notify_promoted(promoted)
+    audit_record(actor=by, action="roundtable.edit", object_type="roundtable", object_id=rt.pk,
+                 district=rt.district_id, detail=", ".join(sorted(changes)))
     return rt
 
 
 @transaction.atomic
 def roundtable_update(*, roundtable: Roundtable, by) -> list[FamilySignup]:
-    """Save an edited roundtable (the Django admin's form); more seats promote from the waitlist."""
+    """Save a roundtable edited in the Django admin (its form sets the fields); the same checks as
+    `roundtable_edit`. More seats promote from the waitlist."""
     if not may_organise(by):
         raise errors.NotAllowed()
     _validate_roundtable(roundtable)
@@ -162,11 +272,58 @@ def roundtable_update(*, roundtable: Roundtable, by) -> list[FamilySignup]:
         roundtable.created_by = by
         roundtable.save()
         return []
-    lock_parent(Roundtable, roundtable.pk)
+    if lock_parent(Roundtable, roundtable.pk).is_cancelled:
+        raise errors.RoundtableCancelled(gettext_lazy("This roundtable was cancelled: it can no longer be changed."))
+    _check_change(roundtable)
     roundtable.save()
     promoted = seats_fill(capacity=roundtable.capacity, holders=roundtable.signups.all())
     _notify_promoted(promoted)
     return promoted
+
+
+@transaction.atomic
+def roundtable_copy(*, roundtable: Roundtable, by, starts_at: datetime, ends_at: datetime, form_token=None,
+                    now: datetime | None = None) -> Roundtable:
+    """A new draft with the same texts, place, languages, seats and childcare on a new date (organisers
+    only); cancelled and past roundtables can be copied too. No sign-up is copied. Sending the same
+    copy form twice makes one copy."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    source = Roundtable.objects.get(pk=roundtable.pk)
+    fields = {name: getattr(source, name) for name in _COPIED}
+    return roundtable_create(by=by, starts_at=starts_at, ends_at=ends_at, is_draft=True, form_token=form_token,
+                             must_be_upcoming=True, now=now, **fields)
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    roundtable: Roundtable
+    emailed: int  # families told by email
+    phone_only: int  # families who gave a phone number only: the organisers call them
+
+
+@transaction.atomic
+def roundtable_cancel(*, roundtable: Roundtable, by, now: datetime | None = None) -> Cancellation:
+    """Cancel a roundtable that has not taken place (organisers only). Every family with a place or on
+    the waitlist is told by email in the language they chose; their sign-ups and the counts stay as they
+    were, the families' private links say it was cancelled, and new sign-ups are refused. Audited."""
+    if not may_organise(by):
+        raise errors.NotAllowed()
+    now = now or timezone.now()
+    rt = lock_parent(Roundtable, roundtable.pk)
+    if rt.is_cancelled:
+        raise errors.RoundtableCancelled(gettext_lazy("This roundtable was already cancelled."))
+    if rt.ends_at <= now:
+        raise errors.InvalidRoundtable(gettext_lazy("This roundtable has already taken place: it cannot be cancelled."))
+    rt.cancelled_at = now
+    rt.save(update_fields=["cancelled_at", "updated_at"])
+    families = list(FamilySignup.objects.filter(roundtable=rt, status__in=ACTIVE).order_by("created_at", "pk"))
+    emailed = [s for s in families if s.email]
+    for signup in emailed:
+        _notify_cancelled(signup, rt)
+    audit_record(actor=by, action="roundtable.cancel", object_type="roundtable", object_id=rt.pk,
+                 district=rt.district_id, detail=f"{len(families)} families signed up, {len(emailed)} told by email")
+    return Cancellation(roundtable=rt, emailed=len(emailed), phone_only=len(families) - len(emailed))
 
 
 # -- sign-ups ----------------------------------------------------------------------------------------
@@ -254,6 +411,10 @@ def signup_create(*, roundtable: Roundtable, name: str, email: str = "", phone: 
                                    field="consent")
 
     parent = lock_parent(Roundtable, roundtable.pk)  # SELECT … FOR UPDATE: one seat decision at a time
+    if parent.is_cancelled:
+        raise errors.RoundtableCancelled()
+    if parent.is_draft:
+        raise errors.RoundtableNotOpen()
     if parent.ends_at <= now:
         raise errors.SignupClosed()
     made, token = _made_by_form(parent.pk, form_token, email=email, phone=phone)
@@ -282,6 +443,9 @@ def signup_cancel(*, signup: FamilySignup, now: datetime | None = None) -> list[
     signup = FamilySignup.objects.get(pk=signup.pk)
     if not signup.is_active:
         raise errors.NotSignedUp()
+    if parent.is_cancelled:
+        raise errors.RoundtableCancelled(
+            gettext_lazy("This roundtable was cancelled by its organisers: there is nothing more to do."))
     if parent.ends_at <= now:
         raise errors.SignupClosed(gettext_lazy("This roundtable has already taken place."))
     promoted = seat_release(seat=signup, capacity=parent.capacity, holders=parent.signups.all())
@@ -297,6 +461,8 @@ def signup_check_in(*, signup: FamilySignup, by, present: bool = True, now: date
     now = now or timezone.now()
     parent = lock_parent(Roundtable, signup.roundtable_id)
     signup = FamilySignup.objects.get(pk=signup.pk)
+    if parent.is_cancelled:
+        raise errors.RoundtableCancelled(gettext_lazy("This roundtable was cancelled: there is no check-in."))
     if not signup.is_active:
         raise errors.NotSignedUp(gettext_lazy("This family cancelled; there is nothing to check in."))
     start_day = timezone.localtime(parent.starts_at).date()
@@ -427,7 +593,7 @@ def _notify_signed_up(signup: FamilySignup, token: str) -> None:
         else:
             subject = _("You're on the waitlist: %(title)s") % {"title": rt.title}
             status = _("The roundtable is full, so you are on the waitlist. We will write to you if a place opens.")
-        where = rt.address if rt.format == Format.IN_PERSON else _("Online (video call)")
+        where = rt.place if rt.format == Format.IN_PERSON else _("Online (video call)")
         body = _(
             "Hello %(name)s,\n\nThank you for signing up for the Family Roundtable \"%(title)s\" on %(when)s "
             "(New York time). %(status)s\n\nWhere: %(where)s\n\nThis private link shows your sign-up and lets "
@@ -449,3 +615,15 @@ def _notify_promoted(promoted: list[FamilySignup]) -> None:
                 "can have the place.\n"
             ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at)}
             mail_on_commit(to=signup.email, subject=subject, body=body)
+
+
+def _notify_cancelled(signup: FamilySignup, rt: Roundtable) -> None:
+    with translation.override(signup.preferred_language):
+        subject = _("Cancelled: %(title)s") % {"title": rt.title}
+        body = _(
+            "Hello %(name)s,\n\nWe are sorry: the Family Roundtable \"%(title)s\" on %(when)s (New York time) "
+            "is cancelled. You do not need to do anything. Your private link, from your first message, shows "
+            "the cancellation too.\n\nWe hope to see you at another roundtable: %(list)s\n"
+        ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at),
+             "list": absolute_url(reverse("roundtable:upcoming"))}
+        mail_on_commit(to=signup.email, subject=subject, body=body)

@@ -2,20 +2,23 @@
 their path). Organisers: sign-ups, needs, check-in, CSV and insights. Views read through
 `roundtable.selectors` and write through `roundtable.services`."""
 
+from datetime import timedelta
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hub.exports import ExportAudit, csv_response
 from roundtable import errors, exports, ratelimit, selectors, services
-from roundtable.forms import InsightCreateForm, InsightForm, SignupForm
+from roundtable.forms import CopyForm, InsightCreateForm, InsightForm, RoundtableForm, SignupForm
 from roundtable.models import FamilySignup, Roundtable
 
 SESSION_KEY = "roundtable_links"  # roundtable id -> private token of sign-ups made in this browser
@@ -47,11 +50,15 @@ def signup(request, pk: int):
         raise Http404()
     if roundtable.is_over:
         return render(request, "roundtable/signup.html", {"roundtable": roundtable, "closed": True})
+    if roundtable.is_cancelled:
+        return render(request, "roundtable/signup.html", {"roundtable": roundtable, "cancelled": True},
+                      status=410 if request.method == "POST" else 200)
     language = (get_language() or "en")[:2]
-    form = SignupForm(initial={"preferred_language": "es" if language == "es" else "en"})
+    form = SignupForm(initial={"preferred_language": "es" if language == "es" else "en"},
+                      childcare=roundtable.childcare)
     status = 200
     if request.method == "POST":
-        form = SignupForm(request.POST)
+        form = SignupForm(request.POST, childcare=roundtable.childcare)
         if form.is_valid():
             if not ratelimit.signup_allowed(request):
                 form.add_error(None, _("Too many sign-ups from this connection. Please wait ten minutes and "
@@ -92,10 +99,24 @@ def _after_signup(request, roundtable: Roundtable, result: services.SignupResult
     return _private(render(request, "roundtable/already.html", {"roundtable": roundtable}))
 
 
-def private(request, token: str):
-    signup = selectors.signup_by_token(token=token)
-    if signup is None:
-        raise Http404()
+def _in_family_language(view):
+    """Every page of a family's private link is in the language they chose at sign-up, whatever the
+    browser or the session says (a link opened on another phone, a shared computer)."""
+    @wraps(view)
+    def wrapped(request, token: str):
+        signup = selectors.signup_by_token(token=token)
+        if signup is None:
+            raise Http404()
+        with translation.override(signup.preferred_language):
+            response = view(request, signup, token)
+            response["Content-Language"] = signup.preferred_language
+            return response
+
+    return wrapped
+
+
+@_in_family_language
+def private(request, signup: FamilySignup, token: str):
     just_signed_up = request.session.get("roundtable_new") == token
     if just_signed_up:
         del request.session["roundtable_new"]
@@ -108,10 +129,8 @@ def private(request, token: str):
 
 
 @require_POST
-def cancel(request, token: str):
-    signup = selectors.signup_by_token(token=token)
-    if signup is None:
-        raise Http404()
+@_in_family_language
+def cancel(request, signup: FamilySignup, token: str):
     try:
         services.signup_cancel(signup=signup)
     except errors.RoundtableError as error:
@@ -140,7 +159,7 @@ def _organise_page(request, roundtable: Roundtable, *, insight_form=None, names_
         "roundtable": roundtable, "needs": selectors.needs_summary(roundtable=roundtable),
         "signups": selectors.signups_for(roundtable=roundtable),
         "insights": roundtable.insights.all(), "insight_form": insight_form or InsightCreateForm(),
-        "names_warning": names_warning,
+        "names_warning": names_warning, "is_over": roundtable.ends_at <= timezone.now(),
     }
     return render(request, "roundtable/organise_detail.html", context, status=status)
 
@@ -149,6 +168,100 @@ def _organise_page(request, roundtable: Roundtable, *, insight_form=None, names_
 def organise_detail(request, pk: int):
     _organiser_or_403(request)
     return _organise_page(request, get_object_or_404(Roundtable, pk=pk))
+
+
+def _organised(request, pk: int) -> Roundtable:
+    _organiser_or_403(request)
+    return get_object_or_404(Roundtable, pk=pk)
+
+
+def _detail(roundtable: Roundtable):
+    return redirect("roundtable:organise_detail", pk=roundtable.pk)
+
+
+@login_required
+def roundtable_new(request):
+    """A new roundtable: its details in English and Spanish, the date, seats and childcare."""
+    _organiser_or_403(request)
+    form = RoundtableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roundtable = services.roundtable_create(by=request.user, must_be_upcoming=True,
+                                                    form_token=form.cleaned_data.get("form_token"),
+                                                    **form.service_kwargs())
+        except errors.RoundtableError as error:
+            form.add_service_error(error)
+        else:
+            state = (_("It is a draft: families cannot see it yet.") if roundtable.is_draft
+                     else _("Families can sign up now."))
+            messages.success(request, _("%(title)s is saved.") % {"title": roundtable.title_en} + " " + state)
+            return _detail(roundtable)
+    return render(request, "roundtable/roundtable_form.html", {"form": form, "roundtable": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def roundtable_edit(request, pk: int):
+    roundtable = _organised(request, pk)
+    if roundtable.is_cancelled and request.method != "POST":
+        return render(request, "roundtable/roundtable_form.html", {"roundtable": roundtable, "form": None})
+    form = RoundtableForm(request.POST or None, initial=RoundtableForm.initial_for(roundtable))
+    if request.method == "POST" and form.is_valid():
+        try:
+            roundtable = services.roundtable_edit(roundtable=roundtable, by=request.user, **form.service_kwargs())
+        except errors.RoundtableCancelled as error:
+            return render(request, "roundtable/roundtable_form.html",
+                          {"roundtable": roundtable, "form": None, "error": str(error)}, status=409)
+        except errors.RoundtableError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _detail(roundtable)
+    elif request.method == "POST" and roundtable.is_cancelled:
+        # A crafted or stale POST with bad fields to a cancelled roundtable: the cancellation is the answer.
+        return render(request, "roundtable/roundtable_form.html", {"roundtable": roundtable, "form": None},
+                      status=409)
+    return render(request, "roundtable/roundtable_form.html", {"form": form, "roundtable": roundtable},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def roundtable_copy(request, pk: int):
+    """A copy of a roundtable on a new date, saved as a draft (the organiser checks it, then publishes)."""
+    roundtable = _organised(request, pk)
+    starts, ends = timezone.localtime(roundtable.starts_at), timezone.localtime(roundtable.ends_at)
+    day = max(starts.date(), timezone.localdate()) + timedelta(days=7)
+    form = CopyForm(request.POST or None, initial={"date": day, "start_time": starts.time(), "end_time": ends.time()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            copy = services.roundtable_copy(roundtable=roundtable, by=request.user, starts_at=data["starts_at"],
+                                            ends_at=data["ends_at"], form_token=data.get("form_token"))
+        except errors.RoundtableError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The copy is saved as a draft: check it, then tick “Open for sign-up”."))
+            return redirect("roundtable:roundtable_edit", pk=copy.pk)
+    return render(request, "roundtable/roundtable_copy.html", {"form": form, "roundtable": roundtable},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def roundtable_cancel(request, pk: int):
+    """GET asks to confirm (and says who will be told); POST cancels and tells the families."""
+    roundtable = _organised(request, pk)
+    context = {"roundtable": roundtable, "reach": selectors.cancellation_reach(roundtable=roundtable)}
+    if request.method == "POST":
+        try:
+            done = services.roundtable_cancel(roundtable=roundtable, by=request.user)
+        except errors.RoundtableError as error:
+            context["error"] = str(error)
+            return render(request, "roundtable/roundtable_cancel.html", context, status=409)
+        messages.success(request, _("The roundtable is cancelled. %(emailed)d families were told by email; "
+                                    "%(phone)d gave only a phone number: please call them.")
+                         % {"emailed": done.emailed, "phone": done.phone_only})
+        return _detail(roundtable)
+    return render(request, "roundtable/roundtable_cancel.html", context)
 
 
 @login_required

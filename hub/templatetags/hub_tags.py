@@ -1,6 +1,6 @@
 from django import template
 
-from hub.navigation import nav_items_for
+from hub.navigation import entrances, nav_items_for
 from hub.roles import roles_of
 
 register = template.Library()
@@ -21,3 +21,8 @@ def nav_items(context):
 def user_roles(context):
     request = context.get("request")
     return sorted(roles_of(getattr(request, "user", None)))
+
+
+@register.simple_tag
+def home_entrances():
+    return [{"label": label, "url": url, "lead": lead} for label, url, lead in entrances()]

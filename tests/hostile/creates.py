@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from tests.hostile.endpoints import series_valid, signup_valid, visit_valid
+from tests.hostile.endpoints import copy_valid, roundtable_valid, series_valid, signup_valid, visit_valid
 
 
 @dataclass
@@ -65,6 +65,17 @@ def _case_data(w, who, n):
             "referral_reason": "Absent"}
 
 
+def _copy_after(n):
+    """Copies made with payload n start on day 21 + n: after the end of day 20 + n."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from hub.program import PROGRAM_TZ
+
+    return datetime.combine(timezone.localdate() + timedelta(days=20 + n), time(23, 59), tzinfo=PROGRAM_TZ)
+
+
 def _family_email(who, n):
     return f"{who.split(':')[1]}-{n}@example.org"
 
@@ -97,6 +108,20 @@ CREATES: dict[str, Create] = {
         action=lambda w, who: reverse("training_sessions:series_new"),
         data=lambda w, who, n: dict(series_valid(w), title=f"Series {who} {n}"),
         owner=lambda w, who, n: {"created_by": w.user(who), "event__title": f"Series {who} {n}"},
+    ),
+    "roundtable:roundtable_new": Create(
+        model="roundtable.Roundtable", user="tomas", other="samira",
+        page=lambda w, who: reverse("roundtable:roundtable_new"),
+        action=lambda w, who: reverse("roundtable:roundtable_new"),
+        data=lambda w, who, n: dict(roundtable_valid(w), title_en=f"Roundtable {who} {n}"),
+        owner=lambda w, who, n: {"created_by": w.user(who), "title_en": f"Roundtable {who} {n}"},
+    ),
+    "roundtable:roundtable_copy": Create(
+        model="roundtable.Roundtable", user="tomas", other="samira",
+        page=lambda w, who: reverse("roundtable:roundtable_copy", args=[w.roundtable.pk]),
+        action=lambda w, who: reverse("roundtable:roundtable_copy", args=[w.roundtable.pk]),
+        data=lambda w, who, n: copy_valid(w, days=21 + n),
+        owner=lambda w, who, n: {"created_by": w.user(who), "is_draft": True, "starts_at__gt": _copy_after(n)},
     ),
     "roundtable:signup": Create(
         model="roundtable.FamilySignup", user="family:a", other="family:b",
@@ -148,6 +173,8 @@ CREATES: dict[str, Create] = {
 NOT_A_CREATE = {
     "roundtable:insight_add": "adds an insight: its double-submit safety is part of the insights work",
     "roundtable:check_in": "sets the sign-up's check-in time: sending it again sets the same",
+    "roundtable:roundtable_edit": "changes a roundtable: the same edit again is the same state",
+    "roundtable:roundtable_cancel": "cancels a roundtable: a second send is refused as already cancelled",
     "coordinators:visit_edit": "changes a visit: the same edit again writes no second revision",
     "coordinators:referral_outcome": "sets an outcome: the same value again changes nothing",
     "courses:reflection_submit": "one reflection per person and block (update_or_create)",

@@ -67,6 +67,63 @@ def signup_valid(w):
             "heard_from": "", "consent": "on", "website": ""}
 
 
+def roundtable_valid(w):
+    """A valid organiser's form for a new roundtable (held in Spanish, in two weeks)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"title_en": "Mornings that work", "title_es": "Mañanas que funcionan", "description_en": "About mornings.",
+            "description_es": "Sobre las mañanas.", "held_in": "es", "languages": ["es", "en"],
+            "format": "in_person", "address": "195 Putnam Street, Hartford", "address_es": "", "join_link": "",
+            "date": (timezone.localdate() + timedelta(days=14)).isoformat(), "start_time": "18:00",
+            "end_time": "20:00", "capacity": "12", "childcare": "on", "district": "", "publish": "on"}
+
+
+def roundtable_edit_valid(w):
+    """The world's roundtable's own details, as its edit form draws them."""
+    from django.utils import timezone
+
+    rt = w.roundtable
+    starts, ends = timezone.localtime(rt.starts_at), timezone.localtime(rt.ends_at)
+    return dict(roundtable_valid(w), title_en=rt.title_en, title_es=rt.title_es, description_en="", description_es="",
+                held_in=rt.held_in, languages=list(rt.languages), address=rt.address, capacity=str(rt.capacity),
+                date=starts.date().isoformat(), start_time=starts.strftime("%H:%M"), end_time=ends.strftime("%H:%M"))
+
+
+def copy_valid(w, days: int = 21):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"date": (timezone.localdate() + timedelta(days=days)).isoformat(), "start_time": "18:00",
+            "end_time": "20:00"}
+
+
+def _yesterday():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() - timedelta(days=1)).isoformat()
+
+
+ROUNDTABLE_DATES = cat.WRONG_DATES + [("passed-date", "__yesterday__"), ("beyond-two-years", "2999-01-01"),
+                                      ("year-9999", "9999-12-31")]
+ROUNDTABLE_FIELDS = {
+    "title_en": cat.bad_text(200) + [("only-spaces", "   ")],
+    "title_es": [("missing-spanish", ""), ("only-spaces", "   ")] + cat.oversized(200),
+    "description_es": [("missing-spanish", "")] + cat.oversized(4000),
+    "held_in": CHOICE, "languages": CHOICE_OPTIONAL + [("list-of-unknown", ["en", "tlh"])],
+    "format": CHOICE, "address": [("missing-address", ""), ("only-spaces", "   ")] + cat.oversized(500),
+    "join_link": [("javascript-link", "javascript:alert(1)"), ("over-link", "https://e.org/" + "x" * 300)],
+    "capacity": NUMBER + [("zero-seats", "0"), ("negative-seats", "-5"), ("501", "501"),
+                          ("huge-seats", "99999999999999999999")],
+    "district": IDS, "date": ROUNDTABLE_DATES, "start_time": cat.WRONG_TIMES,
+    "end_time": cat.WRONG_TIMES + [("before-start", "17:00"), ("same-as-start", "18:00")],
+}
+
+
 def case_valid(w):
     school = w.case.school_id
     return {"student_ref": "S-99", "first_name": "Rosa", "last_initial": "M", "grade": "3", "school": str(school),
@@ -142,6 +199,32 @@ ENDPOINTS: dict[str, Endpoint] = {
         refusal="flash",
         urls={"signup-of-other-roundtable": lambda w: reverse("roundtable:check_in", args=[987654, w.signup.pk]),
               "missing-signup": lambda w: reverse("roundtable:check_in", args=[w.roundtable.pk, 987654])},
+    ),
+    # -- roundtable (organisers) -----------------------------------------------------------------------
+    "roundtable:roundtable_new": Endpoint(
+        user="tomas", url=lambda w: reverse("roundtable:roundtable_new"), valid=roundtable_valid,
+        fields=ROUNDTABLE_FIELDS, inert=("title_en", "description_en"), breaker={"capacity": "0"},
+    ),
+    "roundtable:roundtable_edit": Endpoint(
+        user="samira", url=lambda w: reverse("roundtable:roundtable_edit", args=[w.roundtable.pk]),
+        valid=roundtable_edit_valid,
+        fields={**ROUNDTABLE_FIELDS, "title_es": [("missing-spanish", "")], "description_es": [],
+                # One family holds a confirmed place: fewer seats than that is a form error.
+                "capacity": ROUNDTABLE_FIELDS["capacity"],
+                "publish": [("back-to-draft-with-families", "")]},
+        inert=("title_en",), breaker={"capacity": "0"},
+        urls={"missing-roundtable": lambda w: reverse("roundtable:roundtable_edit", args=[987654])},
+    ),
+    "roundtable:roundtable_copy": Endpoint(
+        user="tomas", url=lambda w: reverse("roundtable:roundtable_copy", args=[w.roundtable.pk]),
+        valid=copy_valid,
+        fields={"date": ROUNDTABLE_DATES, "start_time": cat.WRONG_TIMES,
+                "end_time": cat.WRONG_TIMES + [("before-start", "17:00")]},
+        urls={"missing-roundtable": lambda w: reverse("roundtable:roundtable_copy", args=[987654])},
+    ),
+    "roundtable:roundtable_cancel": Endpoint(
+        user="tomas", url=lambda w: reverse("roundtable:roundtable_cancel", args=[w.roundtable.pk]),
+        urls={"missing-roundtable": lambda w: reverse("roundtable:roundtable_cancel", args=[987654])},
     ),
     # -- coordinators ---------------------------------------------------------------------------------------
     "coordinators:case_new": Endpoint(

@@ -26,6 +26,8 @@ def _placeholders(w, value):
         "__jordan__": lambda: str(w.people["jordan"].pk),
         "__ana__": lambda: str(w.people["ana"].pk),
         "__nh_case__": lambda: str(w.nh_case.pk),
+        "__yesterday__": lambda: (__import__("django.utils.timezone", fromlist=["localdate"]).localdate()
+                                  - __import__("datetime").timedelta(days=1)).isoformat(),
     }
     if isinstance(value, str) and value in table:
         return table[value]()

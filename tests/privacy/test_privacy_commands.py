@@ -265,7 +265,7 @@ def make_roundtable_for():
     def make(world, *, days=7):
         starts = timezone.now() + timedelta(days=days)
         rt = rt_services.roundtable_create(
-            by=world["trainer"].user, title_en="Getting to school", starts_at=starts,
+            by=world["trainer"].user, title_en="Getting to school", title_es="Llegar a la escuela", starts_at=starts,
             ends_at=starts + timedelta(hours=2), capacity=10, format=Format.IN_PERSON,
             address="195 Putnam Street, Hartford", languages=["en", "es"])
         world["roundtable"] = rt
