@@ -25,7 +25,12 @@ from courses.models import (
     Renewal,
     RenewalCompletion,
 )
-from courses.selectors import may_manage_certificates, module_is_unlocked, renewal_path
+from courses.selectors import (
+    certification_statuses_by_course,
+    may_manage_certificates,
+    module_is_unlocked,
+    renewal_path,
+)
 from hub.idempotency import create_once
 from hub.mail import mail_send
 from hub.models import Person
@@ -261,13 +266,11 @@ def _renewal_complete(renewal: Renewal, course: CoursePage) -> bool:
 
 
 def certificate_rule_met(*, person: Person, course: CoursePage) -> bool:
-    """Every required module completed (checks passed, which completion needs) + practice if required."""
-    required = [m.pk for m in course_modules(course) if m.required]
-    if not required:
-        return False
-    if ModuleCompletion.objects.filter(person=person, module_id__in=required).count() != len(required):
-        return False
-    return not course.requires_live_practice or PracticeCredit.objects.filter(person=person, course=course).exists()
+    """The certification rule's requirements all done (`CertificationStatus.rule_met`: every required module
+    completed, checks passed, which completion needs, and the live practice if the course requires it):
+    the same list My training shows and the gate reads, so they cannot disagree."""
+    statuses = certification_statuses_by_course(people=[person.pk], course_codes=[course.code], courses=[course])
+    return statuses[course.code][person.pk].rule_met
 
 
 @transaction.atomic
