@@ -181,7 +181,7 @@ def module_complete(request, module_id: int):
 @login_required
 def my_training(request):
     person = _person_or_403(request)
-    return render(request, "courses/my_training.html", {"rows": courses_for_person(person=person)})
+    return render(request, "courses/my_training.html", {"rows": courses_for_person(person=person, plans=True)})
 
 
 def certificate_verify(request, code: str):

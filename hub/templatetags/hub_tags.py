@@ -21,3 +21,12 @@ def nav_items(context):
 def user_roles(context):
     request = context.get("request")
     return sorted(roles_of(getattr(request, "user", None)))
+
+
+@register.filter(name="day")
+def day(value, style: str = "medium") -> str:
+    """A date or datetime with its year only when it is not this year (hub.dates.day_label):
+    `{{ start|day }}` "March 3", `{{ start|day:"long" }}` "Tuesday, March 3", `{{ d|day:"short" }}` "Mar 3"."""
+    from hub.dates import day_label
+
+    return day_label(value, style)
