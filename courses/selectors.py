@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.blocks import ModuleBodyBlock
-from courses.grading import CheckResult, grade
+from courses.grading import CheckResult, answers_shown, grade
 from courses.models import (
     Certificate,
     CoursePage,
@@ -536,7 +536,25 @@ class CheckState:
     latest: object | None  # the latest KnowledgeCheckAttempt
     passed_ever: bool
     result: CheckResult | None  # of the latest attempt
-    questions: list[dict]  # per question: number, prompt, choices [(index, text, checked)], result
+    # Per question: number, prompt, choices [(index, text, checked, right)], correct (of the latest
+    # attempt, or None), review (the section to re-read), explanation. `right` and `explanation` are
+    # None until `answers_shown`: the page cannot show what it was not given.
+    questions: list[dict]
+    tries: int = 0
+    answers_shown: bool = False
+
+    @property
+    def tries_left(self) -> int | None:
+        """Tries before the right answers are shown (None: only passing shows them, or they are shown)."""
+        reveal_after = self.block.value.get("reveal_after")
+        if self.answers_shown or not reveal_after:
+            return None
+        return max(reveal_after - self.tries, 0)
+
+    @property
+    def look_again(self) -> list[dict]:
+        """The questions the latest attempt got wrong (to look at again)."""
+        return [q for q in self.questions if q["correct"] is False]
 
 
 @dataclass
@@ -591,16 +609,22 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
         for block in check_blocks:
             mine = [a for a in attempts if a.check_id == block.id]
             latest = mine[-1] if mine else None
+            passed_ever = any(a.passed for a in mine)
+            shown = answers_shown(block.value, tries=len(mine), passed=passed_ever)
             result = grade(block, {int(k): v for k, v in latest.answers.items()}) if latest else None
             questions = []
             for number, question in enumerate(block.value["questions"]):
                 graded = result.questions[number] if result else None
                 questions.append({
-                    "number": number, "prompt": question["prompt"], "result": graded,
-                    "choices": [(i, choice["text"], bool(graded and i in graded.chosen))
+                    "number": number, "prompt": question["prompt"],
+                    "correct": graded.correct if graded else None,
+                    "review": question.get("review") or "",
+                    "explanation": question["explanation"] if shown else None,
+                    "choices": [(i, choice["text"], bool(graded and i in graded.chosen),
+                                 bool(choice["correct"]) if shown else None)
                                 for i, choice in enumerate(question["choices"])],
                 })
-            checks[block.id] = CheckState(block, latest, any(a.passed for a in mine), result, questions)
+            checks[block.id] = CheckState(block, latest, passed_ever, result, questions, len(mine), shown)
     reflections = {}
     if any(b.block_type == "reflection" for b in personal):
         reflections = dict(Reflection.objects.filter(person=person, module=module)

@@ -130,10 +130,7 @@ def check_submit(request, module_id: int, check_id: str):
         raise
     if result.passed:
         messages.success(request, f"Passed with {result.score}%. You can complete the module now.")
-    else:
-        messages.error(request, f"{result.score}%: the pass mark is {result.pass_mark}%. "
-                                f"{len(result.wrong)} answer{'s' if len(result.wrong) != 1 else ''} "
-                                "to look at again below.")
+    # Not passed: the check itself says which questions to look at again (one place, without the answers).
     return redirect(f"{_module_url(module_id)}#check-{check_id}")
 
 
