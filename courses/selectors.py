@@ -26,7 +26,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from courses.blocks import ModuleBodyBlock
 from courses.grading import CheckResult, answers_shown, grade
@@ -39,6 +38,7 @@ from courses.models import (
     PracticeCredit,
     Renewal,
 )
+from hub.dates import day_label
 from hub.models import Person
 from hub.reasons import Reason
 
@@ -145,7 +145,7 @@ class CertificationStatus:
     def describe(self) -> str:
         """The state in a few words for a list, e.g. "LEAP 101 in progress, 4 of 7 modules"."""
         name = self.course_code.replace("-", " ")
-        until = date_format(timezone.localtime(self.valid_until), "N j, Y") if self.valid_until else ""
+        until = day_label(self.valid_until)
         if self.state == State.NOT_STARTED:
             return f"{name} not started"
         if self.state == State.IN_PROGRESS:

@@ -31,6 +31,7 @@ from courses.selectors import (
     module_is_unlocked,
     renewal_path,
 )
+from hub.dates import day_label
 from hub.idempotency import create_once
 from hub.mail import mail_send
 from hub.models import Person
@@ -408,7 +409,7 @@ def lapse_watcher_register(func) -> None:
 def _reminder_text(certificate: Certificate, days_left: int, renewal: list[str]) -> tuple[str, str]:
     from hub.reasons import listing
 
-    until = timezone.localtime(certificate.valid_until).strftime("%B %-d, %Y")
+    until = day_label(certificate.valid_until, "full")
     subject = f"Your {certificate.course.code} certificate expires in {days_left} days"
     body = (
         f"Hello {certificate.person.user.first_name or certificate.person.full_name},\n\n"

@@ -21,6 +21,7 @@ STYLES = {
     "short": "M j",  # Mar 3
     "medium": "F j",  # March 3
     "long": "l, F j",  # Tuesday, March 3
+    "full": "F j, Y",  # March 3, 2026: always with the year, for what is kept (a PDF, an email)
 }
 
 
@@ -43,6 +44,6 @@ def day_label(value, style: str = "medium", *, now: datetime | None = None) -> s
     else:
         return str(value)
     pattern = STYLES.get(style, STYLES["medium"])
-    if day.year != program_today(now).year:
+    if style != "full" and day.year != program_today(now).year:
         pattern += ", Y"
     return date_format(value, pattern)
