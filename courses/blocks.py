@@ -6,6 +6,8 @@ from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from courses.grading import DEFAULT_REVEAL_AFTER
+
 MEDIA_MIME_PREFIXES = ("video/", "audio/")
 
 
@@ -70,7 +72,11 @@ class ChoiceBlock(blocks.StructBlock):
 class QuestionBlock(blocks.StructBlock):
     prompt = blocks.TextBlock()
     choices = blocks.ListBlock(ChoiceBlock(), min_num=2)
-    explanation = blocks.TextBlock(help_text="Shown after answering: why the right answer is right.")
+    explanation = blocks.TextBlock(help_text="Why the right answer is right: shown once the check is passed, or "
+                                             "after the check's number of tries.")
+    review = blocks.CharBlock(required=False, max_length=200,
+                              help_text="Optional: the section of this module to re-read when the question is "
+                                        "answered wrongly (its heading, e.g. \"Before you dial\").")
 
     def clean(self, value):
         value = super().clean(value)
@@ -84,6 +90,10 @@ class QuestionBlock(blocks.StructBlock):
 class KnowledgeCheckBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=200)
     pass_mark = blocks.IntegerBlock(min_value=1, max_value=100, default=80, help_text="Percent correct to pass.")
+    reveal_after = blocks.IntegerBlock(
+        min_value=0, max_value=20, default=DEFAULT_REVEAL_AFTER, required=False,
+        help_text="After this many tries without passing, show the right answers and why (0: only once passed). "
+                  "Until then a wrong answer says only which questions to look at again.")
     questions = blocks.ListBlock(QuestionBlock(), min_num=1)
 
     class Meta:

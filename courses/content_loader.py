@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from courses.errors import ContentError
+from courses.grading import DEFAULT_REVEAL_AFTER
 
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ class Question:
     prompt: str
     choices: tuple[Choice, ...]
     explanation: str
+    review: str = ""  # the section of the module to re-read after a wrong answer (its heading)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class KnowledgeCheck:
     title: str
     questions: tuple[Question, ...]
     pass_mark: int = 80
+    reveal_after: int = DEFAULT_REVEAL_AFTER  # tries before the right answers show (0: only once passed)
     kind: ClassVar[str] = "check"
 
 
@@ -612,6 +615,7 @@ def _block(kind: str, line: int, lines: list[str], path: str, scenarios: set[str
     elif kind == "check":
         title = table.text("title", max_length=200)
         pass_mark = table.integer("pass_mark", default=80, low=1, high=100)
+        reveal_after = table.integer("reveal_after", default=DEFAULT_REVEAL_AFTER, low=0, high=20)
         raw = table.tables("questions")
         # A problem in a question is reported at its [[questions]] line, easier to find than the
         # block's first line (inline tables fall back to the block's).
@@ -622,7 +626,7 @@ def _block(kind: str, line: int, lines: list[str], path: str, scenarios: set[str
         questions = tuple(
             _question(item, path, start, n, [row for row in numbered if start <= row[0] < end])
             for n, (item, start, end) in enumerate(zip(raw, starts, ends, strict=True), 1))
-        block = KnowledgeCheck(title=title, pass_mark=pass_mark, questions=questions)
+        block = KnowledgeCheck(title=title, pass_mark=pass_mark, reveal_after=reveal_after, questions=questions)
     else:
         block = Reflection(prompt=table.text("prompt"), guidance=table.text("guidance", default=""))
     table.done()
@@ -645,6 +649,7 @@ def _question(data: dict, path: str, line: int, number: int, source: Lines) -> Q
     prompt = question.text("prompt")
     raw = question.strings("choices", what="choices in quotes, each starting with [x] or [ ]")
     explanation = question.text("explanation")
+    review = question.text("review", default="", max_length=200)
     question.done()
     if len(raw) < 2:
         raise question.error("choices", "give at least two choices")
@@ -662,4 +667,4 @@ def _question(data: dict, path: str, line: int, number: int, source: Lines) -> Q
         choices.append(Choice(text=text[mark.end():], correct=mark[1] != " "))
     if not any(choice.correct for choice in choices):
         raise question.error("choices", "mark at least one choice as correct with [x]")
-    return Question(prompt=prompt, choices=tuple(choices), explanation=explanation)
+    return Question(prompt=prompt, choices=tuple(choices), explanation=explanation, review=review)

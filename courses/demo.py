@@ -29,8 +29,8 @@ def _raw_block(block: content_loader.Block, *, scenarios: dict[str, Scenario]) -
                 "value": {"scenario": scenarios[block.scenario].pk, "how_to_use": block.how_to_use}}
     if block.kind == "check":
         return {"type": "knowledge_check", "value": {
-            "title": block.title, "pass_mark": block.pass_mark,
-            "questions": [{"prompt": q.prompt, "explanation": q.explanation,
+            "title": block.title, "pass_mark": block.pass_mark, "reveal_after": block.reveal_after,
+            "questions": [{"prompt": q.prompt, "explanation": q.explanation, "review": q.review,
                            "choices": [{"text": c.text, "correct": c.correct} for c in q.choices]}
                           for q in block.questions],
         }}

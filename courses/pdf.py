@@ -2,8 +2,6 @@
 
 from io import BytesIO
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -11,11 +9,13 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.pdfgen import canvas
 
+from hub.dates import day_label
+
 BRAND = HexColor("#073763")
 
 
 def _day(value) -> str:
-    return date_format(timezone.localtime(value), "F j, Y")
+    return day_label(value, "full")
 
 
 def certificate_pdf_bytes(certificate, verify_url: str) -> bytes:

@@ -6,8 +6,9 @@ is the same rule as SQL on a Person queryset, for filtering and counting any num
 (tests/courses/test_certification_sql.py pins the two together).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -25,10 +26,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from courses.blocks import ModuleBodyBlock
-from courses.grading import CheckResult, grade
+from courses.grading import CheckResult, answers_shown, grade
 from courses.models import (
     Certificate,
     CoursePage,
@@ -38,6 +38,7 @@ from courses.models import (
     PracticeCredit,
     Renewal,
 )
+from hub.dates import day_label
 from hub.models import Person
 from hub.reasons import Reason
 
@@ -66,6 +67,25 @@ class State:
     }
 
 
+class Need:
+    """The kinds of requirement a course's certification rule counts."""
+
+    MODULE = "module"  # a required module, completed once (its knowledge checks passed)
+    PRACTICE = "practice"  # attendance at a live practice session, when the course asks for one
+    RENEWAL_MODULE = "renewal_module"  # a module of the renewal path, completed again in the open renewal
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One thing the certification rule counts, and where one person stands with it."""
+
+    kind: str  # a Need
+    title: str
+    done: bool
+    on: date | datetime | None = None  # when it was done: a completion's time, a practice's day
+    module_id: int | None = None
+
+
 @dataclass(frozen=True)
 class CertificationStatus:
     course_code: str
@@ -74,14 +94,40 @@ class CertificationStatus:
     total: int
     valid_until: datetime | None = None
     certificate_code: str | None = None
-    practice_attended: bool = False
+    practised_on: date | None = None  # the latest live practice attended, whether the course asks or not
     course_title: str = ""
     requires_practice: bool = False
-    missing: tuple[str, ...] = ()  # required modules not completed yet (titles, in course order)
+    # What the rule counts for a first certificate (the required modules in course order, then the live
+    # practice if the course asks for one), and the renewal path's modules as done in the open renewal.
+    # `missing`, `practice_attended`, `renewal_missing`, `rule_met` and `reasons` are all read from these.
+    requirements: tuple[Requirement, ...] = ()
+    renewal_requirements: tuple[Requirement, ...] = ()
     revoked_at: datetime | None = None
     revoked_by: str = ""
     renewal_open: bool = False
-    renewal_missing: tuple[str, ...] = ()  # the renewal path's modules still to complete in it
+
+    @property
+    def practice_attended(self) -> bool:
+        return self.practised_on is not None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Required modules not completed yet (titles, in course order)."""
+        return tuple(r.title for r in self.requirements if r.kind == Need.MODULE and not r.done)
+
+    @property
+    def renewal_missing(self) -> tuple[str, ...]:
+        """The renewal path's modules still to complete in it."""
+        return tuple(r.title for r in self.renewal_requirements if not r.done)
+
+    @property
+    def practice_missing(self) -> bool:
+        return any(r.kind == Need.PRACTICE and not r.done for r in self.requirements)
+
+    @property
+    def rule_met(self) -> bool:
+        """Everything a first certificate needs is done (a course with no required module issues none)."""
+        return self.total > 0 and all(r.done for r in self.requirements)
 
     @property
     def is_current(self) -> bool:
@@ -99,7 +145,7 @@ class CertificationStatus:
     def describe(self) -> str:
         """The state in a few words for a list, e.g. "LEAP 101 in progress, 4 of 7 modules"."""
         name = self.course_code.replace("-", " ")
-        until = date_format(timezone.localtime(self.valid_until), "N j, Y") if self.valid_until else ""
+        until = day_label(self.valid_until)
         if self.state == State.NOT_STARTED:
             return f"{name} not started"
         if self.state == State.IN_PROGRESS:
@@ -121,7 +167,7 @@ class CertificationStatus:
             return ()
         if self.state == State.NOT_STARTED:
             found = [Reason("course_not_started", {"course": course, "modules": self.missing})]
-            if self.requires_practice and not self.practice_attended:
+            if self.practice_missing:
                 found.append(Reason("practice_missing", {"course": course}))
             return tuple(found)
         if self.state == State.IN_PROGRESS:
@@ -129,7 +175,7 @@ class CertificationStatus:
             if self.missing:
                 found.append(Reason("modules_missing", {"course": course, "modules": self.missing,
                                                         "count": len(self.missing)}))
-            if self.requires_practice and not self.practice_attended:
+            if self.practice_missing:
                 found.append(Reason("practice_missing", {"course": course}))
             return tuple(found)
         if self.state == State.REVOKED:
@@ -175,67 +221,116 @@ def certification_statuses(*, people, course_code: str, now: datetime | None = N
     The rule, from what happened and in order: the latest certificate (by issued_at) decides — revoked
     (and not reinstated since), expired, expiring soon within EXPIRING_WITHIN, else certified; with none,
     a completed required module or an enrollment means in progress, else not started. Beside the state,
-    what is left: the required modules not completed, the live practice if the course requires it, and
-    for an expired or revoked certificate the open renewal's modules still to do. A new certificate is
-    only ever issued by `courses.services` from these same facts. `with_certification_state` implements
-    the state in SQL; keep the two in step (tests/courses/test_certification_sql.py compares them).
+    what the rule counts, each with its state (`CertificationStatus.requirements`): the required modules
+    (done, and when), the live practice if the course requires it (attended, and on which day), and the
+    renewal path's modules as done in the open renewal. A new certificate is only ever issued by
+    `courses.services` when `rule_met` says so. `with_certification_state` implements the state in SQL;
+    keep the two in step (tests/courses/test_certification_sql.py compares them).
     """
+    return certification_statuses_by_course(people=people, course_codes=[course_code], now=now)[course_code]
+
+
+def _modules_of(courses, **filters) -> dict[int, list]:
+    """{course id: its live modules in order (ModulePages, with `filters`)} for many courses: one query."""
+    if not courses:
+        return {}
+    by_path = {c.path: c.pk for c in courses}
+    depths = {c.depth + 1 for c in courses}
+    within = Q()
+    for course in courses:
+        within |= Q(path__startswith=course.path)
+    found: dict[int, list] = {c.pk: [] for c in courses}
+    for module in (ModulePage.objects.live().filter(within, depth__in=depths, **filters).order_by("path")
+                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes",
+                         "in_refresher")):
+        course_id = by_path.get(module.path[: -ModulePage.steplen])
+        if course_id is not None:
+            found[course_id].append(module)
+    return found
+
+
+def certification_statuses_by_course(*, people, course_codes, now: datetime | None = None, courses=None,
+                                     required=None) -> dict[str, dict[int, CertificationStatus]]:
+    """{course code: {person id: status}}: `certification_statuses` for several courses at once, in the same
+    7 queries however many people and courses (My training asks it for every course). `courses` (the
+    CoursePages) and `required` ({course id: its required live modules in order}) may be passed when read."""
     now = now or timezone.now()
     ids = [p if isinstance(p, int) else p.pk for p in people]
-    course = CoursePage.objects.filter(code=course_code).only(
-        "pk", "code", "title", "path", "depth", "requires_live_practice").first()
-    if course is None:
-        return {pid: CertificationStatus(course_code, State.NOT_STARTED, 0, 0) for pid in ids}
-    required = list(ModulePage.objects.live().child_of(course).filter(required=True).order_by("path")
-                    .values_list("pk", "title", "in_refresher"))
-    path = renewal_path(required)
-    done: dict[int, set[int]] = {}
-    for pid, module_id in ModuleCompletion.objects.filter(
-            person_id__in=ids, module_id__in=[m[0] for m in required]).values_list("person_id", "module_id"):
-        done.setdefault(pid, set()).add(module_id)
-    enrolled = set(Enrollment.objects.filter(course=course, person_id__in=ids).values_list("person_id", flat=True))
-    latest_issue = (Certificate.objects.filter(course=course, person_id=OuterRef("person_id"))
+    codes = list(dict.fromkeys(course_codes))
+    if courses is None:
+        courses = list(CoursePage.objects.filter(code__in=codes).only(
+            "pk", "code", "title", "path", "depth", "requires_live_practice"))
+    by_code = {c.code: c for c in courses}
+    found = {code: {pid: CertificationStatus(code, State.NOT_STARTED, 0, 0) for pid in ids}
+             for code in codes if code not in by_code}
+    if not by_code:
+        return found
+    if required is None:
+        required = _modules_of(list(by_code.values()), required=True)
+    course_ids = [c.pk for c in by_code.values()]
+    module_ids = [m.pk for modules in required.values() for m in modules]
+    done: dict[int, dict[int, datetime]] = {}  # person id -> {module id: completed at}
+    for pid, module_id, at in ModuleCompletion.objects.filter(
+            person_id__in=ids, module_id__in=module_ids).values_list("person_id", "module_id", "completed_at"):
+        done.setdefault(pid, {})[module_id] = at
+    enrolled = set(Enrollment.objects.filter(course_id__in=course_ids, person_id__in=ids)
+                   .values_list("course_id", "person_id"))
+    latest_issue = (Certificate.objects.filter(course_id=OuterRef("course_id"), person_id=OuterRef("person_id"))
                     .order_by("-issued_at", "-pk").values("pk")[:1])
     certificates = {
-        c.person_id: c for c in Certificate.objects.filter(
-            course=course, person_id__in=ids, pk=Subquery(latest_issue)
+        (c.course_id, c.person_id): c for c in Certificate.objects.filter(
+            course_id__in=course_ids, person_id__in=ids, pk=Subquery(latest_issue)
         ).select_related("revoked_by").only(
-            "person_id", "code", "valid_until", "revoked_at", "reinstated_at", "revoked_by__first_name",
-            "revoked_by__last_name", "revoked_by__username")
+            "course_id", "person_id", "code", "valid_until", "revoked_at", "reinstated_at",
+            "revoked_by__first_name", "revoked_by__last_name", "revoked_by__username")
     }
-    practised = set(PracticeCredit.objects.filter(course=course, person_id__in=ids)
-                    .values_list("person_id", flat=True))
-    renewals: dict[int, set[int]] = {}  # person id -> modules completed in their open renewal (one query)
-    for pid, module_id in Renewal.objects.filter(course=course, person_id__in=ids, closed_at__isnull=True
-                                                 ).values_list("person_id", "completions__module_id"):
-        renewals.setdefault(pid, set()).update({module_id} - {None})
-    statuses = {}
-    for pid in ids:
-        mine = done.get(pid, set())
-        completed, total = len(mine), len(required)
-        certificate = certificates.get(pid)
-        in_renewal = renewals.get(pid)
-        valid_until = code = revoked_at = None
-        revoked_by = ""
-        if certificate is not None:
-            valid_until, code = certificate.valid_until, certificate.code
-            state = certification_state_of(certificate, now)
-            if state == State.REVOKED:
-                revoked_at = certificate.revoked_at
-                if certificate.revoked_by_id:
-                    revoked_by = certificate.revoked_by.get_full_name() or certificate.revoked_by.username
-        elif completed or pid in enrolled:
-            state = State.IN_PROGRESS
-        else:
-            state = State.NOT_STARTED
-        statuses[pid] = CertificationStatus(
-            course_code, state, completed, total, valid_until, code, pid in practised,
-            course_title=course.title, requires_practice=course.requires_live_practice,
-            missing=tuple(title for pk, title, _ in required if pk not in mine),
-            revoked_at=revoked_at, revoked_by=revoked_by, renewal_open=in_renewal is not None,
-            renewal_missing=tuple(title for pk, title, _ in path if pk not in (in_renewal or ())),
-        )
-    return statuses
+    practised: dict[tuple[int, int], date] = {}  # (course id, person id) -> the latest day attended
+    for course_id, pid, day in (PracticeCredit.objects.filter(course_id__in=course_ids, person_id__in=ids)
+                                .order_by("attended_on").values_list("course_id", "person_id", "attended_on")):
+        practised[course_id, pid] = day
+    renewals: dict[tuple[int, int], dict[int, datetime]] = {}  # -> modules completed in the open renewal
+    for course_id, pid, module_id, at in Renewal.objects.filter(
+            course_id__in=course_ids, person_id__in=ids, closed_at__isnull=True
+    ).values_list("course_id", "person_id", "completions__module_id", "completions__completed_at"):
+        in_renewal = renewals.setdefault((course_id, pid), {})
+        if module_id is not None:
+            in_renewal[module_id] = at
+    for code, course in by_code.items():
+        modules = required.get(course.pk, [])
+        path = renewal_path(modules)
+        statuses = found[code] = {}
+        for pid in ids:
+            mine = done.get(pid, {})
+            practised_on = practised.get((course.pk, pid))
+            needs = [Requirement(Need.MODULE, m.title, m.pk in mine, mine.get(m.pk), m.pk) for m in modules]
+            if course.requires_live_practice:
+                needs.append(Requirement(Need.PRACTICE, "Live practice", practised_on is not None, practised_on))
+            in_renewal = renewals.get((course.pk, pid))
+            again = in_renewal or {}
+            certificate = certificates.get((course.pk, pid))
+            valid_until = certificate_code = revoked_at = None
+            revoked_by = ""
+            completed = sum(m.pk in mine for m in modules)
+            if certificate is not None:
+                valid_until, certificate_code = certificate.valid_until, certificate.code
+                state = certification_state_of(certificate, now)
+                if state == State.REVOKED:
+                    revoked_at = certificate.revoked_at
+                    if certificate.revoked_by_id:
+                        revoked_by = certificate.revoked_by.get_full_name() or certificate.revoked_by.username
+            elif completed or (course.pk, pid) in enrolled:
+                state = State.IN_PROGRESS
+            else:
+                state = State.NOT_STARTED
+            statuses[pid] = CertificationStatus(
+                code, state, completed, len(modules), valid_until, certificate_code, practised_on,
+                course_title=course.title, requires_practice=course.requires_live_practice,
+                requirements=tuple(needs),
+                renewal_requirements=tuple(Requirement(Need.RENEWAL_MODULE, m.title, m.pk in again, again.get(m.pk),
+                                                       m.pk) for m in path),
+                revoked_at=revoked_at, revoked_by=revoked_by, renewal_open=in_renewal is not None,
+            )
+    return found
 
 
 STATE_FIELD = "leap_state"
@@ -292,6 +387,33 @@ class ModuleRow:
     current: bool
 
 
+@dataclass(frozen=True)
+class PracticePlan:
+    """For My training: the live practice a person has a place at (`starts_at`, the session's page), or,
+    with `starts_at` None, where to find one and register."""
+
+    url: str
+    starts_at: datetime | None = None
+    waitlisted: bool = False
+
+
+# The app that runs live sessions says what a person has booked (sessions registers it from its
+# AppConfig.ready(): courses never reads sessions). `planner(*, person, course_codes)` returns
+# {course code: PracticePlan} for the courses whose live practice it runs, in a fixed number of queries.
+_practice_planners: list[Callable] = []
+
+
+def practice_planner_register(planner: Callable) -> None:
+    _practice_planners.append(planner)
+
+
+def practice_plans(*, person: Person, course_codes) -> dict[str, PracticePlan]:
+    plans: dict[str, PracticePlan] = {}
+    for planner in _practice_planners:
+        plans.update(planner(person=person, course_codes=list(course_codes)))
+    return plans
+
+
 @dataclass
 class CourseProgress:
     course: CoursePage
@@ -302,6 +424,7 @@ class CourseProgress:
     status: CertificationStatus | None
     resume: ModulePage | None
     last_activity_at: datetime | None
+    practice_plan: PracticePlan | None = None
 
     @property
     def percent(self) -> int:
@@ -313,6 +436,15 @@ class CourseProgress:
         from hub.reasons import describe
 
         return describe(self.status.reasons) if self.status and self.enrolled else []
+
+    @property
+    def requirements(self) -> tuple[Requirement, ...]:
+        """What the certification rule counts, each with its state: the rule's own list (the gate's)."""
+        return self.status.requirements if self.status else ()
+
+    @property
+    def renewal_requirements(self) -> tuple[Requirement, ...]:
+        return self.status.renewal_requirements if self.status and self.status.renewal_open else ()
 
     @property
     def next_module(self) -> ModulePage | None:
@@ -344,29 +476,51 @@ def module_is_unlocked(*, person: Person, module: ModulePage, course: CoursePage
     return module.pk in unlocked_module_ids(course=course, modules=modules, done_ids=done)
 
 
-def course_progress(*, person: Person | None, course: CoursePage) -> CourseProgress:
-    modules = list(ModulePage.objects.live().child_of(course).order_by("path")
-                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes", "in_refresher"))
+def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool = False) -> list[CourseProgress]:
+    """Each course's progress for one person (or none, signed out), with the certification rule's state:
+    a fixed number of queries however many courses, modules and sessions (4 + the rule's 5 + the planner's)."""
+    modules_of = _modules_of(courses)
     done_ids: set[int] = set()
-    enrollment = None
-    if person is not None:
-        done_ids = set(ModuleCompletion.objects.filter(person=person, module__in=modules)
+    enrollments: dict[int, Enrollment] = {}
+    statuses: dict[str, dict[int, CertificationStatus]] = {}
+    found_plans: dict[str, PracticePlan] = {}
+    if person is not None and courses:
+        every = [m.pk for modules in modules_of.values() for m in modules]
+        done_ids = set(ModuleCompletion.objects.filter(person=person, module_id__in=every)
                        .values_list("module_id", flat=True))
-        enrollment = Enrollment.objects.filter(person=person, course=course).select_related("last_module").first()
-    unlocked = unlocked_module_ids(course=course, modules=modules, done_ids=done_ids)
-    rows = [ModuleRow(module, module.pk in done_ids, module.pk in unlocked and enrollment is not None, False)
-            for module in modules]
-    required = [r for r in rows if r.module.required]
-    status = certification_status(person=person, course_code=course.code) if person else None
-    resume = enrollment.last_module if enrollment else None
-    for row in rows:
-        row.current = resume is not None and row.module.pk == resume.pk
-    return CourseProgress(course, enrollment is not None, rows, len(required), sum(r.done for r in required),
-                          status, resume, enrollment.last_activity_at if enrollment else None)
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(person=person, course__in=courses)
+                       .select_related("last_module")}
+        statuses = certification_statuses_by_course(
+            people=[person.pk], course_codes=[c.code for c in courses], courses=courses,
+            required={c.pk: [m for m in modules_of[c.pk] if m.required] for c in courses})
+        if plans:
+            found_plans = practice_plans(person=person, course_codes=[c.code for c in courses
+                                                                      if c.requires_live_practice])
+    found = []
+    for course in courses:
+        modules = modules_of[course.pk]
+        enrollment = enrollments.get(course.pk)
+        unlocked = unlocked_module_ids(course=course, modules=modules, done_ids=done_ids)
+        resume = enrollment.last_module if enrollment else None
+        rows = [ModuleRow(m, m.pk in done_ids, m.pk in unlocked and enrollment is not None,
+                          resume is not None and m.pk == resume.pk) for m in modules]
+        required = [r for r in rows if r.module.required]
+        status = statuses[course.code][person.pk] if person is not None else None
+        found.append(CourseProgress(course, enrollment is not None, rows, len(required),
+                                    sum(r.done for r in required), status, resume,
+                                    enrollment.last_activity_at if enrollment else None,
+                                    found_plans.get(course.code)))
+    return found
 
 
-def courses_for_person(*, person: Person | None) -> list[CourseProgress]:
-    return [course_progress(person=person, course=c) for c in CoursePage.objects.live().order_by("path")]
+def course_progress(*, person: Person | None, course: CoursePage) -> CourseProgress:
+    return _progress(person=person, courses=[course])[0]
+
+
+def courses_for_person(*, person: Person | None, plans: bool = False) -> list[CourseProgress]:
+    """Every published course with the person's progress; `plans` adds the live practice they have booked
+    (My training)."""
+    return _progress(person=person, courses=list(CoursePage.objects.live().order_by("path")), plans=plans)
 
 
 def last_activity(*, people) -> dict[int, datetime]:
@@ -382,7 +536,25 @@ class CheckState:
     latest: object | None  # the latest KnowledgeCheckAttempt
     passed_ever: bool
     result: CheckResult | None  # of the latest attempt
-    questions: list[dict]  # per question: number, prompt, choices [(index, text, checked)], result
+    # Per question: number, prompt, choices [(index, text, checked, right)], correct (of the latest
+    # attempt, or None), review (the section to re-read), explanation. `right` and `explanation` are
+    # None until `answers_shown`: the page cannot show what it was not given.
+    questions: list[dict]
+    tries: int = 0
+    answers_shown: bool = False
+
+    @property
+    def tries_left(self) -> int | None:
+        """Tries before the right answers are shown (None: only passing shows them, or they are shown)."""
+        reveal_after = self.block.value.get("reveal_after")
+        if self.answers_shown or not reveal_after:
+            return None
+        return max(reveal_after - self.tries, 0)
+
+    @property
+    def look_again(self) -> list[dict]:
+        """The questions the latest attempt got wrong (to look at again)."""
+        return [q for q in self.questions if q["correct"] is False]
 
 
 @dataclass
@@ -437,16 +609,22 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
         for block in check_blocks:
             mine = [a for a in attempts if a.check_id == block.id]
             latest = mine[-1] if mine else None
+            passed_ever = any(a.passed for a in mine)
+            shown = answers_shown(block.value, tries=len(mine), passed=passed_ever)
             result = grade(block, {int(k): v for k, v in latest.answers.items()}) if latest else None
             questions = []
             for number, question in enumerate(block.value["questions"]):
                 graded = result.questions[number] if result else None
                 questions.append({
-                    "number": number, "prompt": question["prompt"], "result": graded,
-                    "choices": [(i, choice["text"], bool(graded and i in graded.chosen))
+                    "number": number, "prompt": question["prompt"],
+                    "correct": graded.correct if graded else None,
+                    "review": question.get("review") or "",
+                    "explanation": question["explanation"] if shown else None,
+                    "choices": [(i, choice["text"], bool(graded and i in graded.chosen),
+                                 bool(choice["correct"]) if shown else None)
                                 for i, choice in enumerate(question["choices"])],
                 })
-            checks[block.id] = CheckState(block, latest, any(a.passed for a in mine), result, questions)
+            checks[block.id] = CheckState(block, latest, passed_ever, result, questions, len(mine), shown)
     reflections = {}
     if any(b.block_type == "reflection" for b in personal):
         reflections = dict(Reflection.objects.filter(person=person, module=module)

@@ -25,7 +25,13 @@ from courses.models import (
     Renewal,
     RenewalCompletion,
 )
-from courses.selectors import may_manage_certificates, module_is_unlocked, renewal_path
+from courses.selectors import (
+    certification_statuses_by_course,
+    may_manage_certificates,
+    module_is_unlocked,
+    renewal_path,
+)
+from hub.dates import day_label
 from hub.idempotency import create_once
 from hub.mail import mail_send
 from hub.models import Person
@@ -261,13 +267,11 @@ def _renewal_complete(renewal: Renewal, course: CoursePage) -> bool:
 
 
 def certificate_rule_met(*, person: Person, course: CoursePage) -> bool:
-    """Every required module completed (checks passed, which completion needs) + practice if required."""
-    required = [m.pk for m in course_modules(course) if m.required]
-    if not required:
-        return False
-    if ModuleCompletion.objects.filter(person=person, module_id__in=required).count() != len(required):
-        return False
-    return not course.requires_live_practice or PracticeCredit.objects.filter(person=person, course=course).exists()
+    """The certification rule's requirements all done (`CertificationStatus.rule_met`: every required module
+    completed, checks passed, which completion needs, and the live practice if the course requires it):
+    the same list My training shows and the gate reads, so they cannot disagree."""
+    statuses = certification_statuses_by_course(people=[person.pk], course_codes=[course.code], courses=[course])
+    return statuses[course.code][person.pk].rule_met
 
 
 @transaction.atomic
@@ -405,7 +409,7 @@ def lapse_watcher_register(func) -> None:
 def _reminder_text(certificate: Certificate, days_left: int, renewal: list[str]) -> tuple[str, str]:
     from hub.reasons import listing
 
-    until = timezone.localtime(certificate.valid_until).strftime("%B %-d, %Y")
+    until = day_label(certificate.valid_until, "full")
     subject = f"Your {certificate.course.code} certificate expires in {days_left} days"
     body = (
         f"Hello {certificate.person.user.first_name or certificate.person.full_name},\n\n"

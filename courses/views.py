@@ -130,10 +130,7 @@ def check_submit(request, module_id: int, check_id: str):
         raise
     if result.passed:
         messages.success(request, f"Passed with {result.score}%. You can complete the module now.")
-    else:
-        messages.error(request, f"{result.score}%: the pass mark is {result.pass_mark}%. "
-                                f"{len(result.wrong)} answer{'s' if len(result.wrong) != 1 else ''} "
-                                "to look at again below.")
+    # Not passed: the check itself says which questions to look at again (one place, without the answers).
     return redirect(f"{_module_url(module_id)}#check-{check_id}")
 
 
@@ -181,7 +178,7 @@ def module_complete(request, module_id: int):
 @login_required
 def my_training(request):
     person = _person_or_403(request)
-    return render(request, "courses/my_training.html", {"rows": courses_for_person(person=person)})
+    return render(request, "courses/my_training.html", {"rows": courses_for_person(person=person, plans=True)})
 
 
 def certificate_verify(request, code: str):

@@ -17,7 +17,6 @@ Each app registers the wording of its own codes (`reason_messages_register`) fro
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -49,13 +48,10 @@ def listing(items: Iterable[str]) -> str:
 
 
 def day(value) -> str:
-    if value is None:
-        return ""
-    from django.utils import timezone
+    """A day in a reason ("expired on March 3"; another year's with its year: hub.dates)."""
+    from hub.dates import day_label
 
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value)
-    return date_format(value, "DATE_FORMAT")
+    return day_label(value)
 
 
 def _render(wording: Wording, params: Mapping) -> str:

@@ -29,6 +29,10 @@ class SessionsConfig(AppConfig):
         from sessions.selectors import recordings_page, session_refs_readable
 
         session_member_register(session_refs_readable)
+        from courses.selectors import practice_planner_register
+        from sessions.selectors import practice_plans
+
+        practice_planner_register(practice_plans)  # My training: the live practice a person has booked
         RecordingIndexPage.recordings_page = staticmethod(recordings_page)
         import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",

@@ -379,3 +379,24 @@ def session_refs_readable(*, user, external_refs) -> set[str]:
         return set()
     mine = Registration.objects.filter(person__user=user, occurrence_id__in=ids, status__in=ACTIVE)
     return {f"occurrence:{pk}" for pk in mine.values_list("occurrence_id", flat=True)}
+
+
+def practice_plans(*, person, course_codes, now: datetime | None = None) -> dict:
+    """For My training (registered with `courses.selectors.practice_planner_register`): the LEAP 101 live
+    practice the person holds a seat (or a waitlist place) at, soonest first and not yet over, or where to
+    find one to register. One query; only the certification course has live practice sessions here."""
+    from courses.selectors import PracticePlan
+
+    if CERTIFICATION_COURSE not in course_codes:
+        return {}
+    now = now or timezone.now()
+    booked = (Registration.objects.filter(
+        person=person, status__in=ACTIVE, occurrence__series__kind=Kind.LEAP101_PRACTICE,
+        occurrence__occurrence__end__gt=now, occurrence__occurrence__cancelled=False)
+        .select_related("occurrence__occurrence").order_by("occurrence__occurrence__start").first())
+    if booked is None:
+        return {CERTIFICATION_COURSE: PracticePlan(f"{reverse('training_sessions:upcoming')}?kind={Kind.LEAP101_PRACTICE}")}
+    occurrence = booked.occurrence
+    url = reverse("training_sessions:occurrence", args=[occurrence.series_id, occurrence_key(occurrence.original_start)])
+    return {CERTIFICATION_COURSE: PracticePlan(url, occurrence.occurrence.start,
+                                               waitlisted=booked.status == SeatStatus.WAITLISTED)}

@@ -19,6 +19,7 @@ from schedule.models import Calendar, Event, Occurrence, Rule
 
 from courses.services import practice_credit_record, practice_credit_withdraw
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
+from hub.dates import day_label
 from hub.idempotency import create_once
 from hub.mail import absolute_url, mail_on_commit, mail_send
 from hub.models import District, Person
@@ -243,7 +244,7 @@ def series_update(*, series: Series, by, kind: str, title: str, capacity: int, f
     orphans = [o for o in future if not is_scheduled_start(series, o.original_start)]
     busy = [o for o in orphans if o.registrations.filter(status__in=ACTIVE).exists()]
     if busy:
-        when = ", ".join(f"{o.original_start.astimezone(PROGRAM_TZ):%b %-d}" for o in busy[:5])
+        when = ", ".join(day_label(o.original_start, "short") for o in busy[:5])
         raise errors.InvalidSeries(
             f"People are registered for sessions the new pattern drops ({when}). "
             "Move or cancel those sessions first, or keep their dates."
@@ -554,7 +555,6 @@ def session_room_open(*, row, viewer):
     registered = row.my_registration is not None and row.my_registration.status in ACTIVE
     if row.persisted is None or not (registered or viewer.manager):
         raise errors.NotAllowed("The session chat is for the people registered for this session.")
-    local = timezone.localtime(row.start)
     return room_for_session(external_ref=occurrence_ref(row.persisted),
-                            title=f"{row.series.title}, {local:%b} {local.day}", starts_at=row.start,
+                            title=f"{row.series.title}, {day_label(row.start, 'short')}", starts_at=row.start,
                             ends_at=row.end)

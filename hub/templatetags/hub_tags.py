@@ -26,3 +26,12 @@ def user_roles(context):
 @register.simple_tag
 def home_entrances():
     return [{"label": label, "url": url, "lead": lead} for label, url, lead in entrances()]
+
+
+@register.filter(name="day")
+def day(value, style: str = "medium") -> str:
+    """A date or datetime with its year only when it is not this year (hub.dates.day_label):
+    `{{ start|day }}` "March 3", `{{ start|day:"long" }}` "Tuesday, March 3", `{{ d|day:"short" }}` "Mar 3"."""
+    from hub.dates import day_label
+
+    return day_label(value, style)

@@ -61,7 +61,8 @@ def test_a_new_visitor_completes_leap_101_and_gets_a_verifiable_certificate(page
     for number, module in enumerate(LEAP.modules, start=1):
         expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
         if number == 1:
-            # A wrong answer first: the page says which question and why, and the module stays open.
+            # A wrong answer first: the page says which questions to look at again (not the answers), and
+            # the module stays open.
             page.get_by_role("button", name="Check my answers").click()
             expect(page.get_by_text("Answer every question before checking")).to_be_visible()
             for fieldset in page.locator("fieldset.question").all():
@@ -69,7 +70,8 @@ def test_a_new_visitor_completes_leap_101_and_gets_a_verifiable_certificate(page
                 wrong = fieldset.locator("label").filter(has_not_text=answers[prompt][0]).first
                 fieldset.get_by_label(wrong.inner_text(), exact=True).check()
             page.get_by_role("button", name="Check my answers").click()
-            expect(page.get_by_text("Not right yet.").first).to_be_visible()
+            expect(page.get_by_text("Look again at question 1")).to_be_visible()
+            expect(page.get_by_text("Not right yet.")).to_have_count(0)
             expect(page.get_by_role("button", name=re.compile("Complete this module"))).to_have_count(0)
             assert_accessible(page)
             for box in page.locator("fieldset.question input").all():
