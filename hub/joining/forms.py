@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from hub.idempotency import FormTokenMixin
 from hub.joining.models import LANGUAGE_CHOICES
 from hub.joining.selectors import DISTRICT_ROLES, InviteRights, invite_refusal
 from hub.models import District
@@ -30,7 +31,7 @@ class _RightsForm(forms.Form):
             self.fields["district"].help_text = ""
 
 
-class InviteForm(_RightsForm):
+class InviteForm(FormTokenMixin, _RightsForm):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.CharField(label=_("Role"), widget=forms.Select)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Partner, School, TimeStampedModel
 from hub.roles import ALL_ROLES
 
@@ -50,6 +51,7 @@ class Invitation(TimeStampedModel):
                                 help_text="The account this invitation created or was linked to.")
     send_count = models.PositiveSmallIntegerField(default=1)
     last_sent_at = models.DateTimeField(default=timezone.now)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -57,6 +59,7 @@ class Invitation(TimeStampedModel):
             # One open invitation per address: a re-import or a second form finds it instead.
             models.UniqueConstraint(fields=["email"], condition=Q(state="pending"),
                                     name="invitation_one_pending_per_email"),
+            form_token_unique("invited_by", name="invitation_once_per_form"),
             models.CheckConstraint(condition=~Q(state="accepted") | Q(accepted_at__isnull=False),
                                    name="invitation_accepted_has_time"),
         ]

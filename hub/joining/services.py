@@ -161,14 +161,19 @@ def _build(data: InvitationData, *, school, partner, by) -> tuple[Invitation, st
 
 
 @transaction.atomic
-def invitation_create(*, data: InvitationData, by) -> Invitation:
+def invitation_create(*, data: InvitationData, by, form_token=None) -> Invitation:
     """Invite one person (the form). Refuses, changing nothing: a role or district outside `by`'s rights,
-    an address with an account or a pending invitation, a bad address, name, language or organisation."""
+    an address with an account or a pending invitation, a bad address, name, language or organisation.
+    The same form sent again (`form_token`, hub.idempotency) returns the invitation it made, unsent."""
     data.email = email_normalise(data.email)
     rights = invite_rights(by)
     refusal = invite_refusal(rights, role=data.role, district_id=data.district.pk if data.district else None)
     if refusal:
         raise errors.NotAllowed(refusal)
+    if form_token is not None:
+        again = Invitation.objects.filter(invited_by=by, form_token=form_token).first()
+        if again is not None:
+            return again
     problems = invitation_problems(data, rights=rights)
     if problems:
         raise errors.InvalidInvitation(" ".join(problems))
@@ -183,10 +188,14 @@ def invitation_create(*, data: InvitationData, by) -> Invitation:
         raise errors.AlreadyInvited(_("%(email)s has an invitation waiting already: resend it from the list "
                                       "instead.") % {"email": data.email})
     invitation, token = _build(data, school=school, partner=partner, by=by)
+    invitation.form_token = form_token
     try:
         with transaction.atomic():
             invitation.save()
-    except IntegrityError:  # the same address invited at the same moment by someone else
+    except IntegrityError:  # the same address (or the same form) at the same moment
+        again = Invitation.objects.filter(invited_by=by, form_token=form_token).first() if form_token else None
+        if again is not None:
+            return again
         raise errors.AlreadyInvited(_("%(email)s has an invitation waiting already.") % {
             "email": data.email}) from None
     audit_record(actor=by, action="joining.invite", obj=invitation,

@@ -45,7 +45,8 @@ def invite(request):
             district=form.cleaned_data["district"], organisation=form.cleaned_data["organisation"].strip(),
             language=form.cleaned_data["language"])
         try:
-            invitation = services.invitation_create(data=data, by=request.user)
+            invitation = services.invitation_create(data=data, by=request.user,
+                                                     form_token=form.cleaned_data["form_token"])
         except JoiningError as exc:
             form.add_error(None, str(exc))
         else:

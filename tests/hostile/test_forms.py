@@ -26,6 +26,7 @@ def _placeholders(w, value):
         "__jordan__": lambda: str(w.people["jordan"].pk),
         "__ana__": lambda: str(w.people["ana"].pk),
         "__nh_case__": lambda: str(w.nh_case.pk),
+        "__nh_district__": lambda: str(w.new_haven.pk),
     }
     if isinstance(value, str) and value in table:
         return table[value]()
