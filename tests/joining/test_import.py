@@ -141,3 +141,11 @@ def test_the_import_page_shows_the_report_and_a_bad_file_is_a_400(inviters, clie
     assert "1 invited" in text and "not an email address" in text
     bad = SimpleUploadedFile("staff.csv", "name;email\n".encode("utf-16"))
     assert client.post(reverse("joining:import"), {"file": bad}).status_code == 400
+
+
+def test_a_file_of_100000_rows_is_refused_whole_with_the_default_limit(inviters, settings):
+    assert settings.INVITATION_IMPORT_MAX_ROWS == 5000
+    rows = "".join(f"P{n},p{n}@example.org,,Visitor,en\n" for n in range(100_000))
+    report = run(inviters, HEADER + rows)
+    assert "more than 5,000 rows" in report.fatal and "Nothing was imported" in report.fatal
+    assert not Invitation.objects.exists()
