@@ -1,8 +1,7 @@
 """CSV imports of student cases and monthly attendance: streamed, batched, idempotent.
 
-- The file is checked to be UTF-8 (a BOM from Excel is fine) before anything is written; any other
-  encoding is reported and nothing is imported.
-- Wrong columns stop the import with one message naming what is missing or unexpected.
+- The file is read by `hub.csv_import` (shared with joining's staff lists): UTF-8 checked before anything
+  is written (a BOM from Excel is fine), wrong columns stop the import with one message.
 - Every bad row is reported with its line number and reason; the good rows are imported. A row is
   written whole or not at all (one table row per CSV row, batched in transactions; a batch that hits a
   database error is retried row by row).
@@ -13,13 +12,9 @@
 - Cells that look like formulas (=, +, -, @) are stored as the text they are; exports neutralise them.
 """
 
-import codecs
-import csv
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coordinators import errors
@@ -27,126 +22,15 @@ from coordinators.models import AttendanceMonth, StudentCase
 from coordinators.selectors import may_manage_cases
 from coordinators.services import CaseData, case_validate
 from hub.audit.services import audit_record
+from hub.csv_import import ImportReport, batch_write, csv_rows
 from hub.models import District, School
 from hub.selectors import scope_for
 
 BATCH = 1000
-CHUNK = 1 << 16
-MAX_ERRORS_KEPT = 1000
 
 CASE_COLUMNS = ["student_id", "first_name", "last_initial", "grade", "school", "home_language",
                 "days_enrolled", "days_absent", "referral_reason"]
 ATTENDANCE_COLUMNS = ["student_id", "month", "days_enrolled", "days_absent"]
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    error_count: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    fatal: str = ""
-
-    def error(self, line: int, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append((line, message))
-
-    @property
-    def summary(self) -> str:
-        if self.fatal:
-            return self.fatal
-        return (f"{self.rows:,} rows read: {self.created:,} added, {self.updated:,} updated, "
-                f"{self.unchanged:,} unchanged, {self.error_count:,} with problems (not imported).")
-
-
-class EncodingProblem(Exception):
-    pass
-
-
-def _check_utf8(binary) -> None:
-    """Read the whole file once (in chunks) to be sure it decodes, before writing anything."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    binary.seek(0)
-    offset = 0
-    try:
-        while chunk := binary.read(CHUNK):
-            decoder.decode(chunk)
-            offset += len(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        raise EncodingProblem(
-            f"The file is not UTF-8 text (byte {offset + exc.start + 1} can't be read). In Excel, save it with "
-            "“CSV UTF-8 (comma delimited)”; nothing was imported.") from None
-    binary.seek(0)
-
-
-def _lines(binary) -> Iterator[str]:
-    """Decoded lines (keeping their ends) read in chunks; csv.reader joins quoted multi-line cells."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    pending = ""
-    while chunk := binary.read(CHUNK):
-        pending += decoder.decode(chunk)
-        *complete, pending = pending.split("\n")
-        for line in complete:
-            yield line + "\n"
-    pending += decoder.decode(b"", final=True)
-    if pending:
-        yield pending
-
-
-def _normalise(name: str) -> str:
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: stripped cell}) for each data row; sets report.fatal on a bad file."""
-    try:
-        _check_utf8(binary)
-    except EncodingProblem as exc:
-        report.fatal = str(exc)
-        return
-    reader = csv.reader(_lines(binary))
-    try:
-        header = next(reader)
-    except StopIteration:
-        report.fatal = "The file is empty; nothing was imported."
-        return
-    except csv.Error as exc:
-        report.fatal = f"The file could not be read as CSV ({exc}); nothing was imported."
-        return
-    names = [_normalise(h) for h in header]
-    missing = [c for c in columns if c not in names]
-    unexpected = [h for h, n in zip(header, names, strict=True) if n and n not in columns]
-    if missing or unexpected or len(set(names)) != len(names):
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(missing))
-        if unexpected:
-            parts.append("unexpected " + ", ".join(repr(u) for u in unexpected))
-        if len(set(names)) != len(names):
-            parts.append("a column is named twice")
-        report.fatal = (f"The columns are wrong ({'; '.join(parts)}). The first line must name these columns: "
-                        f"{', '.join(columns)}. Nothing was imported.")
-        return
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            report.rows += 1
-            report.error(reader.line_num, f"this line could not be read as CSV ({exc})")
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        report.rows += 1
-        if len(cells) != len(names):
-            report.error(reader.line_num, f"{len(cells)} cells where the header has {len(names)}")
-            continue
-        yield reader.line_num, {n: c.strip() for n, c in zip(names, cells, strict=True) if n}
 
 
 def _number(value: str, what: str) -> int:
@@ -161,31 +45,6 @@ def _require_importer(by, district: District) -> None:
         raise errors.NotAllowed("Only district coordinators import cases.")
     if not scope_for(by).filter(pk=district.pk).exists():
         raise errors.OutsideScope("That district is not yours.")
-
-
-def _write_batch(model, new: list, changed: list, fields: list[str], report: ImportReport) -> None:
-    """Create and update a batch; on a database error, retry row by row (each whole or not at all)."""
-    try:
-        with transaction.atomic():
-            model.objects.bulk_create(new)
-            if changed:
-                model.objects.bulk_update(changed, fields)
-        report.created += len(new)
-        report.updated += len(changed)
-        return
-    except IntegrityError:
-        pass
-    for obj, is_new in [(o, True) for o in new] + [(o, False) for o in changed]:
-        try:
-            with transaction.atomic():
-                obj.save() if is_new else obj.save(update_fields=fields)
-            if is_new:
-                report.created += 1
-            else:
-                report.updated += 1
-        except IntegrityError as exc:
-            obj.pk = None if is_new else obj.pk
-            report.error(getattr(obj, "_line", 0), f"the database refused this row ({exc.__class__.__name__})")
 
 
 def _import_finished(report: ImportReport, *, flush: Callable[[], None], by, district: District,
@@ -234,12 +93,12 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
                 changed.append(case)
             else:
                 report.unchanged += 1
-        _write_batch(StudentCase, new, changed, fields, report)
+        batch_write(StudentCase, new, changed, fields, report)
         batch.clear()
         if progress:
             progress(report)
 
-    for line, row in _rows(file, CASE_COLUMNS, report):
+    for line, row in csv_rows(file, CASE_COLUMNS, report):
         ref = row["student_id"]
         if ref in seen:
             report.error(line, f"student id {ref[:40]!r} appears again (first on line {seen[ref]}); "
@@ -314,12 +173,12 @@ def attendance_import(*, district: District, file, by, progress: Callable[[Impor
                 changed.append(row)
             else:
                 report.unchanged += 1
-        _write_batch(AttendanceMonth, new, changed, ["days_enrolled", "days_absent", "updated_at"], report)
+        batch_write(AttendanceMonth, new, changed, ["days_enrolled", "days_absent", "updated_at"], report)
         batch.clear()
         if progress:
             progress(report)
 
-    for line, row in _rows(file, ATTENDANCE_COLUMNS, report):
+    for line, row in csv_rows(file, ATTENDANCE_COLUMNS, report):
         try:
             ref = row["student_id"]
             if not ref:

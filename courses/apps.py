@@ -27,6 +27,14 @@ class CoursesConfig(AppConfig):
 
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
             person__user=user, course__code=CERTIFICATION_COURSE).exists())
+        # New people start on LEAP 101's course page when they accept an invitation (hub.joining).
+        from hub.joining.selectors import landing_register
+
+        def leap_101_url():
+            course = self.get_model("CoursePage").objects.live().filter(code=CERTIFICATION_COURSE).first()
+            return course.url if course is not None else None
+
+        landing_register(leap_101_url)
         import courses.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         from courses.reasons import MESSAGES
         from hub.reasons import reason_messages_register

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "hub.privacy.apps.PrivacyConfig",  # label privacy: the registry of personal data, export and erasure
     "hub.twofactor.apps.TwoFactorConfig",  # label twofactor: two-step sign-in and sign-in throttling
     "hub.audit.apps.AuditConfig",  # label audit: who did what to whose data (every app writes to it)
+    "hub.joining.apps.JoiningConfig",  # label joining: invitations (one by one or from a staff-list CSV)
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",
@@ -370,3 +371,14 @@ if CASE_RETENTION_DAYS < 0:
 ROUNDTABLE_SIGNUPS_PER_WINDOW = env_int("ROUNDTABLE_SIGNUPS_PER_WINDOW", 5)
 if ROUNDTABLE_SIGNUPS_PER_WINDOW < 1:
     raise ConfigError(f"ROUNDTABLE_SIGNUPS_PER_WINDOW must be 1 or more (got {ROUNDTABLE_SIGNUPS_PER_WINDOW}).")
+
+# --- Joining: invitations (hub.joining) ---------------------------------------------------------------
+# Days an invitation link stays valid (a resend starts a new period and kills the old link), and the most
+# data rows one staff-list CSV may hold (a bigger file is refused whole, with that number, before anything
+# is written).
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+if INVITATION_VALID_DAYS < 1:
+    raise ConfigError(f"INVITATION_VALID_DAYS must be 1 or more (got {INVITATION_VALID_DAYS}).")
+INVITATION_IMPORT_MAX_ROWS = env_int("INVITATION_IMPORT_MAX_ROWS", 5000)
+if INVITATION_IMPORT_MAX_ROWS < 1:
+    raise ConfigError(f"INVITATION_IMPORT_MAX_ROWS must be 1 or more (got {INVITATION_IMPORT_MAX_ROWS}).")

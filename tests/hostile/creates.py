@@ -81,6 +81,15 @@ def _family_email(who, n):
 
 
 CREATES: dict[str, Create] = {
+    "joining:invite": Create(
+        model="joining.Invitation", user="carla", other="dwayne",
+        page=lambda w, who: reverse("joining:invite"), action=lambda w, who: reverse("joining:invite"),
+        data=lambda w, who, n: {"name": f"Invitee {n}", "email": f"{who}-invitee-{n}@example.org", "role": "Visitor",
+                                "district": str((w.new_haven if who == "dwayne" else w.hartford).pk),
+                                "organisation": "", "language": "en"},
+        owner=lambda w, who, n: {"invited_by": w.user(who), "email": f"{who}-invitee-{n}@example.org"},
+        lands_on_row=False,  # both land on their own invitation list
+    ),
     "coordinators:visit_new": Create(
         model="coordinators.Visit", user="marcus", other="luis",
         page=lambda w, who: reverse("coordinators:visit_new", args=[w.case.pk]),
@@ -171,6 +180,9 @@ CREATES: dict[str, Create] = {
 
 # Endpoints of `endpoints.ENDPOINTS` that add no row of their own, and why a second send is harmless.
 NOT_A_CREATE = {
+    "joining:resend": "sends the link again with a new token: each send is a new email on purpose (counted)",
+    "joining:withdraw": "withdraws an invitation: a second send is told it was withdrawn already",
+    "joining:accept": "uses the link once: a second send finds the invitation accepted (410), one account",
     "roundtable:insight_add": "adds an insight: its double-submit safety is part of the insights work",
     "roundtable:check_in": "sets the sign-up's check-in time: sending it again sets the same",
     "roundtable:roundtable_edit": "changes a roundtable: the same edit again is the same state",

@@ -165,7 +165,67 @@ def occ_urls(name):
 TEXT_1000 = cat.bad_text(1000)
 REFLECTION_MAX = __import__("courses.models", fromlist=["Reflection"]).Reflection.MAX_LENGTH
 
+def invite_valid(w):
+    return {"name": "Lena Park", "email": "lena.park@example.org", "role": "Visitor", "district": str(w.hartford.pk),
+            "organisation": "", "language": "en"}
+
+
+def accept_valid(w):
+    return {"name": "Nia Newcomer", "language": "en", "password1": "kitchen-table-visits-42",
+            "password2": "kitchen-table-visits-42"}
+
+
+def _join(token):
+    return reverse("joining:accept", args=[token])
+
+
 ENDPOINTS: dict[str, Endpoint] = {
+    # -- joining (invitations) ----------------------------------------------------------------------------
+    "joining:invite": Endpoint(
+        user="carla", url=lambda w: reverse("joining:invite"), valid=invite_valid,
+        fields={
+            "name": cat.bad_text(150) + [("only-spaces", "   ")],
+            "email": cat.oversized(254) + [("not-an-email", "not-an-email"), ("sql-email", "' OR 1=1 --@x"),
+                                           ("script-email", "<script>@example.org"),
+                                           ("has-an-account", "ana@example.org"),
+                                           ("already-invited", "NIA@example.org")],
+            "role": CHOICE + [("trainer", "Trainer"), ("coordinator", "Coordinator"), ("state-staff", "State staff"),
+                              ("regional-staff", "Regional staff"), ("superuser", "superuser")],
+            "district": IDS + [("other-district", "__nh_district__"), ("no-district", "")],
+            "organisation": [("other-districts-school", "Fair Haven School"), ("unknown", "No Such School"),
+                             ("over-160", "s" * 161)] + cat.SCRIPT[:2],
+            "language": CHOICE + [("french", "fr")],
+        },
+        inert=("name",), breaker={"language": ""},
+    ),
+    "joining:resend": Endpoint(
+        user="carla", url=lambda w: reverse("joining:resend", args=[w.invitation.pk]),
+        urls={"other-districts-invitation": lambda w: reverse("joining:resend", args=[w.nh_invitation.pk]),
+              "missing-invitation": lambda w: reverse("joining:resend", args=[987654])},
+    ),
+    "joining:withdraw": Endpoint(
+        user="carla", url=lambda w: reverse("joining:withdraw", args=[w.invitation.pk]),
+        urls={"other-districts-invitation": lambda w: reverse("joining:withdraw", args=[w.nh_invitation.pk]),
+              "missing-invitation": lambda w: reverse("joining:withdraw", args=[987654])},
+    ),
+    "joining:accept": Endpoint(
+        user=None, url=lambda w: _join(w.invite_token), valid=accept_valid,
+        fields={
+            "name": cat.bad_text(150) + [("only-spaces", "   ")],
+            "language": CHOICE + [("french", "fr")],
+            "password1": [("empty", ""), ("short", "abc"), ("common", "password"), ("numeric", "12345678901"),
+                          ("like-the-email", "nia@example.org"), ("mismatch", "another-long-password-9")],
+            "password2": [("empty", ""), ("mismatch", "another-long-password-9")],
+        },
+        inert=("name",), breaker={"password2": "not-the-same-password-7"},
+        urls={"used": lambda w: _join(w.invite_tokens["used"]),
+              "expired": lambda w: _join(w.invite_tokens["expired"]),
+              "withdrawn": lambda w: _join(w.invite_tokens["withdrawn"]),
+              "replaced-by-resend": lambda w: _join(w.invite_tokens["replaced"]),
+              "altered": lambda w: _join(w.invite_token[:-2] + ("xy" if w.invite_token[-2:] != "xy" else "yz")),
+              "too-short": lambda w: _join("abc"), "too-long": lambda w: _join("a" * 200),
+              "script": lambda w: _join("<script>alert(1)<")},
+    ),
     # -- roundtable (public) ------------------------------------------------------------------------------
     "roundtable:signup": Endpoint(
         user=None, url=lambda w: reverse("roundtable:signup", args=[w.roundtable.pk]), valid=signup_valid,
@@ -499,6 +559,8 @@ REVIEWED_NO_INPUT = {
     "roundtable:insight_edit": "texts naming families, bad fields, non-organisers, wrong addresses: test_insights",
     "roundtable:insight_delete": "non-organisers and wrong addresses (GET and POST): test_insights",
     "roundtable:insights": "GET only, no parameters",
+    "joining:invitations": "GET only, no parameters (scoped by district: tests/joining/test_list.py)",
+    "joining:import": "uploads: test_uploads (staff lists)",
     "logout": "POST without fields: signs the session out",
     "password_change_done": "GET only",
     "password_reset_done": "GET only",

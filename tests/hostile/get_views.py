@@ -126,6 +126,8 @@ GET_VIEWS: dict[str, GetView] = {
                                                                   args=[w.certificate.code])),
     "courses:my_training": GetView("ana", lambda w: reverse("courses:my_training")),
     "discussion:rooms": GetView("ana", lambda w: reverse("discussion:rooms")),
+    "joining:invitations": GetView("carla", lambda w: reverse("joining:invitations")),
+    "joining:import": GetView("carla", lambda w: reverse("joining:import")),
     "hub:districts": GetView("carla", lambda w: reverse("hub:districts")),
     "hub:health": GetView(None, lambda w: reverse("hub:health")),
     "hub:profile": GetView("ana", lambda w: reverse("hub:profile")),

@@ -468,3 +468,59 @@ def test_a_title_is_stored_without_control_characters_through_either_admin(w, re
     stored = path.stored(before)
     up.assert_clean_text(stored.title)
     assert stored.title.replace("\u00e9", "e") in ("Handout", "Hand out", "Jose")
+
+
+# -- staff lists (joining:import) -----------------------------------------------------------------------
+STAFF_HEADER = "name,email,school_or_partner,role,language\n"
+BAD_STAFF_FILES = [(f"bytes-{i}", STAFF_HEADER.encode() + b"Rosa " + v + b",rosa@example.org,,Visitor,en\n")
+                   for i, v in cat.BAD_BYTES if i != "nul"]
+BAD_STAFF_FILES += [
+    ("empty-file", b""), ("wrong-columns", b"name,age\nRosa,9\n"), ("header-only-script", b"<script>alert(1)</script>\n"),
+    ("column-twice", (STAFF_HEADER.strip() + ",email\n").encode()), ("binary-png", b"\x89PNG\r\n\x1a\n" + bytes(range(256))),
+    ("utf16", STAFF_HEADER.encode("utf-16")),
+]
+BAD_STAFF_ROWS = [
+    ("formula-email", "Rosa,=HYPERLINK(\"http://x\"),,Visitor,en"), ("sql-email", "Rosa,' OR 1=1 --,,Visitor,en"),
+    ("script-name-bad-language", "<script>alert(1)</script>,r@example.org,,Visitor,<b>x</b>"),
+    ("role-trainer", "Rosa,r@example.org,,Trainer,en"), ("role-coordinator", "Rosa,r@example.org,,Coordinator,en"),
+    ("role-superuser", "Rosa,r@example.org,,superuser,en"), ("other-districts-school", "Rosa,r@example.org,Fair Haven School,Visitor,en"),
+    ("name-1mb", f"{'z' * cat.MB},r@example.org,,Visitor,en"), ("name-nul", "Ro\x00sa,r@example.org,,Visitor,en"),
+    ("has-an-account-and-bad", "Ana,ana@example.org,,Visitor,fr"), ("too-few-cells", "Rosa,r@example.org"),
+]
+
+
+@pytest.mark.parametrize(("content",), [pytest.param(c, id=i) for i, c in BAD_STAFF_FILES])
+def test_a_bad_staff_list_is_refused_and_invites_nobody(w, unchanged, content):
+    client = w.client("carla")
+    with unchanged():
+        response = client.post(reverse("joining:import"), {"file": _upload(content), "district": w.hartford.pk})
+        assert response.status_code == 400
+        assert "nothing was imported" in response.content.decode().lower() or form_has_errors(response)
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=i) for i, r in BAD_STAFF_ROWS])
+def test_a_bad_staff_row_is_reported_and_nobody_is_invited(w, unchanged, row):
+    client = w.client("carla")
+    with unchanged(expect={"coordinators_auditentry": 1}):  # the import itself is audited
+        response = client.post(reverse("joining:import"), {
+            "file": _upload((STAFF_HEADER + row + "\n").encode("utf-8", "surrogatepass")), "district": w.hartford.pk})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "0 invited" in page and "1 with problems" in page
+    assert "<script>alert" not in page and "<b>x</b>" not in page
+
+
+def test_a_staff_list_for_another_district_is_refused(w, unchanged):
+    with unchanged():
+        response = w.client("carla").post(reverse("joining:import"), {
+            "file": _upload((STAFF_HEADER + "Rosa,r@example.org,,Visitor,en\n").encode()), "district": w.new_haven.pk})
+    assert response.status_code == 400 and "own district" in response.content.decode()
+
+
+def test_a_staff_list_over_the_row_limit_is_refused_whole(w, unchanged, settings):
+    settings.INVITATION_IMPORT_MAX_ROWS = 100
+    rows = "".join(f"P{n},p{n}@example.org,,Visitor,en\n" for n in range(101))
+    with unchanged():
+        response = w.client("carla").post(reverse("joining:import"), {
+            "file": _upload((STAFF_HEADER + rows).encode()), "district": w.hartford.pk})
+    assert response.status_code == 400 and "more than 100 rows" in response.content.decode()

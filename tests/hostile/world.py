@@ -45,6 +45,10 @@ class World:
     recordings: object = None  # the recordings archive (a RecordingIndexPage) with one recording
     rooms: dict = field(default_factory=dict)
     messages: dict = field(default_factory=dict)  # name -> Message
+    invitation: object = None  # a pending Hartford invitation sent by carla (its link: invite_token)
+    invite_token: str = ""
+    nh_invitation: object = None  # a pending New Haven invitation sent by dwayne
+    invite_tokens: dict = field(default_factory=dict)  # used / expired / withdrawn / replaced -> a dead link
 
     def user(self, name):
         return self.people[name].user
@@ -196,6 +200,28 @@ def build_world() -> World:
     recording.topics.add("first visits")
     w.recordings.add_child(instance=recording)
     recording.save_revision().publish()
+
+    # Invitations (hub.joining): one pending in each district, and links in every unusable state.
+    from hub.joining import services as joining
+    from hub.joining.models import Invitation
+
+    def invite(by, email, district, *, name="Nia Newcomer"):
+        made = joining.invitation_create(by=w.user(by), data=joining.InvitationData(
+            email=email, name=name, role=VISITOR, district=district))
+        token, made.token_hash = joining._new_token()  # the link is only in the email: give it a known one
+        Invitation.objects.filter(pk=made.pk).update(token_hash=made.token_hash)
+        return made, token
+
+    w.invitation, w.invite_token = invite("carla", "nia@example.org", w.hartford)
+    w.nh_invitation, _ = invite("dwayne", "omar.nh@example.org", w.new_haven)
+    used, w.invite_tokens["used"] = invite("carla", "used@example.org", w.hartford)
+    joining.invitation_accept(token=w.invite_tokens["used"], name="Uma Used", language="en", password=PASSWORD)
+    expired, w.invite_tokens["expired"] = invite("carla", "expired@example.org", w.hartford)
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    withdrawn, w.invite_tokens["withdrawn"] = invite("carla", "withdrawn@example.org", w.hartford)
+    joining.invitation_withdraw(invitation=withdrawn, by=w.user("carla"))
+    replaced, w.invite_tokens["replaced"] = invite("carla", "replaced@example.org", w.hartford)
+    joining.invitation_resend(invitation=replaced, by=w.user("carla"))
 
     # Wagtail makes a user's preferences row on their first page view (its user bar): make them now, so
     # that a refused request's page view changes nothing.

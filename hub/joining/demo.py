@@ -1,0 +1,55 @@
+"""Demo invitations: a few waiting in Hartford and New Haven (one expired), and one accepted.
+
+Registered as a `seed_demo` step; idempotent (an address with an invitation or an account is skipped),
+built through the services. The demo links are not printed: the emails go to the console in DEBUG."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from hub.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_step
+from hub.joining import services
+from hub.joining.models import Invitation
+from hub.models import District
+from hub.roles import VISITOR
+
+PENDING = [
+    ("coordinator", "Hartford", "Elena Marquez", "elena.marquez", "Burns Latino Studies Academy", "es"),
+    ("coordinator", "Hartford", "Tom O'Neill", "tom.oneill", "Capitol Region Youth Service Bureau", "en"),
+    ("coordinator.nh", "New Haven", "Priya Shah", "priya.shah", "Fair Haven School", "en"),
+]
+EXPIRED = ("coordinator", "Hartford", "Kofi Mensah", "kofi.mensah", "Bulkeley High School", "en")
+ACCEPTED = ("coordinator", "Hartford", "Lucía Ramos", "lucia.ramos", "Parkville Community School", "es")
+
+
+def _invite(inviter, district, name, local, organisation, language):
+    email = f"{local}@{DEMO_EMAIL_DOMAIN}"
+    if Invitation.objects.filter(email=email).exists() or get_user_model().objects.filter(email=email).exists():
+        return None
+    by = get_user_model().objects.filter(username=inviter).first()
+    if by is None:
+        return None
+    return services.invitation_create(by=by, data=services.InvitationData(
+        email=email, name=name, role=VISITOR, district=District.objects.get(name=district),
+        organisation=organisation, language=language))
+
+
+@demo_step(order=20)
+def seed_invitations() -> str:
+    made = sum(_invite(*spec) is not None for spec in PENDING)
+    expired = _invite(*EXPIRED)
+    if expired is not None:  # sent three weeks ago: its link has run out
+        Invitation.objects.filter(pk=expired.pk).update(
+            created_at=timezone.now() - timedelta(days=21), last_sent_at=timezone.now() - timedelta(days=21),
+            expires_at=timezone.now() - timedelta(days=7))
+        made += 1
+    accepted = _invite(*ACCEPTED)
+    if accepted is not None:
+        # The token is only in the email; the demo accepts through the service with a known one.
+        token, accepted.token_hash = services._new_token()
+        accepted.save(update_fields=["token_hash"])
+        services.invitation_accept(token=token, name=accepted.name, language=accepted.language,
+                                   password=DEMO_PASSWORD)
+        made += 1
+    return f"{made} invitations created ({Invitation.objects.count()} in all)"

@@ -1,0 +1,82 @@
+"""Invitations: a person asked by email to join the Hub with a role, a district and an organisation.
+
+The link carries a random token; only its SHA-256 hash is stored, so a copy of the database opens no
+invitation. "Expired" is not stored: a pending invitation past `expires_at` is expired (`status`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hub.idempotency import form_token_field, form_token_unique
+from hub.models import District, Partner, School, TimeStampedModel
+from hub.roles import ALL_ROLES
+
+ROLE_CHOICES = [(role, role) for role in ALL_ROLES]
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
+
+# Why a link cannot be used (the page says which).
+LINK_UNKNOWN = "unknown"  # altered, mistyped, or replaced by a resend
+LINK_USED = "used"
+LINK_EXPIRED = "expired"
+LINK_WITHDRAWN = "withdrawn"
+
+
+class Invitation(TimeStampedModel):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Not accepted yet")
+        ACCEPTED = "accepted", _("Accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    email = models.EmailField(help_text="Normalised: trimmed and casefolded (hub.joining.services.email_normalise).")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=40, choices=ROLE_CHOICES)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="invitations")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="invitations")
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="en")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="invitations_sent")
+    expires_at = models.DateTimeField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="invitations_accepted",
+                                help_text="The account this invitation created or was linked to.")
+    send_count = models.PositiveSmallIntegerField(default=1)
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    form_token = form_token_field()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open invitation per address: a re-import or a second form finds it instead.
+            models.UniqueConstraint(fields=["email"], condition=Q(state="pending"),
+                                    name="invitation_one_pending_per_email"),
+            form_token_unique("invited_by", name="invitation_once_per_form"),
+            models.CheckConstraint(condition=~Q(state="accepted") | Q(accepted_at__isnull=False),
+                                   name="invitation_accepted_has_time"),
+        ]
+        indexes = [models.Index(fields=["district", "state"], name="invitation_district_state")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.role})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == self.State.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        """pending, expired, accepted or withdrawn: what the inviter's list shows."""
+        return "expired" if self.is_expired else self.state
+
+    @property
+    def organisation(self):
+        return self.school or self.partner

@@ -1,0 +1,16 @@
+"""What joining holds about a person (registered into the privacy registry from JoiningConfig.ready())."""
+
+from hub.privacy.holdings import STAFF_ACT
+from hub.privacy.registry import PERSON, anonymise, holding_register, keep
+
+holding_register(
+    "joining.Invitation", subject=PERSON, find="account", section="Your invitation to the Hub",
+    fields=[("Sent to", "email"), ("Name", "name"), ("Role", "role"), ("District", "district.name"),
+            ("Language", "language"), ("Sent", "created_at"), ("Accepted", "accepted_at")],
+    erase=anonymise(email=lambda row, subject: f"removed-{row.pk}@invalid", name="(removed)"),
+    reason="How your account was made and with which role and district (the audit trail names it). "
+           "Erasure removes your address and name; the row stays as a count of invitations.")
+holding_register(
+    "joining.Invitation", subject=PERSON, find="invited_by", section="Invitations you sent",
+    fields=[("Sent to", "email"), ("Role", "role"), ("Sent", "created_at")],
+    erase=keep(), reason=f"Invitations: {STAFF_ACT}.")

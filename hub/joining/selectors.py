@@ -1,0 +1,135 @@
+"""Who may invite whom, and what inviters see. One rule, `invite_refusal`, answers "may this person
+invite someone with this role into this district?" for the form's choices, the CSV import and the
+service alike.
+
+The rights (kept short on purpose):
+
+| inviter | roles they may give | districts |
+| --- | --- | --- |
+| coordinator | Visitor | their own home district only |
+| trainer | Visitor (any district), Trainer (no district) | any |
+| state staff, superuser | Visitor, Coordinator (any district), Trainer, State staff (no district) | any |
+| regional staff, visitor | none | — |
+
+- Visitors and coordinators belong to a district (it is required); trainers and state staff work
+  statewide (no district). Regional staff need a region, which an invitation does not carry: they are
+  still set up in the Django admin.
+- Only state staff (or a superuser) may give State staff or Coordinator. Nobody gets superuser or
+  Django-admin rights by invitation (the account is made with the role's own rights: see
+  hub.services.person_create).
+- Trainers may bring in fellow trainers and the visitors of a statewide LEAP 101 cohort, but not make a
+  district's coordinator: that is the district's and the state's choice.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hub.joining.models import Invitation
+from hub.models import District
+from hub.roles import COORDINATOR, STATE_STAFF, TRAINER, VISITOR, roles_of
+from hub.selectors import person_for
+
+DISTRICT_ROLES = frozenset({VISITOR, COORDINATOR})  # need a district; the others have none
+ROLE_ORDER = (VISITOR, COORDINATOR, TRAINER, STATE_STAFF)
+
+
+@dataclass(frozen=True)
+class InviteRights:
+    roles: tuple[str, ...]  # in ROLE_ORDER
+    all_districts: bool
+    district_ids: frozenset[int]  # when not all_districts
+
+    @property
+    def may_invite(self) -> bool:
+        return bool(self.roles)
+
+    def districts(self) -> QuerySet[District]:
+        qs = District.objects.order_by("name")
+        return qs if self.all_districts else qs.filter(pk__in=self.district_ids)
+
+
+def invite_rights(user) -> InviteRights:
+    """The roles and districts `user` may give. No query beyond the user's roles and profile."""
+    none = InviteRights(roles=(), all_districts=False, district_ids=frozenset())
+    if user is None or not user.is_authenticated or not user.is_active:
+        return none
+    held = roles_of(user)
+    if user.is_superuser or STATE_STAFF in held:
+        return InviteRights(roles=ROLE_ORDER, all_districts=True, district_ids=frozenset())
+    if TRAINER in held:
+        return InviteRights(roles=(VISITOR, TRAINER), all_districts=True, district_ids=frozenset())
+    if COORDINATOR in held:
+        person = person_for(user)
+        if person is not None and person.home_district_id:
+            return InviteRights(roles=(VISITOR,), all_districts=False,
+                                district_ids=frozenset({person.home_district_id}))
+    return none
+
+
+def invite_refusal(rights: InviteRights, *, role: str, district_id: int | None) -> str | None:
+    """Why an inviter with `rights` may not invite someone as `role` in `district_id`, or None if they may."""
+    if not rights.may_invite:
+        return _("You may not invite people to the Hub.")
+    if role not in rights.roles:
+        return _("You may not invite someone as %(role)s. You may invite: %(roles)s.") % {
+            "role": role, "roles": ", ".join(rights.roles)}
+    if role in DISTRICT_ROLES:
+        if district_id is None:
+            return _("Choose the district a %(role)s works in.") % {"role": role.lower()}
+        if not rights.all_districts and district_id not in rights.district_ids:
+            return _("You may only invite people into your own district.")
+    elif district_id is not None:
+        return _("A %(role)s works statewide: leave the district empty.") % {"role": role.lower()}
+    return None
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """The invitations `user` may see and manage: coordinators their district's, trainers the ones they
+    sent, state staff all. Object-level: views fetch one invitation by id from this queryset (404)."""
+    rights = invite_rights(user)
+    qs = Invitation.objects.select_related("district", "school", "partner", "invited_by", "account")
+    if not rights.may_invite:
+        return qs.none()
+    if rights.all_districts and (user.is_superuser or STATE_STAFF in roles_of(user)):
+        return qs
+    if rights.all_districts:
+        return qs.filter(invited_by=user)
+    return qs.filter(district_id__in=rights.district_ids)
+
+
+def invitation_counts(invitations: QuerySet[Invitation]) -> dict[str, int]:
+    now = timezone.now()
+    pending = invitations.filter(state=Invitation.State.PENDING)
+    return {
+        "accepted": invitations.filter(state=Invitation.State.ACCEPTED).count(),
+        "pending": pending.filter(expires_at__gt=now).count(),
+        "expired": pending.filter(expires_at__lte=now).count(),
+        "withdrawn": invitations.filter(state=Invitation.State.WITHDRAWN).count(),
+    }
+
+
+def account_for_email(email: str):
+    """The account that already uses this address (compared casefolded), or None."""
+    return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+
+
+# Where a person lands after accepting: LEAP 101's course page. The courses app (above hub) registers
+# the function that finds it, from CoursesConfig.ready(); until it does, the course list.
+_landing: list = []
+
+
+def landing_register(find_url) -> None:
+    """`find_url()` -> the path of the page new people start on (or None when it does not exist yet)."""
+    _landing[:] = [find_url]
+
+
+def landing_url() -> str:
+    for find_url in _landing:
+        url = find_url()
+        if url:
+            return url
+    return "/courses/"

@@ -1,0 +1,500 @@
+"""Writes of joining: invite (one person, or a staff list), resend, withdraw, accept.
+
+- Rights come from one rule (`hub.joining.selectors.invite_refusal`): a refused role or district
+  raises `NotAllowed` and nothing is written.
+- An address has at most one pending invitation (a database constraint), and never a second account:
+  an address that already has an account is refused as "already has an account" when inviting, and
+  offered a sign-in when the link is followed.
+- The link's token is random (`secrets`), shown once in the email, and stored only as its SHA-256
+  hash; a resend makes a new token and a new expiry, so the old link no longer opens anything.
+- Accepting creates the account (user, profile, role, district, organisation) and marks the invitation
+  accepted in one transaction, holding a row lock on the invitation: two acceptances at once make one
+  account. The role and district given are written to the audit trail.
+"""
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hub.audit.services import audit_record
+from hub.csv_import import ImportReport, csv_rows
+from hub.errors import InvalidPerson
+from hub.joining import errors
+from hub.joining.models import (
+    LANGUAGE_CHOICES,
+    LINK_EXPIRED,
+    LINK_UNKNOWN,
+    LINK_USED,
+    LINK_WITHDRAWN,
+    Invitation,
+)
+from hub.joining.selectors import (
+    DISTRICT_ROLES,
+    InviteRights,
+    account_for_email,
+    invite_refusal,
+    invite_rights,
+)
+from hub.mail import absolute_url, mail_on_commit
+from hub.models import District, Language, Partner, School
+from hub.roles import CONTENT_EDITORS, roles_of
+from hub.services import person_create, roles_ensure
+from hub.text import normalise_name
+
+LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
+IMPORT_COLUMNS = ["name", "email", "school_or_partner", "role", "language"]
+IMPORT_BATCH = 500
+NAME_MAX = 150
+
+
+def email_normalise(email: str) -> str:
+    """Trimmed and casefolded: "Ana.Ruiz@School.org " and "ana.ruiz@school.org" are one person."""
+    return (email or "").strip().casefold()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def _expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+@dataclass
+class InvitationData:
+    email: str
+    name: str
+    role: str
+    district: District | None = None
+    organisation: str = ""  # the name of a school of the district or a partner serving it
+    language: str = "en"
+
+
+@dataclass
+class Organisations:
+    """Schools and partners by lower-cased name, per district, read once (for a form or a whole file)."""
+
+    schools: dict[tuple[int, str], School]
+    partners: dict[tuple[int, str], Partner]
+
+    @classmethod
+    def load(cls, districts) -> "Organisations":
+        ids = [d.pk for d in districts]
+        schools = {(s.district_id, s.name.strip().casefold()): s for s in School.objects.filter(district_id__in=ids)}
+        partners = {}
+        for link in Partner.districts.through.objects.filter(district_id__in=ids).select_related("partner"):
+            partners[(link.district_id, link.partner.name.strip().casefold())] = link.partner
+        return cls(schools=schools, partners=partners)
+
+    def find(self, name: str, district: District | None) -> tuple[School | None, Partner | None]:
+        if not name:
+            return None, None
+        if district is None:
+            raise errors.InvalidInvitation(_("Only people who work in a district have a school or partner."))
+        key = (district.pk, name.strip().casefold())
+        if key in self.schools:
+            return self.schools[key], None
+        if key in self.partners:
+            return None, self.partners[key]
+        raise errors.InvalidInvitation(_("%(district)s has no school or partner named “%(name)s”.") % {
+            "district": district, "name": name[:80]})
+
+
+def invitation_problems(data: InvitationData, *, rights: InviteRights) -> list[str]:
+    """What is wrong with one invitation (empty: it may be sent). The form and the import both ask this."""
+    problems = []
+    try:
+        validate_email(data.email)
+        if len(data.email) > 254:
+            raise ValidationError("too long")
+    except ValidationError:
+        problems.append(_("“%(email)s” is not an email address.") % {"email": data.email[:80]})
+    if not data.name.strip():
+        problems.append(_("The name is missing."))
+    elif len(data.name) > NAME_MAX or "\x00" in data.name:
+        problems.append(_("The name must be at most %(n)d characters of text.") % {"n": NAME_MAX})
+    if data.language not in LANGUAGES:
+        problems.append(_("The language must be en or es (got “%(value)s”).") % {"value": data.language[:20]})
+    refusal = invite_refusal(rights, role=data.role, district_id=data.district.pk if data.district else None)
+    if refusal:
+        problems.append(refusal)
+    return problems
+
+
+def _mail_invitation(invitation: Invitation, token: str) -> None:
+    with translation.override(invitation.language):
+        context = {"invitation": invitation, "link": absolute_url(reverse("joining:accept", args=[token])),
+                   "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+                   "days": settings.INVITATION_VALID_DAYS}
+        subject = _("You are invited to the Home Visit Hub")
+        body = render_to_string("joining/email/invitation.txt", context)
+    mail_on_commit(to=invitation.email, subject=subject, body=body)
+
+
+def _build(data: InvitationData, *, school, partner, by) -> tuple[Invitation, str]:
+    token, hashed = _new_token()
+    now = timezone.now()
+    invitation = Invitation(
+        email=data.email, name=normalise_name(data.name.strip()), role=data.role, district=data.district,
+        school=school, partner=partner, language=data.language, invited_by=by if by.is_authenticated else None,
+        expires_at=_expiry(), token_hash=hashed, last_sent_at=now)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_create(*, data: InvitationData, by, form_token=None) -> Invitation:
+    """Invite one person (the form). Refuses, changing nothing: a role or district outside `by`'s rights,
+    an address with an account or a pending invitation, a bad address, name, language or organisation.
+    The same form sent again (`form_token`, hub.idempotency) returns the invitation it made, unsent."""
+    data.email = email_normalise(data.email)
+    rights = invite_rights(by)
+    refusal = invite_refusal(rights, role=data.role, district_id=data.district.pk if data.district else None)
+    if refusal:
+        raise errors.NotAllowed(refusal)
+    if form_token is not None:
+        again = Invitation.objects.filter(invited_by=by, form_token=form_token).first()
+        if again is not None:
+            return again
+    problems = invitation_problems(data, rights=rights)
+    if problems:
+        raise errors.InvalidInvitation(" ".join(problems))
+    school, partner = Organisations.load([data.district] if data.district else []).find(
+        data.organisation, data.district)
+    account = account_for_email(data.email)
+    if account is not None:
+        raise errors.HasAccount(_("%(email)s already has an account (user name %(username)s): they can sign in "
+                                  "already. No invitation was sent.") % {"email": data.email,
+                                                                          "username": account.username})
+    if Invitation.objects.filter(email=data.email, state=Invitation.State.PENDING).exists():
+        raise errors.AlreadyInvited(_("%(email)s has an invitation waiting already: resend it from the list "
+                                      "instead.") % {"email": data.email})
+    invitation, token = _build(data, school=school, partner=partner, by=by)
+    invitation.form_token = form_token
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:  # the same address (or the same form) at the same moment
+        again = Invitation.objects.filter(invited_by=by, form_token=form_token).first() if form_token else None
+        if again is not None:
+            return again
+        raise errors.AlreadyInvited(_("%(email)s has an invitation waiting already.") % {
+            "email": data.email}) from None
+    audit_record(actor=by, action="joining.invite", obj=invitation,
+                 detail=f"{invitation.role}, {invitation.district or 'statewide'}")
+    _mail_invitation(invitation, token)
+    return invitation
+
+
+@dataclass
+class StaffImportReport(ImportReport):
+    """An import's counts: `created` invitations sent, `unchanged` addresses already invited (pending),
+    `has_account` addresses that already have an account (listed, nothing sent)."""
+
+    has_account: int = 0
+    accounts: list = None  # [(line, email, username)]
+
+    def __post_init__(self):
+        self.accounts = []
+
+    @property
+    def summary(self) -> str:
+        if self.fatal:
+            return self.fatal
+        return _("%(rows)s rows read: %(created)s invited, %(unchanged)s already invited, %(accounts)s already "
+                 "have an account (nothing sent), %(errors)s with problems (not imported).") % {
+            "rows": f"{self.rows:,}", "created": f"{self.created:,}", "unchanged": f"{self.unchanged:,}",
+            "accounts": f"{self.has_account:,}", "errors": f"{self.error_count:,}"}
+
+
+def _too_many_rows(file, limit: int) -> bool:
+    """Counts data rows up to limit + 1 (a cheap first pass over a file already checked to read)."""
+    probe = ImportReport()
+    count = 0
+    for _row in csv_rows(file, IMPORT_COLUMNS, probe):
+        count += 1
+        if count > limit:
+            break
+    file.seek(0)
+    return count > limit and not probe.fatal
+
+
+def invitations_import(*, file, by, district: District | None,
+                       progress: Callable[[StaffImportReport], None] | None = None) -> StaffImportReport:
+    """Invite a staff list (CSV: name, email, school_or_partner, role, language) into `district` (None for
+    statewide roles only). Bad rows are reported with their line numbers and skipped; good rows are
+    invited, in batches, in a constant number of queries per batch. Importing the same file again invites
+    nobody twice. A file over INVITATION_IMPORT_MAX_ROWS rows, not UTF-8, or with wrong columns is
+    refused whole."""
+    rights = invite_rights(by)
+    report = StaffImportReport()
+    if not rights.may_invite:
+        raise errors.NotAllowed(_("You may not invite people to the Hub."))
+    if district is not None and not rights.all_districts and district.pk not in rights.district_ids:
+        raise errors.NotAllowed(_("You may only invite people into your own district."))
+    limit = settings.INVITATION_IMPORT_MAX_ROWS
+    if _too_many_rows(file, limit):
+        report.fatal = _("The file has more than %(limit)s rows; split it into files of at most %(limit)s rows. "
+                         "Nothing was imported.") % {"limit": f"{limit:,}"}
+        return report
+    organisations = Organisations.load([district] if district else [])
+    seen: dict[str, int] = {}
+    batch: list[tuple[int, InvitationData, School | None, Partner | None]] = []
+
+    def flush():
+        if not batch:
+            return
+        emails = [data.email for _, data, _, _ in batch]
+        User = get_user_model()
+        accounts = {}
+        for username, email in User.objects.filter(email__in=emails).values_list("username", "email"):
+            accounts.setdefault(email_normalise(email), username)
+        pending = set(Invitation.objects.filter(email__in=emails, state=Invitation.State.PENDING)
+                      .values_list("email", flat=True))
+        new = []
+        for line, data, school, partner in batch:
+            if data.email in accounts:
+                report.has_account += 1
+                report.accounts.append((line, data.email, accounts[data.email]))
+            elif data.email in pending:
+                report.unchanged += 1
+            else:
+                invitation, token = _build(data, school=school, partner=partner, by=by)
+                invitation._line, invitation._token = line, token
+                new.append(invitation)
+        try:
+            with transaction.atomic():
+                Invitation.objects.bulk_create(new)
+                for invitation in new:
+                    _mail_invitation(invitation, invitation._token)
+            report.created += len(new)
+        except IntegrityError:  # someone invited one of these addresses meanwhile: row by row
+            for invitation in new:
+                try:
+                    with transaction.atomic():
+                        invitation.save()
+                        _mail_invitation(invitation, invitation._token)
+                    report.created += 1
+                except IntegrityError:
+                    report.unchanged += 1
+        batch.clear()
+        if progress:
+            progress(report)
+
+    for line, row in csv_rows(file, IMPORT_COLUMNS, report):
+        data = InvitationData(email=email_normalise(row["email"]), name=row["name"], role=_role(row["role"]),
+                              district=district if _role(row["role"]) in DISTRICT_ROLES else None,
+                              organisation=row["school_or_partner"], language=row["language"].lower() or "en")
+        if data.email in seen:
+            report.error(line, _("%(email)s appears again (first on line %(first)s); this row was skipped.") % {
+                "email": data.email[:80], "first": seen[data.email]})
+            continue
+        if data.email:
+            seen[data.email] = line
+        problems = invitation_problems(data, rights=rights)
+        school = partner = None
+        if not problems:
+            try:
+                school, partner = organisations.find(data.organisation, data.district)
+            except errors.InvalidInvitation as exc:
+                problems.append(str(exc))
+        if problems:
+            report.error(line, " ".join(problems))
+            continue
+        batch.append((line, data, school, partner))
+        if len(batch) >= IMPORT_BATCH:
+            flush()
+    flush()
+    if not report.fatal:
+        audit_record(actor=by, action="joining.import", object_type="district" if district else "",
+                     object_id=district.pk if district else "", district=district, detail=report.summary)
+    return report
+
+
+def _role(value: str) -> str:
+    """A role as written in a staff list ("visitor", "Home visitor", "COORDINATOR") to its name."""
+    from hub.roles import ALL_ROLES
+
+    wanted = value.strip().casefold().removeprefix("home ")
+    for role in ALL_ROLES:
+        if role.casefold() == wanted:
+            return role
+    return value.strip()[:40]
+
+
+def _locked(invitation: Invitation, *, by) -> Invitation:
+    from hub.joining.selectors import invitations_for
+
+    try:
+        return invitations_for(by).select_for_update(of=("self",)).get(pk=invitation.pk)
+    except Invitation.DoesNotExist:
+        raise errors.NotAllowed(_("That invitation is not one of yours.")) from None
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by) -> Invitation:
+    """A new link (and a new expiry) for a pending or expired invitation; the old link stops working."""
+    invitation = _locked(invitation, by=by)
+    if invitation.state != Invitation.State.PENDING:
+        raise errors.InvalidInvitation(_("This invitation was %(state)s: there is nothing to resend.") % {
+            "state": invitation.get_state_display().lower()})
+    if account_for_email(invitation.email) is not None:
+        raise errors.HasAccount(_("%(email)s has an account now: they can sign in.") % {"email": invitation.email})
+    token, invitation.token_hash = _new_token()
+    invitation.expires_at = _expiry()
+    invitation.send_count += 1
+    invitation.last_sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "expires_at", "send_count", "last_sent_at", "updated_at"])
+    audit_record(actor=by, action="joining.resend", obj=invitation, detail=f"sent {invitation.send_count} times")
+    _mail_invitation(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, by) -> Invitation:
+    invitation = _locked(invitation, by=by)
+    if invitation.state != Invitation.State.PENDING:
+        raise errors.InvalidInvitation(_("This invitation was %(state)s already.") % {
+            "state": invitation.get_state_display().lower()})
+    invitation.state = Invitation.State.WITHDRAWN
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    audit_record(actor=by, action="joining.withdraw", obj=invitation)
+    return invitation
+
+
+LINK_MESSAGES = {
+    LINK_UNKNOWN: gettext_noop("This link does not open an invitation. It may have been mistyped or cut short, or a newer "
+                  "invitation replaced it: use the link in the latest email, or ask the person who invited you."),
+    LINK_USED: gettext_noop("This invitation has been accepted already. Sign in with your email address and password."),
+    LINK_EXPIRED: gettext_noop("This invitation has expired. Ask the person who invited you to send it again."),
+    LINK_WITHDRAWN: gettext_noop("This invitation was withdrawn. Ask the person who invited you if you think that is a mistake."),
+}
+
+
+def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
+    """The pending, unexpired invitation this link opens, or `LinkUnusable` saying why not."""
+    token = token or ""
+    invitation = None
+    if 20 <= len(token) <= 100:
+        hashed = token_hash(token)
+        qs = Invitation.objects.select_related("district", "school", "partner", "invited_by")
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        invitation = qs.filter(token_hash=hashed).first()
+        if invitation is not None and not hmac.compare_digest(invitation.token_hash, hashed):
+            invitation = None
+    if invitation is None:
+        reason = LINK_UNKNOWN
+    elif invitation.state == Invitation.State.ACCEPTED:
+        reason = LINK_USED
+    elif invitation.state == Invitation.State.WITHDRAWN:
+        reason = LINK_WITHDRAWN
+    elif invitation.is_expired:
+        reason = LINK_EXPIRED
+    else:
+        return invitation
+    raise errors.LinkUnusable(_(LINK_MESSAGES[reason]), reason=reason)
+
+
+def _free_username(email: str) -> str:
+    User = get_user_model()
+    base = email[:140]
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    return username
+
+
+def _audit_granted(invitation: Invitation, user, *, detail: str) -> None:
+    audit_record(actor=user, action="joining.accept", obj=invitation, district=invitation.district,
+                 detail=f"{detail}: role {invitation.role}, district {invitation.district or 'none (statewide)'}, "
+                        f"invited by {invitation.invited_by.username if invitation.invited_by else '(removed)'}")
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, name: str, language: str, password: str):
+    """Create the invitee's account from the invitation and mark it accepted; returns the new user.
+
+    The invitation row is locked first (PostgreSQL), so a second acceptance at the same moment waits and
+    then finds it used; an address that has an account by then is refused (`HasAccount`), never doubled."""
+    invitation = invitation_for_token(token, lock=True)
+    if account_for_email(invitation.email) is not None:
+        raise errors.HasAccount(_("An account with this email address exists already: sign in to accept."))
+    name = normalise_name((name or "").strip()) or invitation.name
+    first, _sep, last = name.partition(" ")
+    language = language if language in LANGUAGES else invitation.language
+    try:
+        person = person_create(
+            username=_free_username(invitation.email), email=invitation.email, first_name=first[:150],
+            last_name=last[:150], password=password, roles=(invitation.role,), home_district=invitation.district,
+            school=invitation.school, partner=invitation.partner,
+            languages=tuple(Language.objects.filter(code=language)))
+    except InvalidPerson as exc:
+        raise errors.InvalidInvitation(str(exc)) from None
+    invitation.state = Invitation.State.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.account = person.user
+    invitation.name = name[:NAME_MAX]
+    invitation.language = language
+    invitation.save(update_fields=["state", "accepted_at", "account", "name", "language", "updated_at"])
+    _audit_granted(invitation, person.user, detail="account created")
+    return person.user
+
+
+@transaction.atomic
+def invitation_accept_existing(*, token: str, user):
+    """Link the invitation to the signed-in account whose address it was sent to, giving its role (and its
+    district and organisation where the profile has none). Never makes a second account."""
+    invitation = invitation_for_token(token, lock=True)
+    if email_normalise(user.email) != invitation.email:
+        raise errors.WrongAccount(_("This invitation was sent to another email address. Sign out, then open the "
+                                    "link again."))
+    from hub.models import Person
+
+    person, _created = Person.objects.get_or_create(user=user)
+    if invitation.role in DISTRICT_ROLES and person.home_district_id not in (None, invitation.district_id):
+        raise errors.InvalidInvitation(_("Your account belongs to %(district)s; this invitation is for "
+                                         "%(other)s. Ask your coordinator to move you first.") % {
+            "district": person.home_district, "other": invitation.district})
+    changed = []
+    if person.home_district_id is None and invitation.district_id:
+        person.home_district = invitation.district
+        changed.append("home_district")
+    if person.school_id is None and person.partner_id is None and (invitation.school_id or invitation.partner_id):
+        person.school, person.partner = invitation.school, invitation.partner
+        changed += ["school", "partner"]
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+    group = roles_ensure()[invitation.role]
+    user.groups.add(group)
+    if invitation.role in CONTENT_EDITORS and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_hub_roles", None)
+    invitation.state = Invitation.State.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.account = user
+    invitation.save(update_fields=["state", "accepted_at", "account", "updated_at"])
+    _audit_granted(invitation, user, detail=f"linked to the existing account (roles before: "
+                                             f"{', '.join(sorted(roles_of(user) - {invitation.role})) or 'none'})")
+    return user

@@ -1,0 +1,179 @@
+"""Pages of joining: the inviter's list, invite one person, import a staff list, resend and withdraw; and
+the invitee's page behind the link (`/join/<token>/`). Views ask the selectors and call the services."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hub.joining import selectors, services
+from hub.joining.errors import HasAccount, JoiningError, LinkUnusable
+from hub.joining.forms import AcceptForm, ImportForm, InviteForm
+from hub.joining.models import LINK_UNKNOWN
+
+
+def _rights_or_403(request):
+    rights = selectors.invite_rights(request.user)
+    if not rights.may_invite:
+        raise PermissionDenied(_("Only coordinators, trainers and state staff invite people."))
+    return rights
+
+
+@login_required
+def invitation_list(request):
+    _rights_or_403(request)
+    invitations = selectors.invitations_for(request.user)
+    return render(request, "joining/invitation_list.html", {
+        "invitations": invitations[:500], "counts": selectors.invitation_counts(invitations),
+    })
+
+
+@login_required
+def invite(request):
+    rights = _rights_or_403(request)
+    form = InviteForm(request.POST or None, rights=rights)
+    if request.method == "POST" and form.is_valid():
+        data = services.InvitationData(
+            email=form.cleaned_data["email"], name=form.cleaned_data["name"], role=form.cleaned_data["role"],
+            district=form.cleaned_data["district"], organisation=form.cleaned_data["organisation"].strip(),
+            language=form.cleaned_data["language"])
+        try:
+            invitation = services.invitation_create(data=data, by=request.user,
+                                                     form_token=form.cleaned_data["form_token"])
+        except JoiningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("joining:invitations")
+    organisations = services.Organisations.load(rights.districts()) if not rights.all_districts else None
+    if organisations:
+        form.fields["organisation"].widget.attrs["list"] = "organisation-names"
+    return render(request, "joining/invite.html", {
+        "form": form,
+        "organisation_names": sorted({o.name for o in [*organisations.schools.values(),
+                                                       *organisations.partners.values()]}) if organisations else [],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def invite_import(request):
+    rights = _rights_or_403(request)
+    form = ImportForm(request.POST or None, request.FILES or None, rights=rights)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.invitations_import(file=form.cleaned_data["file"], by=request.user,
+                                                 district=form.cleaned_data["district"])
+        except JoiningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            report.errors.sort()
+            (messages.error if report.fatal else messages.success)(request, report.summary)
+    return render(request, "joining/import.html", {
+        "form": form, "report": report, "columns": services.IMPORT_COLUMNS,
+        "max_rows": settings.INVITATION_IMPORT_MAX_ROWS,
+    }, status=400 if (report and report.fatal) or form.errors else 200)
+
+
+def _mine_or_404(request, invitation_id: int):
+    _rights_or_403(request)
+    invitation = selectors.invitations_for(request.user).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404(_("No such invitation among yours."))
+    return invitation
+
+
+@login_required
+@require_POST
+def resend(request, invitation_id: int):
+    invitation = _mine_or_404(request, invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, by=request.user)
+    except JoiningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("A new link was sent to %(email)s; the old one no longer works.") % {
+            "email": invitation.email})
+    return redirect("joining:invitations")
+
+
+@login_required
+@require_POST
+def withdraw(request, invitation_id: int):
+    invitation = _mine_or_404(request, invitation_id)
+    try:
+        services.invitation_withdraw(invitation=invitation, by=request.user)
+    except JoiningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The invitation to %(email)s was withdrawn; its link no longer works.") % {
+            "email": invitation.email})
+    return redirect("joining:invitations")
+
+
+def _unusable(request, exc: LinkUnusable):
+    return render(request, "joining/link_unusable.html", {"message": str(exc), "reason": exc.reason},
+                  status=404 if exc.reason == LINK_UNKNOWN else 410)
+
+
+def accept(request, token: str):
+    """The link in the email. Anyone may open it; only a pending, unexpired invitation opens a form."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except LinkUnusable as exc:
+        return _unusable(request, exc)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:  # the language the inviter chose for them
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
+    here = reverse("joining:accept", args=[token])
+    existing = selectors.account_for_email(invitation.email)
+    signed_in = request.user.is_authenticated
+    if existing is not None or signed_in:
+        mine = signed_in and services.email_normalise(request.user.email) == invitation.email
+        if request.method == "POST" and mine:
+            try:
+                services.invitation_accept_existing(token=token, user=request.user)
+            except LinkUnusable as exc:
+                return _unusable(request, exc)
+            except JoiningError as exc:
+                messages.error(request, str(exc))
+                return redirect(here)
+            messages.success(request, _("Welcome: your account now has the role %(role)s.") % {
+                "role": invitation.role})
+            return redirect(selectors.landing_url())
+        return render(request, "joining/existing_account.html", {
+            "invitation": invitation, "existing": existing, "mine": mine, "here": here,
+            "login_url": f"{reverse('login')}?next={here}",
+        }, status=400 if request.method == "POST" else 200)
+    form = AcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, name=form.cleaned_data["name"],
+                                              language=form.cleaned_data["language"],
+                                              password=form.cleaned_data["password1"])
+        except LinkUnusable as exc:
+            return _unusable(request, exc)
+        except HasAccount as exc:
+            messages.error(request, str(exc))
+            return redirect(here)
+        except JoiningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            language = form.cleaned_data["language"]
+            translation.activate(language)
+            messages.success(request, _("Welcome to the Home Visit Hub. Your user name is %(username)s.") % {
+                "username": user.username})
+            response = redirect(selectors.landing_url())
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+                                secure=settings.SESSION_COOKIE_SECURE)
+            return response
+    return render(request, "joining/accept.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)
