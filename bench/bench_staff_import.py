@@ -99,8 +99,10 @@ def run_worker(database_url: str, args) -> dict:
 
 
 def main() -> None:
+    from harness import SMOKE, smoke_or
+
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--rows", type=int, default=smoke_or(5000, 100))
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--worker", action="store_true")
@@ -109,6 +111,8 @@ def main() -> None:
         worker(args)
         return
     results = {}
+    if SMOKE:
+        args.no_sqlite = True  # the smoke run proves it runs on the production database (one migrate)
     if not args.no_sqlite:
         folder = tempfile.mkdtemp(prefix="hub-bench-staff-")
         print("SQLite", flush=True)
@@ -126,9 +130,11 @@ def main() -> None:
         finally:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    rows = []
+    rows, problems = [], []
     for backend, out in results.items():
         first, again, small = out["first"], out["again"], out["small"]
+        if first["errors"] or first["created"] != out["rows"] or again["created"] or again["errors"]:
+            problems.append(f"{backend}: first import {first}, again {again} for {out['rows']} rows")
         print(f"\n{backend}: {out['rows']:,} rows in {first['seconds']} s ({first['created']:,} invited, "
               f"{first['emails']:,} emails, {first['queries']} queries); again {again['seconds']} s "
               f"({again['unchanged']:,} unchanged, {again['created']} invited, {again['queries']} queries); "
@@ -143,7 +149,7 @@ def main() -> None:
                                                 f"({first['queries']} / {small['queries']} in all)"})
     from harness import emit
 
-    emit(rows)
+    emit(rows, problems)
 
 
 if __name__ == "__main__":
