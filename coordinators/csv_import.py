@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from coordinators import errors
 from coordinators.models import AttendanceMonth, StudentCase
+from coordinators.months import BadMonth, month_parse
 from coordinators.selectors import may_manage_cases
 from coordinators.services import CaseData, case_validate
 from hub.audit.services import audit_record
@@ -36,7 +37,12 @@ MAX_ERRORS_KEPT = 1000
 
 CASE_COLUMNS = ["student_id", "first_name", "last_initial", "grade", "school", "home_language",
                 "days_enrolled", "days_absent", "referral_reason"]
+# Columns a file may leave out (files made before the evaluation fields still import): when a file has
+# no such column, the cases it updates keep what they had, and new cases get the default.
+CASE_OPTIONAL_COLUMNS = ["english_learner", "referral_month"]
 ATTENDANCE_COLUMNS = ["student_id", "month", "days_enrolled", "days_absent"]
+YES = {"yes", "y", "true", "1", "el", "sí", "si"}
+NO = {"no", "n", "false", "0", ""}
 
 
 @dataclass
@@ -101,7 +107,8 @@ def _normalise(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(binary, columns: list[str], report: ImportReport, optional: list[str] = ()
+          ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: stripped cell}) for each data row; sets report.fatal on a bad file."""
     try:
         _check_utf8(binary)
@@ -119,7 +126,7 @@ def _rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple[in
         return
     names = [_normalise(h) for h in header]
     missing = [c for c in columns if c not in names]
-    unexpected = [h for h, n in zip(header, names, strict=True) if n and n not in columns]
+    unexpected = [h for h, n in zip(header, names, strict=True) if n and n not in columns and n not in optional]
     if missing or unexpected or len(set(names)) != len(names):
         parts = []
         if missing:
@@ -129,7 +136,8 @@ def _rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple[in
         if len(set(names)) != len(names):
             parts.append("a column is named twice")
         report.fatal = (f"The columns are wrong ({'; '.join(parts)}). The first line must name these columns: "
-                        f"{', '.join(columns)}. Nothing was imported.")
+                        f"{', '.join(columns)}" + (f" (and may add {', '.join(optional)})" if optional else "")
+                        + ". Nothing was imported.")
         return
     while True:
         try:
@@ -154,6 +162,24 @@ def _number(value: str, what: str) -> int:
         return int(value)
     except ValueError:
         raise errors.InvalidCase(f"{what} must be a whole number (got {value[:20]!r}).") from None
+
+
+def _yes_no(value: str, what: str) -> bool:
+    text = value.strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise errors.InvalidCase(f"{what} must be yes or no (got {value[:20]!r}).")
+
+
+def _optional_month(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return month_parse(value)
+    except BadMonth as exc:
+        raise errors.InvalidCase(f"Month of referral: {exc}") from None
 
 
 def _require_importer(by, district: District) -> None:
@@ -206,7 +232,7 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
     report = ImportReport()
     schools = {s.name.strip().lower(): s for s in School.objects.filter(district=district)}
     seen: dict[str, int] = {}
-    batch: dict[str, tuple[int, CaseData]] = {}
+    batch: dict[str, tuple[int, CaseData, set[str]]] = {}
     fields = list(CaseData.FIELDS) + ["updated_at"]
 
     def flush():
@@ -216,13 +242,19 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
             district=district, student_ref__in=list(batch)).only("pk", "student_ref", *CaseData.FIELDS)}
         new, changed = [], []
         now = timezone.now()
-        for ref, (line, data) in batch.items():
+        this_month = timezone.localdate().replace(day=1)
+        for ref, (line, data, given) in batch.items():
             values = {"first_name": data.first_name, "last_initial": data.last_initial.upper(),
                       "grade": data.grade, "school_id": data.school.pk, "home_language": data.home_language,
                       "days_enrolled": data.days_enrolled, "days_absent": data.days_absent,
                       "referral_reason": data.referral_reason}
+            if "english_learner" in given:
+                values["english_learner"] = data.english_learner
+            if "referral_month" in given and data.referral_month is not None:
+                values["referral_month"] = data.referral_month
             case = existing.get(ref)
             if case is None:
+                values.setdefault("referral_month", this_month)
                 case = StudentCase(district=district, student_ref=ref, created_by=by, **values)
                 case._line = line
                 new.append(case)
@@ -239,7 +271,7 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
         if progress:
             progress(report)
 
-    for line, row in _rows(file, CASE_COLUMNS, report):
+    for line, row in _rows(file, CASE_COLUMNS, report, CASE_OPTIONAL_COLUMNS):
         ref = row["student_id"]
         if ref in seen:
             report.error(line, f"student id {ref[:40]!r} appears again (first on line {seen[ref]}); "
@@ -252,7 +284,9 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
                 student_ref=ref, first_name=row["first_name"], last_initial=row["last_initial"],
                 grade=row["grade"].upper(), school=schools.get(row["school"].lower()),
                 home_language=row["home_language"], days_enrolled=_number(row["days_enrolled"], "Days enrolled"),
-                days_absent=_number(row["days_absent"], "Days absent"), referral_reason=row["referral_reason"])
+                days_absent=_number(row["days_absent"], "Days absent"), referral_reason=row["referral_reason"],
+                english_learner=_yes_no(row.get("english_learner", ""), "English learner"),
+                referral_month=_optional_month(row.get("referral_month", "")))
         except errors.InvalidCase as exc:
             report.error(line, str(exc))
             continue
@@ -263,21 +297,17 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
         if problems:
             report.error(line, " ".join(problems))
             continue
-        batch[ref] = (line, data)
+        batch[ref] = (line, data, {c for c in CASE_OPTIONAL_COLUMNS if c in row})
         if len(batch) >= BATCH:
             flush()
     return _import_finished(report, flush=flush, by=by, district=district, action="cases.import")
 
 
 def _month(value: str) -> date:
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    raise errors.InvalidCase(f"The month must look like 2025-10 (got {value[:20]!r}).")
+    try:
+        return month_parse(value)
+    except BadMonth as exc:
+        raise errors.InvalidCase(str(exc)) from None
 
 
 def attendance_import(*, district: District, file, by, progress: Callable[[ImportReport], None] | None = None
