@@ -405,6 +405,9 @@ REVIEWED_NO_INPUT = {
     "coordinators:case_detail": "GET by <int> id: other district's case in test_get_queries",
     "coordinators:my_cases": "GET only, no parameters",
     "coordinators:dashboard": "GET; hostile district= in test_get_queries",
+    "coordinators:impact": "GET; hostile scope=, from=, to=, breakdown= in test_get_queries; other districts in "
+                           "tests/coordinators/test_impact",
+    "coordinators:impact_export": "CSV of aggregates (no names); the page's parameters in test_get_queries",
     "coordinators:audit": "GET; hostile page= in test_get_queries",
     "coordinators:board_home": "GET only: redirects to the person's board",
     "roundtable:upcoming": "GET only, no parameters",
