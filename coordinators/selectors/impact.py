@@ -35,12 +35,14 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
     Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -229,29 +231,32 @@ def first_visit_of(case_ref) -> QuerySet[Visit]:
             .order_by("home_first", "visited_on", "number"))
 
 
-class MonthIndex(Func):
-    """year × 12 + month − 1 of a date column, in the database's own arithmetic (SQLite's strftime is
-    native; Django's Extract there is a Python function called once per row)."""
+class MonthStart(Func):
+    """The first day of the month `offset` months from a date's month (a date, so that the index on
+    (case, month) of AttendanceMonth answers each student's rates with a range scan)."""
 
-    output_field = IntegerField()
-    template = "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS integer) * 12 + CAST(EXTRACT(MONTH FROM %(expressions)s) AS integer) - 1)"
+    output_field = DateField()
+
+    def __init__(self, expression, offset: int):
+        self.offset = int(offset)
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template=(
+            f"CAST(date_trunc('month', %(expressions)s) + interval '{self.offset} months' AS date)"), **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template=(
-            "(CAST(strftime('%%%%Y', %(expressions)s) AS integer) * 12 "
-            "+ CAST(strftime('%%%%m', %(expressions)s) AS integer) - 1)"), **extra)
-
-
-def _index(expression):
-    return MonthIndex(expression)
+        return super().as_sql(compiler, connection, template=(
+            f"date(%(expressions)s, 'start of month', '{self.offset:+d} months')"), **extra)
 
 
 def _rate(case_ref, zero_ref, start: int, stop: int):
     """Attendance rate (percent) over the months zero+start .. zero+stop-1 (days pooled); NULL if none."""
     enrolled = Sum("days_enrolled")
+    months = (Q(month=MonthStart(zero_ref, start)) if stop == start + 1
+              else Q(month__gte=MonthStart(zero_ref, start), month__lt=MonthStart(zero_ref, stop)))
     rows = (AttendanceMonth.objects.filter(case_id=case_ref).order_by()
-            .annotate(idx=_index(F("month")))
-            .filter(idx__gte=zero_ref + start, idx__lt=zero_ref + stop)
+            .filter(months)
             .values("case_id")
             .annotate(rate=Cast(enrolled - Sum("days_absent"), FloatField()) * Value(100.0)
                       / NullIf(Cast(enrolled, FloatField()), Value(0.0)))
@@ -281,8 +286,6 @@ def _cohort(zero: str):
 
 def _per_student(queryset, *, case: str, zero: str, case_ref, zero_ref):
     """Each student's rates: the baseline, each month of the chart, and the change at each horizon."""
-    annotations = {"zi": _index(F(zero))}
-    queryset = queryset.annotate(**annotations)
     rates = {"base": _rate(case_ref, zero_ref, -BASELINE_MONTHS, 0)}
     for offset in CHART_OFFSETS:
         rates[f"m{offset + BASELINE_MONTHS}"] = _rate(case_ref, zero_ref, offset, offset + 1)
@@ -344,7 +347,7 @@ def served_students(district_ids: Iterable[int] | None, period: Period | None = 
         pair=Case(When(visitors__gte=2, then=Value("pair")), When(visitors=1, then=Value("single")),
                   default=Value("")))
     return _per_student(visits, case="case__", zero="visited_on", case_ref=OuterRef("case_id"),
-                        zero_ref=OuterRef("zi"))
+                        zero_ref=OuterRef("visited_on"))
 
 
 def comparison_students(district_ids: Iterable[int], period: Period | None = None):
@@ -354,7 +357,8 @@ def comparison_students(district_ids: Iterable[int], period: Period | None = Non
              .filter(~Exists(Visit.objects.filter(case_id=OuterRef("pk")).exclude(kind=Visit.Kind.ATTEMPTED))))
     if period is not None:
         cases = cases.filter(referral_month__gte=period.first, referral_month__lte=period.last)
-    return _per_student(cases, case="", zero="referral_month", case_ref=OuterRef("pk"), zero_ref=OuterRef("zi"))
+    return _per_student(cases, case="", zero="referral_month", case_ref=OuterRef("pk"),
+                        zero_ref=OuterRef("referral_month"))
 
 
 SERVED_KEYS = ["band", "el", "place", "who", "pair", "district_key", "cohort"]
