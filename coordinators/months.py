@@ -1,5 +1,6 @@
 """Months as the evaluation counts them: written YYYY-MM, named by their first day, counted as an index
-(year × 12 + month − 1) so that "three months before" is a subtraction, in Python and in SQL alike.
+(year × 12 + month − 1) so that "three months before" is a subtraction (the SQL side is
+`coordinators.selectors.impact.MonthStart`).
 
 One reader of a month for every path that takes one (the case form, the CSV import, the impact page's
 period, the `impact_report` command), so that "2026-13", "0000-01" and "next tuesday" are refused with

@@ -7,9 +7,9 @@ attempted visit does not count) — `first_visit_of`, the one definition the cas
 this table share.
 
 How it is computed: one row per student is never brought into Python. Each student's rates are
-correlated subqueries over `AttendanceMonth` (indexed by case and month), keyed by the month index
-(year × 12 + month, `coordinators.months`) of their first visit; the database groups the students by
-every breakdown key at once and returns, per group and horizon, the number of students, the sum of
+correlated subqueries over `AttendanceMonth`, each a range on its (case, month) index from the month
+of the first visit (`MonthStart`: date_trunc on PostgreSQL, date() on SQLite); the database groups the
+students by every breakdown key at once and returns, per group and horizon, the number of students, the sum of
 their changes and the sum of squares. Python only merges those groups (bounded by the number of
 categories, not of students) into each breakdown, so a page costs a constant number of queries.
 
@@ -409,7 +409,7 @@ class Estimate:
         return cls(m.n, m.mean, m.mean - half, m.mean + half, False)
 
     @classmethod
-    def difference(cls, cells: list[tuple[Moments, Moments]], comparison_n: int) -> "Estimate":
+    def difference(cls, cells: list[tuple[Moments, Moments]]) -> "Estimate":
         """Served minus comparison within each matched cell, weighted by the served students."""
         usable = [(s, c) for s, c in cells if s.n and c.n >= 2 and s.n >= 2]
         served = sum(s.n for s, _c in usable)
@@ -420,9 +420,6 @@ class Estimate:
         variance = sum((s.n / served) ** 2 * (s.variance / s.n + c.variance / c.n) for s, c in usable)
         half = Z95 * math.sqrt(variance)
         return cls(served, mean, mean - half, mean + half, False)
-
-    def shown(self, value: float | None) -> str:
-        return str(TOO_FEW) if self.hidden else f"{value:+.1f}"
 
     @property
     def text(self) -> str:
@@ -567,7 +564,7 @@ def impact_table(*, scope: ImpactScope, period: Period) -> ImpactTable:
             cells = [(_moments(rows, f"c{k}"), _moments(cells_compared.get(cell, []), f"c{k}"))
                      for cell, rows in cells_served.items()
                      if cell[1] and (bands is None or cell[0] in bands)]
-            estimates[k] = Estimate.difference(cells, 0)
+            estimates[k] = Estimate.difference(cells)
         return estimates
 
     comparison = [ImpactRow("all", _("All students"), did(None))]
