@@ -168,6 +168,11 @@ def impact_data_generate(*, students: int, seed: int, districts: list[District] 
             StudentCase.objects.bulk_create(cases, batch_size=1000)
             ids = dict(StudentCase.objects.filter(student_ref__in=[c.student_ref for c in cases])
                        .values_list("student_ref", "pk"))
+            # Each case was opened in its month of referral (not today): lists ordered newest first keep
+            # showing the districts' own recent cases first.
+            for month in {c.referral_month for c in cases}:
+                StudentCase.objects.filter(pk__in=list(ids.values()), referral_month=month).update(
+                    created_at=timezone.make_aware(datetime.combine(month, time(9)), tz))
             visits, months, assignments, members_of = [], [], [], []
             for ref, district, _grade, band, el, served, zero, place, pair, partner, baseline in plans:
                 case_id = ids.get(ref)
