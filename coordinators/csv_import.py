@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from coordinators import errors
 from coordinators.models import AttendanceMonth, StudentCase
+from coordinators.months import BadMonth, month_parse
 from coordinators.selectors import may_manage_cases
 from coordinators.services import CaseData, case_validate
 from hub.audit.services import audit_record
@@ -30,7 +31,12 @@ BATCH = 1000
 
 CASE_COLUMNS = ["student_id", "first_name", "last_initial", "grade", "school", "home_language",
                 "days_enrolled", "days_absent", "referral_reason"]
+# Columns a file may leave out (files made before the evaluation fields still import): when a file has
+# no such column, the cases it updates keep what they had, and new cases get the default.
+CASE_OPTIONAL_COLUMNS = ["english_learner", "referral_month"]
 ATTENDANCE_COLUMNS = ["student_id", "month", "days_enrolled", "days_absent"]
+YES = {"yes", "y", "true", "1", "el", "sí", "si"}
+NO = {"no", "n", "false", "0", ""}
 
 
 def _number(value: str, what: str) -> int:
@@ -38,6 +44,24 @@ def _number(value: str, what: str) -> int:
         return int(value)
     except ValueError:
         raise errors.InvalidCase(f"{what} must be a whole number (got {value[:20]!r}).") from None
+
+
+def _yes_no(value: str, what: str) -> bool:
+    text = value.strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise errors.InvalidCase(f"{what} must be yes or no (got {value[:20]!r}).")
+
+
+def _optional_month(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return month_parse(value)
+    except BadMonth as exc:
+        raise errors.InvalidCase(f"Month of referral: {exc}") from None
 
 
 def _require_importer(by, district: District) -> None:
@@ -65,7 +89,7 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
     report = ImportReport()
     schools = {s.name.strip().lower(): s for s in School.objects.filter(district=district)}
     seen: dict[str, int] = {}
-    batch: dict[str, tuple[int, CaseData]] = {}
+    batch: dict[str, tuple[int, CaseData, set[str]]] = {}
     fields = list(CaseData.FIELDS) + ["updated_at"]
 
     def flush():
@@ -75,13 +99,19 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
             district=district, student_ref__in=list(batch)).only("pk", "student_ref", *CaseData.FIELDS)}
         new, changed = [], []
         now = timezone.now()
-        for ref, (line, data) in batch.items():
+        this_month = timezone.localdate().replace(day=1)
+        for ref, (line, data, given) in batch.items():
             values = {"first_name": data.first_name, "last_initial": data.last_initial.upper(),
                       "grade": data.grade, "school_id": data.school.pk, "home_language": data.home_language,
                       "days_enrolled": data.days_enrolled, "days_absent": data.days_absent,
                       "referral_reason": data.referral_reason}
+            if "english_learner" in given:
+                values["english_learner"] = data.english_learner
+            if "referral_month" in given and data.referral_month is not None:
+                values["referral_month"] = data.referral_month
             case = existing.get(ref)
             if case is None:
+                values.setdefault("referral_month", this_month)
                 case = StudentCase(district=district, student_ref=ref, created_by=by, **values)
                 case._line = line
                 new.append(case)
@@ -98,7 +128,7 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
         if progress:
             progress(report)
 
-    for line, row in csv_rows(file, CASE_COLUMNS, report):
+    for line, row in csv_rows(file, CASE_COLUMNS, report, CASE_OPTIONAL_COLUMNS):
         ref = row["student_id"]
         if ref in seen:
             report.error(line, f"student id {ref[:40]!r} appears again (first on line {seen[ref]}); "
@@ -111,7 +141,9 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
                 student_ref=ref, first_name=row["first_name"], last_initial=row["last_initial"],
                 grade=row["grade"].upper(), school=schools.get(row["school"].lower()),
                 home_language=row["home_language"], days_enrolled=_number(row["days_enrolled"], "Days enrolled"),
-                days_absent=_number(row["days_absent"], "Days absent"), referral_reason=row["referral_reason"])
+                days_absent=_number(row["days_absent"], "Days absent"), referral_reason=row["referral_reason"],
+                english_learner=_yes_no(row.get("english_learner", ""), "English learner"),
+                referral_month=_optional_month(row.get("referral_month", "")))
         except errors.InvalidCase as exc:
             report.error(line, str(exc))
             continue
@@ -122,21 +154,17 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
         if problems:
             report.error(line, " ".join(problems))
             continue
-        batch[ref] = (line, data)
+        batch[ref] = (line, data, {c for c in CASE_OPTIONAL_COLUMNS if c in row})
         if len(batch) >= BATCH:
             flush()
     return _import_finished(report, flush=flush, by=by, district=district, action="cases.import")
 
 
 def _month(value: str) -> date:
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    raise errors.InvalidCase(f"The month must look like 2025-10 (got {value[:20]!r}).")
+    try:
+        return month_parse(value)
+    except BadMonth as exc:
+        raise errors.InvalidCase(str(exc)) from None
 
 
 def attendance_import(*, district: District, file, by, progress: Callable[[ImportReport], None] | None = None

@@ -142,3 +142,26 @@ def seed_coordinators() -> str | None:
             next_step="Second visit at school", notes="Attendance better this week."))
         _attendance(case, first_visit, [absent // 3 + 3, absent // 3 + 2, absent // 3 + 3, 2, 1, 1, 0])
     return f"{StudentCase.objects.count()} student cases ({created} new), {Barrier.objects.count()} barriers"
+
+
+# -- the impact evaluation (issue 16) --------------------------------------------------------------
+
+IMPACT_DEMO_STUDENTS = 1500
+IMPACT_DEMO_SEED = 2026
+
+
+@demo_step(order=45)
+def seed_impact_evaluation() -> str | None:
+    """Students with a known answer in Hartford, New Haven and Bridgeport, so that the impact page
+    (/coordinators/impact/) has figures to show over the last two years: the set effects of
+    `coordinators.impact_data`, plus a 2-point drift everyone gets (which the comparison takes out)."""
+    from coordinators.impact_data import PREFIX, impact_data_generate
+
+    districts = list(District.objects.filter(name__in=["Hartford", "New Haven", "Bridgeport"]).order_by("name"))
+    if len(districts) < 3:
+        return None
+    if StudentCase.objects.filter(student_ref__startswith=f"{PREFIX}-{IMPACT_DEMO_SEED}-").exists():
+        return "impact evaluation students already there"
+    made = impact_data_generate(students=IMPACT_DEMO_STUDENTS, seed=IMPACT_DEMO_SEED, districts=districts,
+                                trend=2.0)
+    return f"impact evaluation: {made.summary}"

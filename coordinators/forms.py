@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from coordinators.models import GRADES, Barrier, CaseEvent, Referral, Resource, Visit
+from coordinators.months import BadMonth, month_parse
 from hub.forms import ModelIdsField
 from hub.idempotency import FormTokenMixin
 from hub.models import School
@@ -22,11 +23,26 @@ class CaseForm(FormTokenMixin, forms.Form):
     days_absent = forms.IntegerField(min_value=0, max_value=366)
     referral_reason = forms.CharField(label="Reason for referral", max_length=500, required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))
+    english_learner = forms.BooleanField(label="English learner", required=False,
+                                         help_text="The school counts the student as an English learner.")
+    referral_month = forms.CharField(
+        label="Month of referral", required=False, max_length=10,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "inputmode": "numeric"}),
+        help_text="YYYY-MM; leave empty for this month. The impact figures compare students from this month on.")
 
     def __init__(self, *args, district=None, **kwargs):
         super().__init__(*args, **kwargs)
         if district is not None:
             self.fields["school"].queryset = School.objects.filter(district=district)
+
+    def clean_referral_month(self):
+        value = self.cleaned_data.get("referral_month") or ""
+        if not value.strip():
+            return None
+        try:
+            return month_parse(value)
+        except BadMonth as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class FamilyChoiceForm(FormTokenMixin, forms.Form):

@@ -91,6 +91,19 @@ class Resource(TimeStampedModel):
 
 GRADES = ["PK", "K"] + [str(n) for n in range(1, 13)]
 
+# The evaluation's grade bands (the program's report: PK-5, 6-8, 9-12; and PK-5 against 6-12).
+IMPACT_GRADE_BANDS = (("pk5", "PK–5", ("PK", "K", "1", "2", "3", "4", "5")),
+                      ("g68", "6–8", ("6", "7", "8")),
+                      ("g912", "9–12", ("9", "10", "11", "12")))
+
+
+def impact_grade_band(grade: str) -> str:
+    """The evaluation's band of a grade: "pk5", "g68" or "g912" ("" for a grade not given)."""
+    for code, _label, grades in IMPACT_GRADE_BANDS:
+        if grade in grades:
+            return code
+    return ""
+
 
 class CaseStatus(models.TextChoices):
     REFERRED = "referred", "Referred"
@@ -130,6 +143,10 @@ class StudentCase(TimeStampedModel):
     last_initial = models.CharField(max_length=1)
     grade = models.CharField(max_length=2, choices=[(g, g) for g in GRADES])
     home_language = models.CharField(max_length=40, blank=True)
+    english_learner = models.BooleanField("English learner", default=False,
+                                          help_text="The school counts the student as an English learner.")
+    referral_month = models.DateField("month of referral", null=True, blank=True,
+                                      help_text="The first day of the month the school referred the student.")
     days_enrolled = models.PositiveSmallIntegerField()
     days_absent = models.PositiveSmallIntegerField()
     referral_reason = models.CharField(max_length=500, blank=True)

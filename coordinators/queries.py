@@ -32,3 +32,72 @@ __all__ = ["CaseQuery", "DistrictQuery", "PageQuery", "ROSTER_SORTS", "RosterQue
 
 class DistrictQuery(QueryForm):
     district = QueryInt(label="District")
+
+
+class QueryMonth(QueryText):
+    """A month written YYYY-MM (coordinators.months: 2000-01 to 2100-12); empty is ""."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=10, **kwargs)
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from coordinators.months import BadMonth, month_parse
+
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            month_parse(text)
+        except BadMonth as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+        return text
+
+
+class QueryScope(QueryText):
+    """state, region:<id> or district:<id> (which of them the person may see: the selector's rule)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, **kwargs)
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+
+        from coordinators.selectors.impact import BadImpactQuery, _scope_words
+
+        text = super().clean(value)
+        if text:
+            try:
+                _scope_words(text)
+            except BadImpactQuery as exc:
+                raise ValidationError(str(exc), code="invalid") from None
+        return text
+
+
+class ImpactQuery(QueryForm):
+    """The impact page's parameters: the scope, the period (from/to, the month of the first visit) and the
+    breakdown shown. A period that ends before it starts or spans more than ten years is refused (400)."""
+
+    scope = QueryScope(label="Scope")
+    breakdown = QueryChoice(label="Breakdown")
+
+    def __init__(self, *args, **kwargs):
+        from coordinators.selectors.impact import breakdown_choices
+
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two are added by name.
+        self.fields["from"] = QueryMonth(label="From (month of the first visit)")
+        self.fields["to"] = QueryMonth(label="To (month of the first visit)")
+        self.fields["breakdown"].choices = breakdown_choices()
+
+    def clean(self):
+        from coordinators.selectors.impact import BadImpactQuery, period_read
+
+        data = super().clean()
+        if "from" in data and "to" in data:
+            try:
+                data["period"] = period_read(data["from"], data["to"])
+            except BadImpactQuery as exc:
+                self.add_error(exc.field, str(exc))
+        return data

@@ -2,6 +2,8 @@
 `coordinators.services`, and turn a refusal into a message. A case, roster row or export outside the
 person's scope answers 404 (as if it did not exist) and the attempt is audited."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +23,7 @@ from coordinators.forms import (
     VisitForm,
 )
 from coordinators.models import CaseStatus, Referral, Visit
-from coordinators.queries import DistrictQuery, PageQuery
+from coordinators.queries import DistrictQuery, ImpactQuery, PageQuery
 from coordinators.selectors import CaseFilters, OutOfScope, RosterFilters
 from courses.selectors import State
 from hub.audit.services import audit_record
@@ -189,7 +191,8 @@ def case_new(request):
             last_initial=form.cleaned_data["last_initial"].strip(), grade=form.cleaned_data["grade"],
             school=form.cleaned_data["school"], home_language=form.cleaned_data["home_language"].strip(),
             days_enrolled=form.cleaned_data["days_enrolled"], days_absent=form.cleaned_data["days_absent"],
-            referral_reason=form.cleaned_data["referral_reason"].strip())
+            referral_reason=form.cleaned_data["referral_reason"].strip(),
+            english_learner=form.cleaned_data["english_learner"], referral_month=form.cleaned_data["referral_month"])
         try:
             case = services.case_create(district=district, data=data, by=request.user,
                                         form_token=form.cleaned_data["form_token"])
@@ -389,6 +392,59 @@ def dashboard(request):
     except OutOfScope:
         _denied(request, "dashboard.denied", "district", district_id)
     return render(request, "coordinators/dashboard.html", {"d": board})
+
+
+def _impact(request):
+    """The impact table the page, its CSV and its chart show: the parameters read (400 when unreadable),
+    the scope checked (another district or region: 404, audited)."""
+    _staff_or_403(request)
+    query = query_read(ImpactQuery, request.GET)
+    try:
+        scope = selectors.scope_read(query["scope"] or None, user=request.user)
+    except OutOfScope as exc:
+        _denied(request, "impact.denied", "district", (query["scope"] or "").partition(":")[2],
+                districts=exc.districts)
+    table = selectors.impact_table(scope=scope, period=query["period"])
+    return query, table
+
+
+def _impact_chart(table):
+    from coordinators.charts import Series, line_chart
+
+    def points(attr):
+        return [(p.offset, getattr(p, attr).mean) for p in table.chart if not getattr(p, attr).hidden]
+
+    series = [Series("served", "Students visited", points("served")),
+              Series("comparison", "Comparison: declined or still waiting", points("comparison"))]
+    return line_chart(series, x_values=[p.offset for p in table.chart],
+                      x_label=lambda x: "visit" if x == 0 else f"{x:+d}")
+
+
+@login_required
+def impact(request):
+    query, table = _impact(request)
+    shown = [b for b in table.breakdowns if not query["breakdown"] or b.key == query["breakdown"]]
+    export_query = urlencode({"scope": table.scope.key, "from": f"{table.period.first:%Y-%m}",
+                              "to": f"{table.period.last:%Y-%m}", "breakdown": query["breakdown"]})
+    return render(request, "coordinators/impact.html", {
+        "t": table, "breakdowns": shown, "breakdown": query["breakdown"], "horizons": selectors.HORIZONS,
+        "scopes": selectors.scope_choices(request.user), "breakdown_choices": selectors.breakdown_choices(),
+        "chart": _impact_chart(table), "export_query": export_query,
+        "from_value": f"{table.period.first:%Y-%m}", "to_value": f"{table.period.last:%Y-%m}",
+    })
+
+
+@login_required
+def impact_export(request):
+    query, table = _impact(request)
+    rows = selectors.impact_rows(table, query["breakdown"])
+    filters = (f"scope={table.scope.key} from={table.period.first:%Y-%m} to={table.period.last:%Y-%m} "
+               f"breakdown={query['breakdown'] or 'all'}")
+    return exports.csv_response(
+        filename=f"impact-{table.scope.key.replace(':', '-')}-{table.period.first:%Y-%m}-{table.period.last:%Y-%m}",
+        header=selectors.CSV_HEADER, rows=rows,
+        audit=ExportAudit(actor=request.user, action="impact.export", object_type="impact", rows=len(rows),
+                          object_id=table.scope.key, districts=table.scope.district_ids, filters=filters))
 
 
 @login_required

@@ -84,8 +84,10 @@ def header_normalise(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def csv_rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: stripped cell}) for each data row; sets report.fatal on a bad file."""
+def csv_rows(binary, columns: list[str], report: ImportReport, optional: list[str] = ()
+             ) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: stripped cell}) for each data row; sets report.fatal on a bad file.
+    `optional` columns may be present or not (a row then has them only when the file does)."""
     try:
         utf8_check(binary)
     except EncodingProblem as exc:
@@ -102,7 +104,7 @@ def csv_rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple
         return
     names = [header_normalise(h) for h in header]
     missing = [c for c in columns if c not in names]
-    unexpected = [h for h, n in zip(header, names, strict=True) if n and n not in columns]
+    unexpected = [h for h, n in zip(header, names, strict=True) if n and n not in columns and n not in optional]
     if missing or unexpected or len(set(names)) != len(names):
         parts = []
         if missing:
@@ -112,7 +114,8 @@ def csv_rows(binary, columns: list[str], report: ImportReport) -> Iterator[tuple
         if len(set(names)) != len(names):
             parts.append("a column is named twice")
         report.fatal = (f"The columns are wrong ({'; '.join(parts)}). The first line must name these columns: "
-                        f"{', '.join(columns)}. Nothing was imported.")
+                        f"{', '.join(columns)}" + (f" (and may add {', '.join(optional)})" if optional else "")
+                        + ". Nothing was imported.")
         return
     while True:
         try:

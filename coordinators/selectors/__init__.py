@@ -10,7 +10,9 @@ and is never stored or recomputed here.
 - `rosters`: "who is trained".
 - `cases`: the cases a person may read, a case's page, a visitor's own cases.
 - `audit`: the audit trail as staff read it.
-- `dashboards`: training and impact figures.
+- `dashboards`: training figures and the headline impact figure.
+- `impact`: the impact table (attendance change after the first visit, breakdowns, the comparison).
+- `suppression`: the small-cell rule every figure across districts follows.
 - `board`: the live case board.
 - `lapses`: whom to tell when a visitor's certificate lapses.
 - `retention`: closed cases due for purging.
@@ -64,11 +66,10 @@ from coordinators.selectors.cases import (
     case_view,
     cases_filtered,
     cases_in_scope,
-    first_visit_date,
     my_cases,
     my_open_case_ids,
 )
-from coordinators.selectors.dashboards import SMALL_COUNT, SMALL_GROUP, Bar, Cell, Dashboard, dashboard
+from coordinators.selectors.dashboards import Bar, Dashboard, dashboard
 from coordinators.selectors.eligibility import (
     COURSE_CODE,
     Eligibility,
@@ -80,6 +81,25 @@ from coordinators.selectors.eligibility import (
     person_eligibility,
     serving,
     visit_eligibility,
+)
+from coordinators.selectors.impact import (
+    BREAKDOWN_KEYS,
+    CSV_HEADER,
+    HORIZONS,
+    TOO_FEW,
+    BadImpactQuery,
+    ImpactScope,
+    ImpactTable,
+    Period,
+    breakdown_choices,
+    case_change,
+    change_summary,
+    impact_data,
+    impact_rows,
+    impact_table,
+    period_read,
+    scope_choices,
+    scope_read,
 )
 from coordinators.selectors.lapses import coordinators_of_open_cases
 from coordinators.selectors.retention import (
@@ -102,6 +122,7 @@ from coordinators.selectors.rosters import (
     roster_person,
     roster_rows,
 )
+from coordinators.selectors.suppression import SMALL_COUNT, SMALL_GROUP, Cell
 
 __all__ = [
     "AttendanceChange",
@@ -149,7 +170,6 @@ __all__ = [
     "dashboard",
     "district_settings",
     "family_choice",
-    "first_visit_date",
     "grade_band",
     "is_staff_reader",
     "may_log_visits",
@@ -173,4 +193,21 @@ __all__ = [
     "visit_eligibility",
     "Eligibility",
     "assignment_refusals",
+    "BREAKDOWN_KEYS",
+    "CSV_HEADER",
+    "HORIZONS",
+    "TOO_FEW",
+    "BadImpactQuery",
+    "ImpactScope",
+    "ImpactTable",
+    "Period",
+    "breakdown_choices",
+    "case_change",
+    "change_summary",
+    "impact_data",
+    "impact_rows",
+    "impact_table",
+    "period_read",
+    "scope_choices",
+    "scope_read",
 ]

@@ -6,9 +6,8 @@ through `hub.audit.services.audit_record`).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -26,6 +25,7 @@ from coordinators.models import (
 from coordinators.queries import CaseQuery
 from coordinators.selectors.access import OutOfScope, is_staff_reader, may_log_visits, may_manage_cases
 from coordinators.selectors.eligibility import district_settings
+from coordinators.selectors.impact import HORIZONS, case_change
 from coordinators.selectors.rosters import (
     EXPORT_CHUNK,
     PAGE_SIZE,
@@ -144,16 +144,11 @@ def case_export(*, user, filters: CaseFilters) -> ExportRows:
                       count=sum(per_district.values()), districts=frozenset(per_district))
 
 
-def first_visit_date(visits) -> date | None:
-    """The first visit that counts for attendance change: the first home visit (else first contact)."""
-    made = [v for v in visits if v.kind != Visit.Kind.ATTEMPTED]
-    home = [v for v in made if v.kind == Visit.Kind.HOME_VISIT]
-    chosen = home or made
-    return min(v.visited_on for v in chosen) if chosen else None
-
-
 @dataclass
 class AttendanceChange:
+    """One case's attendance around its first visit, as the impact table counts it
+    (`coordinators.selectors.impact.case_change`: the same SQL, for one case)."""
+
     before: float | None
     after: dict[int, float | None]  # months after the first visit -> rate
 
@@ -161,24 +156,25 @@ class AttendanceChange:
         after = self.after.get(months)
         return round(after - self.before, 1) if after is not None and self.before is not None else None
 
+    @property
+    def changes(self) -> list[tuple[int, float | None]]:
+        return [(months, self.change(months)) for months in CHANGE_MONTHS]
 
-CHANGE_MONTHS = (1, 3, 6)
+
+CHANGE_MONTHS = HORIZONS
 
 
-def attendance_change(rows: list[AttendanceMonth], first_visit: date | None) -> AttendanceChange | None:
-    """Rate in the (up to) three months before the first visit's month, and in months 1, 3, 6 after."""
-    if first_visit is None:
+def attendance_change(case_id: int) -> AttendanceChange | None:
+    """The case's rate in the (up to) three months before its first visit's month, and months 1, 3, 6, 9
+    after; None before a first visit. One query."""
+    rates = case_change(case_id)
+    if rates is None:
         return None
-    start = first_visit.replace(day=1)
-    before = [r for r in rows if start - relativedelta(months=3) <= r.month < start]
-    enrolled = sum(r.days_enrolled for r in before)
-    before_rate = round(100 * (enrolled - sum(r.days_absent for r in before)) / enrolled, 1) if enrolled else None
-    by_month = {r.month: r for r in rows}
-    after = {}
-    for months in CHANGE_MONTHS:
-        row = by_month.get(start + relativedelta(months=months))
-        after[months] = row.rate if row else None
-    return AttendanceChange(before_rate, after)
+
+    def rounded(value):
+        return None if value is None else round(value, 1)
+
+    return AttendanceChange(rounded(rates["before"]), {k: rounded(v) for k, v in rates["after"].items()})
 
 
 @dataclass
@@ -227,7 +223,7 @@ def case_view(*, user, case: StudentCase, now: datetime | None = None) -> CaseVi
     return CaseView(
         case=case, events=events, family_choice=events[-1].kind if events else None, assignments=assignments,
         current=current, visits=visits, attendance=attendance,
-        change=attendance_change(attendance, first_visit_date(visits)), can_manage=manage, can_log=can_log,
+        change=attendance_change(case.pk), can_manage=manage, can_log=can_log,
         show_notes=can_log, candidates=candidates, pairs=district_settings(case.district_id).visits_in_pairs,
         barriers=list(Barrier.objects.all()) if can_log else [],
         resources=list(Resource.objects.filter(district_id=case.district_id)) if can_log else [],

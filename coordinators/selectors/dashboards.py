@@ -1,60 +1,31 @@
 """Training and impact figures for a person's scope (or one district of it): the dashboard.
 
 Figures shown across several districts hide small numbers: counts of 1-5 students, and averages over
-fewer than 20 (`Cell.suppressed`).
+fewer than 20 (`Cell.suppressed`; the rule is `coordinators.selectors.suppression`). The attendance
+change is the impact table's (`coordinators.selectors.impact`), one rule for both pages.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from coordinators.models import Assignment, AttendanceMonth, Barrier, CaseStatus, StudentCase, Visit
+from coordinators.models import Assignment, Barrier, CaseStatus, StudentCase, Visit
 from coordinators.selectors.access import OutOfScope, is_staff_reader
-from coordinators.selectors.cases import CHANGE_MONTHS, attendance_change
 from coordinators.selectors.eligibility import COURSE_CODE
+from coordinators.selectors.impact import HORIZONS, change_summary
 from coordinators.selectors.rosters import RosterFilters, certification_counts, roster_people
+from coordinators.selectors.suppression import Cell, average_cell, count_cell
 from courses.selectors import State, with_certification_state
 from hub.models import District
 from hub.selectors import scope_for
 
-SMALL_COUNT = 6
-SMALL_GROUP = 20
-
-
-@dataclass
-class Cell:
-    """A figure that may be hidden: counts of 1-5 students, or averages over fewer than 20."""
-
-    value: float | int | None
-    n: int | None = None
-    suppressed: str = ""
-    signed: bool = False
-
-    def __str__(self) -> str:
-        if self.suppressed:
-            return self.suppressed
-        if self.value is None:
-            return "—"
-        if isinstance(self.value, float):
-            return f"{self.value:+.1f}" if self.signed else f"{self.value:.1f}"
-        return f"{self.value:,}"
-
-
-def _count(value: int, hide: bool) -> Cell:
-    if hide and 0 < value < SMALL_COUNT:
-        return Cell(None, value, "fewer than 6")
-    return Cell(value, value)
+_count = count_cell
 
 
 def _average(values: list[float], hide: bool, signed: bool = False) -> Cell:
-    if not values:
-        return Cell(None, 0, signed=signed)
-    if hide and len(values) < SMALL_GROUP:
-        return Cell(None, len(values), "suppressed", signed)
-    return Cell(round(sum(values) / len(values), 1), len(values), signed=signed)
+    return average_cell(sum(values), len(values), hide, signed)
 
 
 @dataclass
@@ -118,29 +89,15 @@ def dashboard(*, user, district_id: int | None = None, now: datetime | None = No
     barrier_counts = list(Barrier.objects.filter(visits__case__district__in=scope)
                           .annotate(n=Count("visits__case", distinct=True)).order_by("-n", "order")
                           .values_list("name", "n")[:8])
-    # Days from (first) assignment to first visit, per case.
+    # Days from (first) assignment to first contact, per case (one row per case, not per visit).
     assigned = dict(Assignment.objects.filter(case__district__in=scope).values("case_id")
                     .annotate(at=Min("started_at")).values_list("case_id", "at"))
-    first_visits: dict[int, date] = {}
-    home_first: dict[int, date] = {}
-    for case_id, kind, on in visits.values_list("case_id", "kind", "visited_on"):
-        if case_id not in first_visits or on < first_visits[case_id]:
-            first_visits[case_id] = on
-        if kind == Visit.Kind.HOME_VISIT and (case_id not in home_first or on < home_first[case_id]):
-            home_first[case_id] = on
+    first_visits = dict(visits.order_by().values("case_id").annotate(on=Min("visited_on"))
+                        .values_list("case_id", "on"))
     waits = [max(0, (on - timezone.localdate(assigned[cid])).days) for cid, on in first_visits.items()
              if cid in assigned]
-    rows = defaultdict(list)
-    for row in AttendanceMonth.objects.filter(case_id__in=list(first_visits)).only(
-            "case_id", "month", "days_enrolled", "days_absent"):
-        rows[row.case_id].append(row)
-    changes = {m: [] for m in CHANGE_MONTHS}
-    for case_id in first_visits:
-        change = attendance_change(rows.get(case_id, []), home_first.get(case_id, first_visits[case_id]))
-        for months in CHANGE_MONTHS:
-            value = change.change(months) if change else None
-            if value is not None:
-                changes[months].append(value)
+    # Attendance change: the impact table's rule and query (coordinators.selectors.impact), all time.
+    changes = change_summary(district_ids=scope.values_list("pk", flat=True))
     return Dashboard(
         scope_label=label, across_districts=hide, districts=districts, district=chosen[0] if chosen else None,
         visitors=_count(visitors, hide), certified=_count(certified, hide),
@@ -151,5 +108,5 @@ def dashboard(*, user, district_id: int | None = None, now: datetime | None = No
         in_person=_count(in_person, hide), remote=_count(sum(by_place.values()) - in_person, hide),
         barriers=_bars(barrier_counts, hide),
         days_to_first_visit=_average([float(w) for w in waits], hide),
-        change=[(m, _average(changes[m], hide, signed=True)) for m in CHANGE_MONTHS],
+        change=[(m, average_cell(changes[m].total, changes[m].n, hide, signed=True)) for m in HORIZONS],
     )

@@ -2,7 +2,7 @@
 recording the family's choice (offered, accepted, declined)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,9 +29,11 @@ class CaseData:
     days_enrolled: int
     days_absent: int
     referral_reason: str = ""
+    english_learner: bool = False
+    referral_month: date | None = None  # the first day of the month; None: this month (`case_create`)
 
     FIELDS = ("first_name", "last_initial", "grade", "school_id", "home_language", "days_enrolled",
-              "days_absent", "referral_reason")
+              "days_absent", "referral_reason", "english_learner", "referral_month")
 
     def __post_init__(self):
         # The name in NFC (hub.text), whichever path brings it (the case form, an import).
@@ -41,6 +43,7 @@ class CaseData:
 def case_validate(data: CaseData, *, district: District) -> list[str]:
     """Every problem with the data, in a coordinator's words (empty: fine)."""
     from coordinators.models import GRADES
+    from coordinators.months import FIRST_MONTH
 
     problems = []
     if not data.student_ref or len(data.student_ref) > 40:
@@ -61,6 +64,10 @@ def case_validate(data: CaseData, *, district: District) -> list[str]:
         problems.append("Days absent must be between 0 and the days enrolled.")
     if len(data.referral_reason) > 500:
         problems.append("The reason for referral is longer than 500 characters.")
+    if data.referral_month is not None:
+        this_month = timezone.localdate().replace(day=1)
+        if data.referral_month.day != 1 or not FIRST_MONTH <= data.referral_month <= this_month:
+            problems.append(f"The month of referral must be a month from {FIRST_MONTH:%Y-%m} to this month.")
     texts = (data.student_ref, data.first_name, data.last_initial, data.home_language, data.referral_reason)
     if any("\x00" in text for text in texts):
         problems.append("The text contains a NUL character; remove it.")
@@ -90,7 +97,9 @@ def _case_create(*, district: District, data: CaseData, by, form_token) -> Stude
                 district=district, student_ref=data.student_ref, first_name=data.first_name,
                 last_initial=data.last_initial.upper(), grade=data.grade, school=data.school,
                 home_language=data.home_language, days_enrolled=data.days_enrolled, days_absent=data.days_absent,
-                referral_reason=data.referral_reason, created_by=by, form_token=form_token)
+                referral_reason=data.referral_reason, english_learner=data.english_learner,
+                referral_month=data.referral_month or timezone.localdate().replace(day=1),
+                created_by=by, form_token=form_token)
     except IntegrityError:
         # Another form added this student a moment ago (or this very form did: `create_once` looks again).
         if form_token is not None and StudentCase.objects.filter(form_token=form_token, district=district,

@@ -8,7 +8,7 @@ here, and is then walked with every value of `HOSTILE_VALUES`. Views found by wa
 neither fails the coverage test.
 
 Each parameter has a kind, which says what the view does with a value it cannot take:
-- "id", "page", "date", "choice", "search": read through a `hub.queries` form; a value it cannot take is
+- "id", "page", "date", "choice", "search", "month" (YYYY-MM): read through a `hub.queries` form; a value it cannot take is
   a 400 page naming the parameter (`refused`), any other is used (`accepted`, the view's `ok` status);
 - "scope-id": a district asked for on a coordinator's form page (`_home_district`): anything but a
   district in the person's scope is a 404, audited (as another district's id is);
@@ -64,6 +64,12 @@ CASES = {
     "page": Param("page", lambda w: "1"),
 }
 NEXT = {"next": Param("next", lambda w: "/training/")}
+# The impact page: a scope string (a district out of scope is a 404, audited: tests/coordinators/test_impact),
+# the period's months and the breakdown.
+IMPACT = {
+    "scope": Param("choice", lambda w: f"district:{w.hartford.pk}"), "from": Param("month", lambda w: "2025-01"),
+    "to": Param("month", lambda w: "2026-06"), "breakdown": Param("choice", lambda w: "band"),
+}
 
 
 def _recording(w):
@@ -82,6 +88,8 @@ GET_VIEWS: dict[str, GetView] = {
         reads_whole_query="the export's audit entry records the query string (re-encoded, so inert)"),
     "coordinators:dashboard": GetView("carla", lambda w: reverse("coordinators:dashboard"),
                                       {"district": Param("id", _district)}),
+    "coordinators:impact": GetView("carla", lambda w: reverse("coordinators:impact"), IMPACT),
+    "coordinators:impact_export": GetView("carla", lambda w: reverse("coordinators:impact_export"), IMPACT),
     "coordinators:audit": GetView("carla", lambda w: reverse("coordinators:audit"),
                                   {"page": Param("page", lambda w: "1")}),
     "coordinators:case_new": GetView("carla", lambda w: reverse("coordinators:case_new"),
@@ -208,12 +216,14 @@ HOSTILE_VALUES = [
     ("negative", "-1"), ("zero", "0"), ("huge", "9" * 30), ("int64-overflow", "9223372036854775808"),
     ("float", "1.5"), ("float-whole", "1.0"), ("exponent", "1e400"), ("small-exponent", "1e3"), ("nan", "NaN"),
     ("infinity", "inf"),
+    ("month-13", "2026-13"), ("month-year-zero", "0000-01"), ("month-huge-year", "99999-01"),
+    ("month-zero", "2026-00"),
     ("arabic-digits", q("١٢")), ("superscript-digit", q("²")), ("fullwidth-digits", q("１２")),
     ("empty", ""), ("spaces", "%20%20"),
     ("script", q("<script>alert(1)</script>")), ("sql", q("1 OR 1=1")),
 ]
 
-_FORM_KINDS = ("id", "page", "date", "choice", "search")
+_FORM_KINDS = ("id", "page", "date", "choice", "search", "month")
 # Values each kind takes; every other value of HOSTILE_VALUES is refused (for "next": ignored).
 _ALWAYS = {"empty", "repeated-valid-last", "repeated-50-times"}
 ACCEPTED = {
@@ -221,6 +231,7 @@ ACCEPTED = {
     "page": _ALWAYS | {"spaces"},
     "date": _ALWAYS | {"spaces"},
     "choice": _ALWAYS | {"spaces"},
+    "month": _ALWAYS | {"spaces"},
     "scope-id": _ALWAYS,
     # Text is a search for that text: only what is not text (NUL, controls, bytes that are not UTF-8) and
     # what is too long are refused.

@@ -129,6 +129,7 @@ def dynamic_classes() -> dict[str, list[str]]:
         "status.state": list(State.ORDER),               # courses: a person's certification state
         "row.status.state": list(State.ORDER),           # coordinators' roster: the same states
         "s.status": [value for value, _ in SeatStatus.choices],  # roundtable sign-ups: seat statuses
+        "s.key": ["served", "comparison"],               # coordinators' impact chart: its two lines
     }
 
 

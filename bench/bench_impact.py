@@ -1,0 +1,164 @@
+"""The impact table (issue 16) at national scale: the state-wide table over every student.
+
+    .venv/bin/python bench/bench_impact.py [--students 100000] [--districts 100] [--extra-visits 6]
+                                           [--iterations 10] [--no-postgres] [--no-sqlite]
+
+BENCH_QUICK=1 (what `run_all.py` sets unless told otherwise) runs 5,000 students and 3 iterations: a
+smoke run. The full size is the issue's: 100,000 students over 100 districts, about 500,000 visits
+(70% visited, each with 6 follow-ups) and about 1,200,000 attendance months.
+
+Generates its data with `coordinators.impact_data.impact_data_generate` (bulk_create) in a throwaway
+database (a SQLite file, then a PostgreSQL database `hub_bench_impact_<pid>`, dropped afterwards), then
+times `coordinators.selectors.impact_table` in-process for the state over 24 months and for the
+busiest district: p50 and p95 and the number of queries. The issue's budget is p95 <= 300 ms on
+PostgreSQL; the last line is `RESULTS <json>`.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def generate(args) -> dict:
+    from django.db import connection
+
+    from coordinators.impact_data import impact_data_generate
+    from coordinators.models import AttendanceMonth, Visit
+    from hub.demo import seed_organisations
+    from hub.models import District, Region, School
+
+    started = time.monotonic()
+    seed_organisations()
+    region = Region.objects.first()
+    extra = max(0, args.districts - District.objects.count())
+    District.objects.bulk_create([District(name=f"Bench District {n}", slug=f"bench-{n}", region=region)
+                                  for n in range(extra)])
+    for district in District.objects.filter(schools__isnull=True):
+        School.objects.create(district=district, name=f"{district.name} School", grades="K-12")
+    districts = list(District.objects.order_by("pk"))[: args.districts]
+    made = impact_data_generate(students=args.students, seed=100, districts=districts, trend=2.0,
+                                extra_visits=args.extra_visits)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"generate_s": round(time.monotonic() - started, 1), "summary": made.summary,
+            "visits": Visit.objects.count(), "attendance_months": AttendanceMonth.objects.count(),
+            "district": districts[0].pk}
+
+
+def time_table(scope: str, iterations: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coordinators import selectors
+
+    period = selectors.period_read("", "")
+    timings, queries = [], 0
+    for n in range(iterations + 1):
+        started = time.perf_counter()
+        if n == 0:
+            with CaptureQueriesContext(connection) as captured:
+                table = selectors.impact_table(scope=selectors.scope_read(scope), period=period)
+            queries = len(captured)
+        else:
+            table = selectors.impact_table(scope=selectors.scope_read(scope), period=period)
+        took = (time.perf_counter() - started) * 1000
+        if n >= 1:  # one warm-up call
+            timings.append(took)
+    timings.sort()
+    return {"p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 1),
+            "queries": queries, "students_1m": table.overall.estimates[1].n}
+
+
+def worker(args) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    made = generate(args)
+    out = {"data": made, "cases": {}}
+    for label, scope in (("state, 36 months", "state"), ("one district, 36 months", f"district:{made['district']}")):
+        out["cases"][label] = time_table(scope, args.iterations)
+        print(f"  {label:<28} {json.dumps(out['cases'][label])}", file=sys.stderr, flush=True)
+    print("WORKER " + json.dumps(out), flush=True)
+
+
+def run_worker(database_url: str, args) -> dict:
+    from tests.support import clean_env
+
+    env = clean_env(DJANGO_SETTINGS_MODULE="hub.settings.base", DATABASE_URL=database_url, DEBUG="0",
+                    SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="localhost", SECURE_SSL_REDIRECT="0",
+                    SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
+    command = [sys.executable, __file__, "--worker", "--students", str(args.students), "--districts",
+               str(args.districts), "--iterations", str(args.iterations), "--extra-visits", str(args.extra_visits)]
+    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    line = [x for x in done.stdout.splitlines() if x.startswith("WORKER ")][-1]
+    return json.loads(line[len("WORKER "):])
+
+
+def main() -> None:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=5_000 if quick else 100_000)
+    parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--extra-visits", type=int, default=6)
+    parser.add_argument("--iterations", type=int, default=3 if quick else 10)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--worker", action="store_true")
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    results = {}
+    print(f"{args.students:,} students over {args.districts} districts", flush=True)
+    if not args.no_sqlite:
+        folder = tempfile.mkdtemp(prefix="hub-bench-impact-")
+        print("SQLite", flush=True)
+        results["SQLite"] = run_worker(f"sqlite:///{folder}/hub.sqlite3", args)
+        os.remove(f"{folder}/hub.sqlite3")
+    if not args.no_postgres:
+        import psycopg
+
+        name = f"hub_bench_impact_{os.getpid()}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            print("PostgreSQL", flush=True)
+            results["PostgreSQL"] = run_worker(f"postgres://postgres@127.0.0.1:5432/{name}", args)
+        finally:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    rows = []
+    for backend, out in results.items():
+        data = out["data"]
+        print(f"\n{backend}: {data['summary']} generated in {data['generate_s']} s")
+        for label, r in out["cases"].items():
+            budget = " (budget p95 <= 300 ms)" if backend == "PostgreSQL" else ""
+            print(f"  {label:<28} p50 {r['p50_ms']:9.1f} ms  p95 {r['p95_ms']:9.1f} ms  {r['queries']} queries  "
+                  f"{r['students_1m']:,} students at 1 month{budget}")
+            rows.append({"bench": "impact", "metric": f"{backend} {label} p95", "value": r["p95_ms"], "unit": "ms",
+                         "note": f"p50 {r['p50_ms']} ms, {r['queries']} queries, {args.students} students"})
+    from harness import emit
+
+    emit(rows)
+
+
+if __name__ == "__main__":
+    main()
