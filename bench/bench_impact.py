@@ -113,12 +113,14 @@ def run_worker(database_url: str, args) -> dict:
 
 
 def main() -> None:
+    from harness import SMOKE
+
     quick = os.environ.get("BENCH_QUICK") == "1"
     parser = argparse.ArgumentParser()
-    parser.add_argument("--students", type=int, default=5_000 if quick else 100_000)
-    parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--students", type=int, default=300 if SMOKE else 5_000 if quick else 100_000)
+    parser.add_argument("--districts", type=int, default=5 if SMOKE else 100)
     parser.add_argument("--extra-visits", type=int, default=6)
-    parser.add_argument("--iterations", type=int, default=3 if quick else 10)
+    parser.add_argument("--iterations", type=int, default=2 if SMOKE else 3 if quick else 10)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--worker", action="store_true")
@@ -127,6 +129,8 @@ def main() -> None:
         worker(args)
         return
     results = {}
+    if SMOKE:
+        args.no_sqlite = True  # the smoke run proves it runs on the production database (one migrate)
     print(f"{args.students:,} students over {args.districts} districts", flush=True)
     if not args.no_sqlite:
         folder = tempfile.mkdtemp(prefix="hub-bench-impact-")
@@ -145,9 +149,11 @@ def main() -> None:
         finally:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    rows = []
+    rows, problems = [], []
     for backend, out in results.items():
         data = out["data"]
+        if not any(r["students_1m"] for r in out["cases"].values()):
+            problems.append(f"{backend}: the impact table counted no student at 1 month")
         print(f"\n{backend}: {data['summary']} generated in {data['generate_s']} s")
         for label, r in out["cases"].items():
             budget = " (budget p95 <= 300 ms)" if backend == "PostgreSQL" else ""
@@ -157,7 +163,7 @@ def main() -> None:
                          "note": f"p50 {r['p50_ms']} ms, {r['queries']} queries, {args.students} students"})
     from harness import emit
 
-    emit(rows)
+    emit(rows, problems)
 
 
 if __name__ == "__main__":
