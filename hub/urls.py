@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("hub.hub_urls")),
     path("discussion/", include("hub.discussion.urls")),
     path("privacy/", include("hub.privacy.urls")),
+    path("outbox/", include("hub.outbox.urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
     path("coordinators/", include("coordinators.urls")),

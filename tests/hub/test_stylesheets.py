@@ -122,6 +122,7 @@ def dynamic_classes() -> dict[str, list[str]]:
 
     from courses.selectors import State
     from hub.capacity import SeatStatus
+    from hub.outbox.models import State as MessageState
 
     message_tags = sorted(set(DEFAULT_TAGS.values()) | set(getattr(settings, "MESSAGE_TAGS", {}).values()))
     return {
@@ -129,6 +130,7 @@ def dynamic_classes() -> dict[str, list[str]]:
         "status.state": list(State.ORDER),               # courses: a person's certification state
         "row.status.state": list(State.ORDER),           # coordinators' roster: the same states
         "s.status": [value for value, _ in SeatStatus.choices],  # roundtable sign-ups: seat statuses
+        "m.state": [value for value, _ in MessageState.choices],  # the outbox: a message's state
     }
 
 
