@@ -116,7 +116,7 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> str:
     skipped, or the state it was already in (never sent twice)."""
     retry_at = None
     with transaction.atomic():
-        message = (Message.objects.select_for_update().select_related("person__user")
+        message = (Message.objects.select_for_update(of=("self",)).select_related("person__user")
                    .filter(pk=message_id).first())
         if message is None:
             return "gone"

@@ -102,6 +102,8 @@ GET_VIEWS: dict[str, GetView] = {
                                {"before": Param("id", lambda w: str(w.messages["marcus"].pk))},
                                writes=("hub_roommembership",)),  # the latest page moves the read marker
     "privacy:requests": GetView("samira", lambda w: reverse("privacy:requests"), {"page": Param("page", lambda w: "1")}),
+    "outbox:list": GetView("samira", lambda w: reverse("outbox:list"),
+                           {"state": Param("choice", lambda w: "failed"), "page": Param("page", lambda w: "1")}),
     "wagtail_serve recordings": GetView("ana", lambda w: w.recordings.url, {
         "q": Param("search", lambda w: "kitchen"), "topic": Param("choice", lambda w: "first-visits")},
         name="wagtail_serve"),
