@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -73,14 +73,19 @@ def message_queue(*, to: str, subject: str, body: str, html: str = "", kind: str
         district = person.home_district_id
     key = key or f"once:{uuid.uuid4()}"
     district_id = getattr(district, "pk", district)
-    with transaction.atomic():
-        message, created = Message.objects.get_or_create(key=key[:200], defaults={
-            "kind": kind, "recipient": to, "subject": str(subject)[:300], "body_text": str(body),
-            "body_html": str(html), "person": person, "district_id": district_id,
-            "language": (language or translation.get_language() or settings.LANGUAGE_CODE)[:12],
-        })
-        if not created:
-            return None
+    # One savepoint around the insert (a key already queued is an IntegrityError), none around the
+    # whole: inside the caller's transaction that is three round trips fewer on the page's path.
+    with transaction.atomic(savepoint=False):
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    key=key[:200], kind=kind, recipient=to, subject=str(subject)[:300], body_text=str(body),
+                    body_html=str(html), person=person, district_id=district_id,
+                    language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:12])
+        except IntegrityError:
+            if Message.objects.filter(key=key[:200]).exists():
+                return None  # the same notice, already queued
+            raise
         _enqueue(message.pk)
     return message
 
