@@ -40,8 +40,8 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "Home Visit Hub: http://$(HOST):$(PORT)/   (content admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Stop with Ctrl-C."
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) hub.asgi:application
+	@echo "Stop with Ctrl-C (it stops the web server and the task worker)."
+	$(PY) scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

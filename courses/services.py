@@ -457,8 +457,8 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
                                                          sent_to=address, days_before__lte=threshold)
             if already.exists():
                 continue
-            CertificateReminder.objects.create(certificate=certificate, days_before=threshold, audience=audience,
-                                               sent_to=address)
+            reminder = CertificateReminder.objects.create(certificate=certificate, days_before=threshold,
+                                                          audience=audience, sent_to=address)
             if certificate.course_id not in paths:  # the renewal's modules, by the renewal's own rule
                 paths[certificate.course_id] = [m.title for m in renewal_path(
                     [m for m in course_modules(certificate.course) if m.required])]
@@ -469,6 +469,7 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
                 body = (f"{certificate.person.full_name} holds open home-visit cases and their "
                         f"{certificate.course.code} certificate expires in {days_left} days. Once it lapses, "
                         "they can't be assigned new cases until they renew.\n\n— The Home Visit Hub\n")
-            mail_send(to=address, subject=subject, body=body)
+            mail_send(to=address, subject=subject, body=body, kind="certificate", person=certificate.person,
+                      key=f"courses:certificate-reminder:{reminder.pk}")
             sent[audience] += 1
     return sent

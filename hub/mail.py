@@ -1,42 +1,56 @@
-"""Email the Hub sends, in one place: the Hub's own links and the two ways a message leaves.
+"""Email the Hub sends, in one place: the Hub's own links, the message bodies, and the outbox.
 
-- `mail_on_commit`: after the change that causes the message commits (a registration, a sign-up);
-  a rolled-back change sends nothing.
-- `mail_send`: now (a scheduled job that records what it sent in the same transaction); with
-  `quiet=True` a failing relay is logged and reported as False instead of raised.
+Every message goes through the outbox (`hub.outbox`): a row written in the same transaction as the
+change that causes it, sent by a task worker, retried with backoff while the relay fails. No page
+waits for the mail relay or fails because of it.
+
+- `mail_on_commit`: for a change (a registration, a sign-up): a rolled-back change sends nothing.
+- `mail_send`: for a scheduled job; returns whether the message was queued (False without an address
+  or when the same `key` is already queued). `quiet` is kept for its callers: the relay never raises
+  here any more.
+
+Both take optional keywords: `kind` (`hub.outbox.models.Kind`), `person` (the `hub.Person` it
+concerns: coordinators see the messages of their district's people), `district`, `key` (an
+idempotency key: the same notice is never queued twice), `html`, `language`. `mail_render` renders
+`templates/<app>/email/<name>.txt` and `.html` in the recipient's language.
 
 Links in messages come from `absolute_url`, built on `SITE_URL` (`WAGTAILADMIN_BASE_URL`), never a
 hard-coded host.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def absolute_url(path: str) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
 
 
-def mail_send(*, to: str, subject: str, body: str, quiet: bool = False) -> bool:
-    """Send one message now. Returns whether it went; raises on a relay failure unless `quiet`."""
-    if not to:
-        return False
-    try:
-        send_mail(subject, body, None, [to], fail_silently=False)
-    except Exception:
-        if not quiet:
-            raise
-        logger.exception("mail to %s failed", to.split("@")[-1])
-        return False
-    return True
+def mail_render(name: str, context: dict, *, language: str = "") -> tuple[str, str]:
+    """(text, html) of `<name>.txt` and `<name>.html` (e.g. "roundtable/email/signed_up") in
+    `language` (the current one when empty). The HTML part is optional."""
+    with translation.override(language or translation.get_language()):
+        text = render_to_string(f"{name}.txt", context).strip() + "\n"
+        try:
+            html = render_to_string(f"{name}.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    return text, html
 
 
-def mail_on_commit(*, to: str, subject: str, body: str) -> None:
-    """Send once the current transaction commits (nothing if it rolls back)."""
-    if to:
-        transaction.on_commit(lambda: mail_send(to=to, subject=subject, body=body))
+def _queue(*, to: str, subject: str, body: str, **options):
+    from hub.outbox.services import message_queue
+
+    return message_queue(to=to, subject=str(subject), body=body, **options)
+
+
+def mail_send(*, to: str, subject: str, body: str, quiet: bool = False, **options) -> bool:
+    """Queue one message now (in the current transaction). Returns whether it was queued."""
+    return _queue(to=to, subject=subject, body=body, **options) is not None
+
+
+def mail_on_commit(*, to: str, subject: str, body: str, **options) -> None:
+    """Queue one message with the current transaction: sent after it commits, never if it rolls back."""
+    _queue(to=to, subject=subject, body=body, **options)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hub.capacity import ACTIVE
+from hub.outbox import privacy as outbox_privacy
 from hub.privacy.registry import (
     FAMILY,
     PERSON,
@@ -84,6 +85,19 @@ holding_register(
     reason="Your place at a roundtable and how to reach you. Contact details go 90 days after the evening "
            "anyway; the seat stays as a count.")
 blocker_register(FAMILY, _upcoming_signups)
+
+
+def family_messages(subject):
+    """The outbox's messages to the addresses the family gave (found before the sign-ups lose them)."""
+    from hub.outbox.models import Message
+
+    emails = set(subject.emails) | set(family_signups(subject).exclude(email="").values_list("email", flat=True))
+    return Message.objects.filter(recipient__in=emails) if emails else Message.objects.none()
+
+
+holding_register("outbox.Message", subject=FAMILY, find=family_messages, fields=outbox_privacy.FIELDS,
+                 section="Emails the Hub sent you", erase=outbox_privacy.ERASE, order=10,
+                 reason="Confirmations and promotions sent to the family: the address and the words go.")
 holding_register(
     "roundtable.Roundtable", subject=PERSON, find="created_by", section="Roundtables you created",
     fields=[("Roundtable", "title_en"), ("Starts", "starts_at")], erase=keep(),

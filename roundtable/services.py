@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from hub.audit.services import audit_record
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from hub.idempotency import create_once
-from hub.mail import absolute_url, mail_on_commit
+from hub.mail import absolute_url, mail_on_commit, mail_render
 from hub.models import District
 from hub.program import PROGRAM_TZ
 from hub.text import normalise_name
@@ -320,7 +320,7 @@ def roundtable_cancel(*, roundtable: Roundtable, by, now: datetime | None = None
     families = list(FamilySignup.objects.filter(roundtable=rt, status__in=ACTIVE).order_by("created_at", "pk"))
     emailed = [s for s in families if s.email]
     for signup in emailed:
-        _notify_cancelled(signup, rt)
+        _notify_roundtable_cancelled(signup, rt)
     audit_record(actor=by, action="roundtable.cancel", object_type="roundtable", object_id=rt.pk,
                  district=rt.district_id, detail=f"{len(families)} families signed up, {len(emailed)} told by email")
     return Cancellation(roundtable=rt, emailed=len(emailed), phone_only=len(families) - len(emailed))
@@ -449,6 +449,8 @@ def signup_cancel(*, signup: FamilySignup, now: datetime | None = None) -> list[
     if parent.ends_at <= now:
         raise errors.SignupClosed(gettext_lazy("This roundtable has already taken place."))
     promoted = seat_release(seat=signup, capacity=parent.capacity, holders=parent.signups.all())
+    signup.roundtable = parent
+    _notify_cancelled(signup, now)
     _notify_promoted(promoted)
     return promoted
 
@@ -584,6 +586,20 @@ def private_url(token: str) -> str:
     return absolute_url(path)
 
 
+def _family_mail(signup: FamilySignup, *, kind: str, template: str, subject, key: str, **context) -> None:
+    """One message to a family, written in its language (`templates/roundtable/email/<template>`)."""
+    if not signup.email:
+        return
+    rt = signup.roundtable
+    with translation.override(signup.preferred_language):
+        subject = str(subject)
+        context = {"name": signup.name, "title": rt.title, "when": when(rt.starts_at), "subject": subject,
+                   **{k: str(v) for k, v in context.items()}}
+        text, html = mail_render(f"roundtable/email/{template}", context, language=signup.preferred_language)
+    mail_on_commit(to=signup.email, subject=subject, body=text, html=html, kind=kind, key=key,
+                   language=signup.preferred_language)  # no district: families are the organisers' to see
+
+
 def _notify_signed_up(signup: FamilySignup, token: str) -> None:
     rt = signup.roundtable
     with translation.override(signup.preferred_language):
@@ -594,36 +610,33 @@ def _notify_signed_up(signup: FamilySignup, token: str) -> None:
             subject = _("You're on the waitlist: %(title)s") % {"title": rt.title}
             status = _("The roundtable is full, so you are on the waitlist. We will write to you if a place opens.")
         where = rt.place if rt.format == Format.IN_PERSON else _("Online (video call)")
-        body = _(
-            "Hello %(name)s,\n\nThank you for signing up for the Family Roundtable \"%(title)s\" on %(when)s "
-            "(New York time). %(status)s\n\nWhere: %(where)s\n\nThis private link shows your sign-up and lets "
-            "you cancel it. Please do not share it:\n%(link)s\n"
-        ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at), "status": status,
-             "where": where, "link": private_url(token)}
-        mail_on_commit(to=signup.email, subject=subject, body=body)
+        _family_mail(signup, kind="confirmation", template="signed_up", subject=subject, status=status,
+                     where=where, link=private_url(token), key=f"roundtable:signup:{signup.pk}:signed-up")
+
+
+def _notify_cancelled(signup: FamilySignup, now: datetime) -> None:
+    with translation.override(signup.preferred_language):
+        subject = _("Cancelled: %(title)s") % {"title": signup.roundtable.title}
+    _family_mail(signup, kind="cancellation", template="cancelled", subject=subject,
+                 link=absolute_url(reverse("roundtable:signup", args=[signup.roundtable_id])),
+                 key=f"roundtable:signup:{signup.pk}:cancelled:{now.timestamp():.0f}")
 
 
 def _notify_promoted(promoted: list[FamilySignup]) -> None:
     for signup in promoted:
-        rt = Roundtable.objects.get(pk=signup.roundtable_id)
+        signup.roundtable = Roundtable.objects.get(pk=signup.roundtable_id)
         with translation.override(signup.preferred_language):
-            subject = _("A place opened for you: %(title)s") % {"title": rt.title}
-            body = _(
-                "Hello %(name)s,\n\nA place opened up at the Family Roundtable \"%(title)s\" on %(when)s "
-                "(New York time), and it is yours: you are no longer on the waitlist.\n\nIf you can no longer "
-                "come, please cancel with the private link from your first message so that another family "
-                "can have the place.\n"
-            ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at)}
-            mail_on_commit(to=signup.email, subject=subject, body=body)
+            subject = _("A place opened for you: %(title)s") % {"title": signup.roundtable.title}
+        moment = signup.promoted_at or timezone.now()
+        _family_mail(signup, kind="promotion", template="promoted", subject=subject,
+                     key=f"roundtable:signup:{signup.pk}:promoted:{moment.timestamp():.0f}")
 
 
-def _notify_cancelled(signup: FamilySignup, rt: Roundtable) -> None:
+def _notify_roundtable_cancelled(signup: FamilySignup, rt: Roundtable) -> None:
+    """The organiser cancelled the roundtable: the family is told in its language."""
+    signup.roundtable = rt
     with translation.override(signup.preferred_language):
         subject = _("Cancelled: %(title)s") % {"title": rt.title}
-        body = _(
-            "Hello %(name)s,\n\nWe are sorry: the Family Roundtable \"%(title)s\" on %(when)s (New York time) "
-            "is cancelled. You do not need to do anything. Your private link, from your first message, shows "
-            "the cancellation too.\n\nWe hope to see you at another roundtable: %(list)s\n"
-        ) % {"name": signup.name, "title": rt.title, "when": when(rt.starts_at),
-             "list": absolute_url(reverse("roundtable:upcoming"))}
-        mail_on_commit(to=signup.email, subject=subject, body=body)
+    _family_mail(signup, kind="cancellation", template="roundtable_cancelled", subject=subject,
+                 link=absolute_url(reverse("roundtable:upcoming")),
+                 key=f"roundtable:{rt.pk}:cancelled:signup:{signup.pk}")

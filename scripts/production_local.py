@@ -9,7 +9,7 @@ With --migrate it runs `manage.py migrate --no-input` first, and with --seed-dem
 (HUB_ALLOW_DEMO_DATA=1 for that command only; it prints the demo logins): both with this run's
 environment and SECRET_KEY, which with DEBUG off every manage.py command needs. Then it runs
 `collectstatic --no-input`, starts gunicorn (hub.wsgi; workers: --workers or 2 x cores + 1), two
-daphne processes and nginx (as an unprivileged user; its config, pid, logs and temp files in a
+daphne processes, one task worker (`manage.py db_worker`; --task-workers) and nginx (as an unprivileged user; its config, pid, logs and temp files in a
 temporary folder), prints the address when every process answers /health/, and stops them all on
 Ctrl-C or SIGTERM.
 
@@ -140,7 +140,8 @@ class ProductionProfile:
     REDIS_URL, SECRET_KEY, ...); STATIC_ROOT/MEDIA_ROOT come from it (or the defaults of settings)."""
 
     def __init__(self, env: dict, *, port: int | None = None, workers: int | None = None, daphnes: int = 2,
-                 plain_http_loopback: bool = False, workdir: Path | None = None, collectstatic: bool = True):
+                 plain_http_loopback: bool = False, workdir: Path | None = None, collectstatic: bool = True,
+                 task_workers: int = 1):
         for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
             if not env.get(name):
                 raise ProfileError(f"{name} is not set: the production profile needs it in the environment.")
@@ -152,6 +153,7 @@ class ProductionProfile:
         self.workers = workers or (os.cpu_count() or 1) * 2 + 1
         self.daphne_ports = [free_port() for _ in range(daphnes)]
         self.gunicorn_port = free_port()
+        self.task_workers = task_workers
         self.plain_http_loopback = plain_http_loopback
         self.collectstatic = collectstatic
         self._own_workdir = workdir is None
@@ -242,6 +244,11 @@ class ProductionProfile:
                     str(BIN / "daphne"), "--bind", "127.0.0.1", "--port", str(port), "--proxy-headers",
                     "--access-log", str(self.log_path(f"daphne{number}-access")), "hub.asgi:application",
                 ])
+            for number in range(1, self.task_workers + 1):  # the task queue (deploy/systemd/hub-worker@.service)
+                self._spawn(f"worker{number}", [
+                    sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "1",
+                    "--worker-id", f"profile-{os.getpid()}-{number}",
+                ])
             main = self.render()
             preexec = None
             if os.geteuid() == 0:  # never run nginx as root: it only needs its workdir and the files
@@ -297,7 +304,7 @@ class ProductionProfile:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self, timeout: float = 15) -> None:
-        for name in ("nginx", *[n for n in self.procs if n.startswith("daphne")], "gunicorn"):
+        for name in ("nginx", *[n for n in self.procs if n.startswith(("daphne", "worker"))], "gunicorn"):
             proc = self.procs.get(name)
             if proc and proc.poll() is None:
                 # nginx and gunicorn: SIGQUIT is nginx's graceful stop and gunicorn's quick one.
@@ -330,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (default 8080)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores + 1)")
     parser.add_argument("--daphnes", type=int, default=2, help="daphne processes for /ws/ (default 2)")
+    parser.add_argument("--task-workers", type=int, default=1,
+                        help="task workers (manage.py db_worker: email, Wagtail's indexing; default 1)")
     parser.add_argument("--plain-http-loopback", action="store_true",
                         help="turn off the HTTPS redirect and Secure cookies (plain HTTP on 127.0.0.1 only)")
     parser.add_argument("--ephemeral-secret", action="store_true",
@@ -348,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         env["SECRET_KEY"] = secrets.token_urlsafe(50)
     try:
         profile = ProductionProfile(env, port=args.port, workers=args.workers, daphnes=args.daphnes,
-                                    plain_http_loopback=args.plain_http_loopback)
+                                    plain_http_loopback=args.plain_http_loopback, task_workers=args.task_workers)
     except ProfileError as error:
         print(error, file=sys.stderr)
         return 2
@@ -369,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         profile.start()
         print(f"Home Visit Hub (production profile): {profile.url}/", flush=True)
         print(f"  gunicorn 127.0.0.1:{profile.gunicorn_port} ({profile.workers} workers), daphne "
-              + ", ".join(f"127.0.0.1:{p}" for p in profile.daphne_ports) + f"; logs in {profile.workdir}",
+              + ", ".join(f"127.0.0.1:{p}" for p in profile.daphne_ports)
+              + f", {profile.task_workers} task worker(s); logs in {profile.workdir}",
               flush=True)
         if not args.plain_http_loopback:
             print("  HTTPS behaviour is on: plain-HTTP requests are redirected to https:// "

@@ -21,7 +21,7 @@ from courses.services import practice_credit_record, practice_credit_withdraw
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from hub.dates import day_label
 from hub.idempotency import create_once
-from hub.mail import absolute_url, mail_on_commit, mail_send
+from hub.mail import absolute_url, mail_on_commit, mail_render, mail_send
 from hub.models import District, Person
 from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
 from sessions import errors
@@ -316,7 +316,7 @@ def occurrence_cancel(*, series: Series, start: datetime, by, now: datetime | No
         raise errors.OccurrencePast("This session is over; there is nothing to cancel.")
     occ.occurrence.cancel()
     when = _when(occ.occurrence.start)
-    _notify_registrants(occ, subject=f"Cancelled: {series.title}, {when}",
+    _notify_registrants(occ, subject=f"Cancelled: {series.title}, {when}", kind="cancellation",
                         body=f"The session {series.title} on {when} is cancelled. "
                              "Other dates of the series go ahead as planned.")
     return occ
@@ -342,7 +342,7 @@ def occurrence_move(*, series: Series, start: datetime, new_start: datetime, by,
     old = _when(occ.occurrence.start)
     duration = occ.occurrence.end - occ.occurrence.start
     occ.occurrence.move(new_start, new_start + duration)
-    _notify_registrants(occ, subject=f"New time: {series.title}",
+    _notify_registrants(occ, subject=f"New time: {series.title}", kind="change",
                         body=f"The session {series.title} planned for {old} now takes place on "
                              f"{_when(new_start)}. Your registration stands.")
     return occ
@@ -373,6 +373,7 @@ def registration_create(*, series: Series, start: datetime, person: Person,
         raise errors.AlreadyRegistered(f"You already {state} for this session.")
     registration = registration or Registration(occurrence=occ, person=person)
     seat_take(seat=registration, capacity=occ.series.capacity, holders=occ.registrations.all())
+    _notify_registered(registration, now)
     return registration
 
 
@@ -396,23 +397,45 @@ def registration_cancel(*, registration: Registration, by, now: datetime | None 
     return promoted
 
 
+def _visitor_mail(reg: Registration, *, kind: str, template: str, subject: str, key: str, **context) -> None:
+    """One message to a registrant (`templates/sessions/email/<template>`), about their own seat."""
+    series = reg.occurrence.series
+    context = {"name": reg.person.full_name, "title": series.title, "subject": subject,
+               "when": _when(reg.occurrence.occurrence.start), "join_link": series.join_link,
+               "link": _occurrence_link(reg.occurrence), **context}
+    text, html = mail_render(f"sessions/email/{template}", context)
+    mail_on_commit(to=reg.person.user.email, subject=subject, body=text, html=html, kind=kind,
+                   person=reg.person, key=key)
+
+
+def _registration(pk) -> Registration:
+    return Registration.objects.select_related("person__user", "occurrence__occurrence",
+                                               "occurrence__series__event").get(pk=pk)
+
+
+def _notify_registered(registration: Registration, now: datetime) -> None:
+    reg = _registration(registration.pk)
+    series, when = reg.occurrence.series, _when(reg.occurrence.occurrence.start)
+    subject = (f"You have a seat: {series.title}, {when}" if reg.confirmed
+               else f"You're on the waitlist: {series.title}, {when}")
+    _visitor_mail(reg, kind="confirmation", template="registered", subject=subject, confirmed=reg.confirmed,
+                  key=f"sessions:registration:{reg.pk}:{reg.status}:{now.timestamp():.0f}")
+
+
 def _notify_promoted(promoted: list[Registration]) -> None:
     for registration in promoted:
-        reg = Registration.objects.select_related("person__user", "occurrence__occurrence",
-                                                  "occurrence__series__event").get(pk=registration.pk)
+        reg = _registration(registration.pk)
         series = reg.occurrence.series
-        when = _when(reg.occurrence.occurrence.start)
-        join = f"\nJoin link: {series.join_link}" if series.join_link else ""
-        mail_on_commit(to=reg.person.user.email, subject=f"You have a seat: {series.title}, {when}",
-                       body=f"Hello {reg.person.full_name},\n\nA seat opened up and you have moved off the "
-                            f"waitlist: you are now confirmed for {series.title} on {when} (New York time).{join}"
-                            f"\n\nIf you can no longer come, please cancel so that the next person can have it."
-                            f"\n{_occurrence_link(reg.occurrence)}")
+        moment = getattr(reg, "promoted_at", None) or timezone.now()
+        _visitor_mail(reg, kind="promotion", template="promoted",
+                      subject=f"You have a seat: {series.title}, {_when(reg.occurrence.occurrence.start)}",
+                      key=f"sessions:registration:{reg.pk}:promoted:{moment.timestamp():.0f}")
 
 
-def _notify_registrants(occ: SessionOccurrence, *, subject: str, body: str) -> None:
+def _notify_registrants(occ: SessionOccurrence, *, subject: str, body: str, kind: str) -> None:
+    """Registrants of a cancelled or moved date (not converted to a template: one plain paragraph)."""
     for reg in occ.registrations.filter(status__in=ACTIVE).select_related("person__user"):
-        mail_on_commit(to=reg.person.user.email, subject=subject,
+        mail_on_commit(to=reg.person.user.email, subject=subject, kind=kind, person=reg.person,
                        body=f"Hello {reg.person.full_name},\n\n{body}\n{_occurrence_link(occ)}")
 
 
@@ -503,6 +526,7 @@ def reminders_send(*, now: datetime | None = None, lead_from: timedelta = timede
             with transaction.atomic():
                 ReminderSent.objects.create(registration=reg, for_start=start)
                 mail_send(to=reg.person.user.email, subject=f"Tomorrow: {series.title}, {_when(start)}",
+                          kind="reminder", person=reg.person, key=f"sessions:reminder:{reg.pk}:{start.isoformat()}",
                           body=f"Hello {reg.person.full_name},\n\nA reminder that you have a seat at {series.title} "
                                f"on {_when(start)} (New York time).{join}\n\nCan't come? Please cancel so that "
                                f"someone on the waitlist can have your seat.\n{_occurrence_link(reg.occurrence)}")

@@ -169,3 +169,13 @@ def _default_language():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def mail_at_once(monkeypatch):
+    """The outbox hands a message to its (immediate, in tests) task on commit, and a test's transaction
+    never commits: with this fixture the hand-over happens at once, so `mail.outbox` fills as the
+    service runs (what a scheduled job's tests read)."""
+    from hub.outbox import services as outbox_services
+
+    monkeypatch.setattr(outbox_services.transaction, "on_commit", lambda func, using=None, robust=False: func())

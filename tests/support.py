@@ -56,7 +56,8 @@ SETTINGS_VARIABLES = {
     "STATIC_ROOT", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "TRUSTED_PROXY_COUNT", "AXES_FAILURE_LIMIT",
     "AXES_ADDRESS_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES", "ROUNDTABLE_SIGNUPS_PER_WINDOW", "CASE_RETENTION_DAYS",
     "UPLOAD_MAX_BYTES_MEDIA", "UPLOAD_MAX_BYTES_DOCUMENT", "UPLOAD_MAX_BYTES_IMAGE", "CHANNEL_LAYER_BACKEND",
-    "DB_CONN_MAX_AGE", "SITE_URL", "LOG_LEVEL",
+    "DB_CONN_MAX_AGE", "SITE_URL", "LOG_LEVEL", "TASK_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_TIMEOUT",
+    "OUTBOX_MAX_ATTEMPTS", "OUTBOX_RETRY_SECONDS", "OUTBOX_RETRY_MAX_SECONDS", "DEFAULT_FROM_EMAIL",
 }
 
 
@@ -271,3 +272,29 @@ def postgres_database(base_url: str, template: str | None = None):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")), drop
+
+
+class TaskWorker:
+    """A real `manage.py db_worker` process (the task worker `make run` starts): it sends the outbox's
+    mail. `output()` is what it printed (with the console mail backend: the messages)."""
+
+    def __init__(self, env: dict, name: str):
+        self.log = open(ROOT / f".worker-{name}-{os.getpid()}.log", "w+")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay",
+             "--worker-id", f"{name}-{os.getpid()}"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)

@@ -40,6 +40,7 @@ from hub.discussion.formatting import mentioned_usernames, message_data, room_ur
 from hub.discussion.models import Mention, Message, Room, RoomMembership
 from hub.discussion.selectors import Access, access_for, room_unread
 from hub.models import District, Region
+from hub.selectors import person_for
 
 logger = logging.getLogger(__name__)
 
@@ -254,9 +255,11 @@ def _mentions_notify(message: Message, users: list, text: str) -> None:
         sockets.user_send(user.pk, {"type": "discussion.mention", "text": text})
         if is_online(user.pk) or not user.email:
             continue
+        person = person_for(user)
         if mail.mail_send(subject=f"{who} mentioned you in {message.room.title}",
                           body=f"{who} wrote in {message.room.title}:\n\n{message.body}\n\nReply: {link}\n",
-                          to=user.email):
+                          to=user.email, kind="mention", person=person,
+                          key=f"discussion:mention:{message.pk}:{user.pk}"):
             emailed.append(user.pk)
     if emailed:
         Mention.objects.filter(message=message, user_id__in=emailed).update(emailed=True)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hub.twofactor.apps.TwoFactorConfig",  # label twofactor: two-step sign-in and sign-in throttling
     "hub.audit.apps.AuditConfig",  # label audit: who did what to whose data (every app writes to it)
     "hub.joining.apps.JoiningConfig",  # label joining: invitations (one by one or from a staff-list CSV)
+    "hub.outbox.apps.OutboxConfig",  # label outbox: every email, sent by the task worker (below)
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "filer",
     "easy_thumbnails",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -193,6 +196,20 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Home Visit Hub <hub@localhost>")
+# The worker waits this long for the relay before counting a try as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# --- The task queue (django-tasks with django-tasks-db; README "Work outside the request") ---
+# The queue is a table of the Hub's own database (SQLite on `make run`, PostgreSQL with DATABASE_URL),
+# worked by `manage.py db_worker` (`make run` starts one; deploy/systemd/hub-worker@.service). Wagtail's
+# own tasks (search index, reference index) go through it too. TASK_BACKEND exists for the unit tests'
+# immediate backend; production never sets it.
+TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The outbox (hub.outbox): tries per message before "failed", and the backoff between tries
+# (30 s, 1 min, 2 min... at most OUTBOX_RETRY_MAX_SECONDS).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Home Visit Hub"

@@ -21,6 +21,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"
 SECURE_HSTS_SECONDS = 0
+# Unit tests run tasks in the test's own process, on commit (mail lands in mail.outbox as before). The
+# outbox's fault tests use the database backend with real worker processes (tests/outbox/).
+TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that daphne processes started by the tests can share it.

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from courses import services
 from courses.models import Certificate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_at_once")]
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 link from their email in a fresh browser, sets a password and is on LEAP 101; the coordinator's list
 shows both accepted.
 
-The Hub runs in its own daphne process here, with the console email backend, so the invitation emails
-(and their links) are read from the process's output: Django's `mail.outbox` lives in the server's
-memory, out of the test's reach."""
+The Hub runs in its own daphne process here with a task worker beside it, as `make run` has: the worker
+sends the outbox's mail with the console email backend, so the invitation emails (and their links) are
+read from the worker's output."""
 
 import re
 import time
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import assert_accessible, csp_violations_record, sign_in
-from tests.support import Daphne, server_env
+from tests.support import Daphne, TaskWorker, server_env
 
 pytestmark = pytest.mark.browser
 PASSWORD = "kitchen-table-visits-42"
@@ -23,18 +23,21 @@ LINK = re.compile(r"(https?://[^\s/]+)?(/join/[A-Za-z0-9_-]{20,}/)")
 @pytest.fixture(scope="module")
 def joining_server(database_templates, hub_env):  # hub_env: skips where the journeys do not run
     url, drop = database_templates.copy(seeded=True)
-    server = Daphne(server_env(url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1",
-                               EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")).start()
+    env = server_env(url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1",
+                     EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    server = Daphne(env).start()
+    server.worker = TaskWorker(env, "joining")  # the outbox's worker sends the invitations (and prints them)
     yield server
+    server.worker.stop()
     server.stop()
     drop()
 
 
-def link_sent_to(server, email: str, timeout: float = 10) -> str:
-    """The /join/ link of the last email to `email` in the server's output."""
+def link_sent_to(server, email: str, timeout: float = 30) -> str:
+    """The /join/ link of the last email to `email` in the task worker's output (it sends the mail)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        log = Path(server.log.name).read_text(encoding="utf-8", errors="replace")
+        log = Path(server.worker.log.name).read_text(encoding="utf-8", errors="replace")
         messages = [m for m in log.split("-" * 79) if f"To: {email}" in m]
         if messages:
             match = LINK.search(messages[-1])

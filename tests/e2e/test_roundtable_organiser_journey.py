@@ -5,6 +5,7 @@ Spanish. The organiser copies it to a new date as a draft."""
 
 import re
 import secrets
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, csp_violations_record, sign_in
 from tests.e2e.mailbox import messages
-from tests.support import Daphne, server_env
+from tests.support import Daphne, TaskWorker, server_env
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +35,9 @@ def hub_server(database_templates, mailbox, hub_env):
     env = server_env(url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1", EMAIL_BACKEND="tests.e2e.mailbox.EmailBackend",
                      HUB_TEST_MAILBOX=str(mailbox))
     server = Daphne(env).start()
+    worker = TaskWorker(env, "organiser")  # the outbox's worker sends the families' mail
     yield server.url
+    worker.stop()
     server.stop()
     drop()
 
@@ -144,7 +147,13 @@ def test_an_organiser_runs_a_spanish_roundtable_and_the_family_is_told_in_spanis
     expect(elsewhere.get_by_role("button", name="Cancelar mi inscripción")).to_have_count(0)
     assert_accessible(elsewhere)
     # …and the email, in Spanish.
-    cancelled = [m for m in messages(mailbox) if m["To"] == email and m["Subject"] == f"Cancelada: {TITLE_ES}"]
+    # …and the email, in Spanish, sent by the task worker within moments.
+    deadline = time.monotonic() + 30
+    while True:
+        cancelled = [m for m in messages(mailbox) if m["To"] == email and m["Subject"] == f"Cancelada: {TITLE_ES}"]
+        if cancelled or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert len(cancelled) == 1 and "está cancelada" in cancelled[0].get_content()
 
     # A new family cannot sign up any more: the page says why.

@@ -526,6 +526,9 @@ REVIEWED_NO_INPUT = {
     "hub:health": "GET only, no database",
     "discussion:rooms": "GET only, no parameters",
     "privacy:requests": "GET; hostile page= in test_get_queries",
+    "outbox:list": "GET; hostile state= and page= in test_get_queries",
+    "outbox:send_again": "POST without fields; a message not failed, out of scope or missing, and readers "
+                         "without the role: tests/outbox/test_views.py",
     "courses:my_training": "GET only, no parameters",
     "courses:certificate_list": "GET; hostile q= in test_get_queries",
     "training_sessions:upcoming": "GET; hostile from= and kind= in test_get_queries",

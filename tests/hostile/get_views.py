@@ -110,6 +110,8 @@ GET_VIEWS: dict[str, GetView] = {
                                {"before": Param("id", lambda w: str(w.messages["marcus"].pk))},
                                writes=("hub_roommembership",)),  # the latest page moves the read marker
     "privacy:requests": GetView("samira", lambda w: reverse("privacy:requests"), {"page": Param("page", lambda w: "1")}),
+    "outbox:list": GetView("samira", lambda w: reverse("outbox:list"),
+                           {"state": Param("choice", lambda w: "failed"), "page": Param("page", lambda w: "1")}),
     "wagtail_serve recordings": GetView("ana", lambda w: w.recordings.url, {
         "q": Param("search", lambda w: "kitchen"), "topic": Param("choice", lambda w: "first-visits")},
         name="wagtail_serve"),
@@ -141,6 +143,7 @@ GET_VIEWS: dict[str, GetView] = {
     "hub:profile": GetView("ana", lambda w: reverse("hub:profile")),
     # POST only: a GET signs nobody out (405).
     "hub:sign_out_everywhere": GetView("ana", lambda w: reverse("hub:sign_out_everywhere"), ok=(405,)),
+    "outbox:send_again": GetView("samira", lambda w: reverse("outbox:send_again", args=[1]), ok=(405,)),
     # The world holds no insight: the pages answer 404 for one that does not exist (tests/roundtable and
     # tests/hostile/test_insights.py try them with real insights).
     "roundtable:insight_edit": GetView("tomas", lambda w: reverse("roundtable:insight_edit",

@@ -122,6 +122,7 @@ def dynamic_classes() -> dict[str, list[str]]:
 
     from courses.selectors import State
     from hub.capacity import SeatStatus
+    from hub.outbox.models import State as MessageState
 
     message_tags = sorted(set(DEFAULT_TAGS.values()) | set(getattr(settings, "MESSAGE_TAGS", {}).values()))
     return {
@@ -130,6 +131,7 @@ def dynamic_classes() -> dict[str, list[str]]:
         "row.status.state": list(State.ORDER),           # coordinators' roster: the same states
         "s.status": [value for value, _ in SeatStatus.choices],  # roundtable sign-ups: seat statuses
         "s.key": ["served", "comparison"],               # coordinators' impact chart: its two lines
+        "m.state": [value for value, _ in MessageState.choices],  # the outbox: a message's state
     }
 
 

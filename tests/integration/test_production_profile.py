@@ -259,3 +259,21 @@ def test_a_private_file_reaches_only_its_owner_through_the_proxy(profile):
             response = who.get(running.url + guess, timeout=10)
             assert response.status_code in (400, 403, 404), guess
             assert SECRET not in response.content, guess
+
+
+def test_the_task_worker_sends_what_the_hub_queued(profile):
+    """The profile runs a task worker (deploy/systemd/hub-worker@.service): the confirmations the demo's
+    sign-ups queued leave the outbox (the relay here is Django's in-memory one)."""
+    import psycopg
+
+    running, _stored = profile
+    assert running.procs["worker1"].poll() is None
+    url = running.env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    deadline = time.monotonic() + 60
+    while True:
+        with psycopg.connect(url) as conn:
+            counts = dict(conn.execute("SELECT state, COUNT(*) FROM outbox_message GROUP BY state").fetchall())
+        if not counts.get("queued") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert counts.get("sent", 0) > 0 and not counts.get("queued"), (counts, running.tail("worker1-output"))

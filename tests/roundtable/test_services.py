@@ -57,10 +57,12 @@ def test_cancelling_frees_the_place_and_promotes_and_emails_the_next_family_in_t
     assert [s.pk for s in promoted] == [second.signup.pk]
     second.signup.refresh_from_db()
     assert second.signup.status == SeatStatus.CONFIRMED and second.signup.promoted_at
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["family2@example.org"]
-    assert mail.outbox[0].subject.startswith("Se liberó un lugar para usted")
-    assert "Llegar a la escuela cada día" in mail.outbox[0].body
+    cancelled, promoted_mail = mail.outbox
+    assert cancelled.to == ["family1@example.org"] and cancelled.subject.startswith("Cancelled: ")
+    assert promoted_mail.to == ["family2@example.org"]
+    assert promoted_mail.subject.startswith("Se liberó un lugar para usted")
+    assert "Llegar a la escuela cada día" in promoted_mail.body
+    assert "ya no está en la lista de espera" in promoted_mail.alternatives[0][0]  # the HTML part, in Spanish too
 
 
 def test_the_confirmation_email_carries_the_private_link_in_the_familys_language(

@@ -11,7 +11,7 @@ from hub.program import PROGRAM_TZ
 from sessions import services
 from sessions.models import ReminderSent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_at_once")]
 
 
 def test_reminders_go_once_to_confirmed_registrants_of_sessions_about_a_day_away(make_series, visitors):
@@ -23,6 +23,8 @@ def test_reminders_go_once_to_confirmed_registrants_of_sessions_about_a_day_away
         services.registration_create(series=series, start=start, person=person)
     far = make_series(first_date=(timezone.now() + timedelta(days=5)).date())
     services.registration_create(series=far, start=far.event.start, person=visitors[3])
+    assert len(mail.outbox) == 4  # each registration is confirmed (a seat or the waitlist)
+    mail.outbox.clear()
     call_command("send_session_reminders")
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in visitors[:2])
     assert "Tomorrow: Connection Session" in mail.outbox[0].subject

@@ -1,0 +1,141 @@
+"""The outbox's rules, in the test's process: one row per notice, queued with the change, sent once,
+retried with backoff, failed after N tries, skipped when it no longer makes sense.
+
+The real worker processes, the real SMTP listener and PostgreSQL are in test_worker_processes.py."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from hub.mail import mail_on_commit, mail_send
+from hub.outbox import services
+from hub.outbox.models import Message, State
+from hub.roles import VISITOR
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def ana(make_person, orgs):
+    return make_person("ana", roles=(VISITOR,), home_district=orgs["Hartford"])
+
+
+def _queued_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path="hub.outbox.services.message_deliver_task")
+                .order_by("enqueued_at"))
+
+
+def test_a_rolled_back_change_queues_and_sends_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            mail_on_commit(to="family@example.org", subject="You're signed up", body="Hello")
+            raise RuntimeError("the sign-up failed")
+    assert Message.objects.count() == 0 and mail.outbox == []
+
+
+def test_a_message_is_recorded_and_sent_after_the_change_commits(ana, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_on_commit(to="ana@example.org", subject="You have a seat", body="Hello Ana", html="<p>Hello Ana</p>",
+                       kind="confirmation", person=ana, key="test:seat:1")
+    message = Message.objects.get()
+    assert (message.state, message.attempts, message.kind, message.district_id) == (
+        State.SENT, 1, "confirmation", ana.home_district_id)
+    assert message.sent_at is not None
+    (sent,) = mail.outbox
+    assert sent.to == ["ana@example.org"] and sent.body == "Hello Ana"
+    assert sent.alternatives[0] == ("<p>Hello Ana</p>", "text/html")
+
+
+def test_the_same_key_is_queued_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_send(to="ana@example.org", subject="Reminder", body="Tomorrow", key="test:reminder:7")
+        assert not mail_send(to="ana@example.org", subject="Reminder", body="Tomorrow", key="test:reminder:7")
+    assert Message.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_no_address_queues_nothing():
+    assert mail_send(to="", subject="Reminder", body="Tomorrow") is False
+    assert Message.objects.count() == 0
+
+
+def test_with_the_database_backend_the_task_is_queued_in_the_same_transaction(settings):
+    settings.TASKS = DATABASE_TASKS
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mail_on_commit(to="ana@example.org", subject="Seat", body="Hello", key="test:atomic")
+        assert len(_queued_tasks()) == 1  # written with the message, before any commit
+        raise RuntimeError("rolled back")
+    assert _queued_tasks() == [] and Message.objects.count() == 0
+    mail_on_commit(to="ana@example.org", subject="Seat", body="Hello", key="test:atomic")
+    (task,) = _queued_tasks()
+    assert task.args_kwargs["args"] == [Message.objects.get().pk]
+    assert mail.outbox == []  # nothing sent in the request: the worker sends it
+
+
+def test_a_relay_failure_is_recorded_and_tried_again_later_with_backoff_then_fails(settings):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = "tests.outbox.relays.RefusingBackend"
+    settings.OUTBOX_MAX_ATTEMPTS, settings.OUTBOX_RETRY_SECONDS = 3, 30
+    message = services.message_queue(to="ana@example.org", subject="Seat", body="Hello")
+    now = timezone.now()
+    assert services.message_deliver(message_id=message.pk, now=now) == "retry"
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.next_try_at) == (State.QUEUED, 1, now + timedelta(seconds=30))
+    assert message.last_error.startswith("SMTPConnectError: (421")
+    retry = _queued_tasks()[-1]
+    assert retry.run_after == now + timedelta(seconds=30)  # the worker leaves it until then
+    assert services.message_deliver(message_id=message.pk, now=now) == "not yet"  # an early copy does nothing
+    later = now + timedelta(seconds=30)
+    assert services.message_deliver(message_id=message.pk, now=later) == "retry"
+    message.refresh_from_db()
+    assert message.next_try_at == later + timedelta(seconds=60)  # doubled
+    assert services.message_deliver(message_id=message.pk, now=later + timedelta(seconds=60)) == "failed"
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.next_try_at) == (State.FAILED, 3, None)
+    tasks = len(_queued_tasks())
+    assert services.message_deliver(message_id=message.pk) == "failed"  # a stray task: nothing more
+    assert len(_queued_tasks()) == tasks and mail.outbox == []
+
+
+def test_the_error_recorded_never_holds_the_relay_password(settings):
+    settings.EMAIL_BACKEND = "tests.outbox.relays.LeakyBackend"
+    settings.EMAIL_HOST_PASSWORD = "hunter2-relay-password"
+    message = services.message_queue(to="ana@example.org", subject="Seat", body="Hello")
+    services.message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert "hunter2" not in message.last_error and "***" in message.last_error
+
+
+def test_a_sent_message_is_never_sent_again():
+    message = services.message_queue(to="ana@example.org", subject="Seat", body="Hello")
+    assert services.message_deliver(message_id=message.pk) == "sent"
+    assert services.message_deliver(message_id=message.pk) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_to_an_erased_person_is_skipped_with_the_reason_and_not_retried(ana, settings):
+    from hub.privacy.selectors import subject_for_person
+    from hub.privacy.services import privacy_erase
+
+    settings.TASKS = DATABASE_TASKS
+    message = services.message_queue(to="ana@example.org", subject="Tomorrow", body="Hello Ana", person=ana,
+                                     kind="reminder")
+    privacy_erase(subject=subject_for_person(username="ana"), operator="test", confirm=True)
+    message.refresh_from_db()
+    assert (message.recipient, message.subject) == ("", "(removed)")  # erasure reached the outbox
+    tasks = len(_queued_tasks())
+    assert services.message_deliver(message_id=message.pk) == "skipped"
+    message.refresh_from_db()
+    assert message.state == State.SKIPPED and "erased" in message.last_error
+    assert len(_queued_tasks()) == tasks and mail.outbox == []
+    assert services.message_deliver(message_id=message.pk) == "skipped"
+
+
+def test_a_deleted_message_ends_its_task_quietly():
+    assert services.message_deliver(message_id=10**9) == "gone"

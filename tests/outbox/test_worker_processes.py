@@ -1,0 +1,303 @@
+"""The outbox with real processes: daphne serving the real views, `manage.py db_worker` processes
+sending through a real SMTP listener (aiosmtpd) that refuses connections (its port closed) until it
+starts, on a copy of the migrated database (SQLite, or PostgreSQL in the PostgreSQL pass).
+
+- The relay down: a family signs up through the real page and sees its private link at once; the
+  message waits, retried; the relay comes back; the worker sends it; the listener gets it once.
+- Two workers on PostgreSQL, each message with two send tasks: every message is sent once (the row lock).
+- A message whose person was erased before the worker reached it: skipped with the reason, not retried.
+- `scripts/run_dev.py` (`make run`) starts daphne and a worker and Ctrl-C stops both, leaving nothing.
+"""
+
+import json
+import re
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from email import message_from_string
+from email.policy import default as email_policy
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support import PYTHON, ROOT, Daphne, free_port, manage, port_open, server_env, unavailable
+from tests.support import TaskWorker as Worker
+
+pytestmark = pytest.mark.services
+
+SETUP = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from hub.roles import TRAINER
+from hub.services import person_create
+from roundtable.services import roundtable_create
+
+trainer = person_create(username="tomas", email="tomas@example.org", first_name="Tomás", last_name="Rivera",
+                        password=None, roles=(TRAINER,))
+starts = timezone.now() + timedelta(days=10)
+rt = roundtable_create(by=trainer.user, title_en="Getting to school every day", title_es="Llegar a la escuela",
+                       starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20,
+                       address="Hartford Public Library, 500 Main St", languages=("en", "es"))
+print("SETUP " + json.dumps({"roundtable": rt.pk}))
+"""
+
+
+class SmtpRelay:
+    """A real SMTP listener on a port chosen now: connections are refused until `start()`."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.received: list[tuple[list[str], str]] = []
+        self.lock = threading.Lock()
+        self.controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        relay = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                with relay.lock:
+                    relay.received.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+                return "250 Message accepted"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def messages(self) -> list[tuple[list[str], str]]:
+        with self.lock:
+            return list(self.received)
+
+
+class Database:
+    """Reads the Hub's database from outside, as its processes see it (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        if self.url.startswith("sqlite:///"):
+            with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=20) as conn:
+                return conn.execute(sql.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://", 1)) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+def wait_for(check, *, timeout: float, what: str, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.fixture
+def relay():
+    relay = SmtpRelay()
+    yield relay
+    relay.stop()
+
+
+@pytest.fixture
+def hub_database(database_templates):
+    url, drop = database_templates.copy(seeded=False)
+    yield url
+    drop()
+
+
+def hub_env(url: str, relay: SmtpRelay, **overrides) -> dict:
+    return server_env(url, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
+                      EMAIL_PORT=str(relay.port), EMAIL_TIMEOUT="3", OUTBOX_RETRY_SECONDS="1",
+                      OUTBOX_RETRY_MAX_SECONDS="2", OUTBOX_MAX_ATTEMPTS="50", **overrides)
+
+
+def shell(code: str, env: dict, marker: str) -> dict:
+    out = manage("shell", "-c", code, env=env).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith(marker + " "))[len(marker) + 1:])
+
+
+def _sign_up(base: str, roundtable: int) -> requests.Response:
+    browser = requests.Session()
+    form = browser.get(f"{base}/roundtables/{roundtable}/", timeout=10)
+    assert form.status_code == 200, form.text[:500]
+    fields = {"csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1),
+              "name": "María López", "preferred_language": "es", "email": "maria@example.org", "phone": "",
+              "interpretation_language": "", "children_count": "1", "accessibility_needs": "", "district": "",
+              "heard_from": "", "consent": "on", "website": ""}
+    token = re.search(r'name="form_token" value="([^"]+)"', form.text)
+    if token:
+        fields["form_token"] = token.group(1)
+    return browser.post(f"{base}/roundtables/{roundtable}/", data=fields, timeout=10,
+                        headers={"Referer": f"{base}/roundtables/{roundtable}/"})
+
+
+def test_with_the_relay_down_the_family_sees_its_link_at_once_and_the_email_goes_once_when_it_returns(
+        hub_database, relay):
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    roundtable = shell(SETUP, env, "SETUP")["roundtable"]
+    web, worker = Daphne(env).start(), Worker(env, "one")
+    try:
+        began = time.monotonic()
+        page = _sign_up(web.url, roundtable)
+        took = time.monotonic() - began
+        assert page.status_code == 200, page.text[:2000]
+        link = re.search(r"/roundtables/s/[A-Za-z0-9_\-]+/", page.url).group(0)
+        assert link in page.text  # the private link, shown at once
+        assert took < 5, f"the sign-up page took {took:.1f} s"
+
+        # The relay refuses: the worker tries, records why, and keeps the message queued for later.
+        state = wait_for(lambda: [row for row in db.rows(
+            "SELECT state, attempts, last_error FROM outbox_message WHERE recipient = %s", ("maria@example.org",))
+            if row[1] >= 2], timeout=60, what="two refused tries\n" + worker.output())
+        (message_state, attempts, error), = state
+        assert message_state == "queued" and ("refused" in error or "111" in error), state
+        assert relay.messages() == []
+
+        relay.start()
+        wait_for(lambda: db.rows("SELECT 1 FROM outbox_message WHERE state = 'sent'"), timeout=60,
+                 what="the message sent once the relay is back\n" + worker.output())
+        time.sleep(3)  # any second copy would arrive now (retries are 1-2 s apart)
+        received = relay.messages()
+        assert len(received) == 1, received
+        recipients, content = received[0]
+        assert recipients == ["maria@example.org"]
+        email = message_from_string(content, policy=email_policy)
+        assert email["Subject"].startswith("Está inscrito")
+        assert link in email.get_body(("plain",)).get_content()  # the private link, from SITE_URL
+        assert db.rows("SELECT COUNT(*) FROM outbox_message") == [(1,)]
+    finally:
+        worker.stop()
+        web.stop()
+
+
+QUEUE_TWICE = """
+import json
+from hub.outbox import services
+from hub.outbox.models import Message
+ids = []
+for n in range(%(count)d):
+    message = services.message_queue(to=f"visitor{n}@example.org", subject=f"Reminder {n}", body="Tomorrow",
+                                     key=f"test:twice:{n}")
+    services.message_deliver_task.enqueue(message.pk)  # a second send task for the same message
+    ids.append(message.pk)
+print("QUEUED " + json.dumps(ids))
+"""
+
+
+def test_two_workers_holding_tasks_for_the_same_messages_send_each_once(hub_database, relay):
+    if not hub_database.startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass: needs row locks and two workers at once")
+    relay.start()
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    count = 20
+    ids = shell(QUEUE_TWICE % {"count": count}, env, "QUEUED")
+    assert db.rows("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'") == [(2 * count,)]
+    workers = [Worker(env, "first"), Worker(env, "second")]
+    try:
+        wait_for(lambda: db.rows("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
+                 == [(0,)] and db.rows("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == [(count,)],
+                 timeout=90, what="every task done\n" + workers[0].output())
+        time.sleep(1)
+        sent_to = sorted(recipients[0] for recipients, _ in relay.messages())
+        assert sent_to == sorted(f"visitor{n}@example.org" for n in range(count))  # each once, none twice
+        by_worker = db.rows("SELECT worker_ids, return_value FROM django_tasks_database_dbtaskresult")
+        assert len(by_worker) == 2 * count
+        outcomes = sorted(str(row[1]) for row in by_worker)
+        assert outcomes.count('"sent"') + outcomes.count("sent") == 2 * count  # the second copy found it sent
+        assert db.rows("SELECT COUNT(*) FROM outbox_message WHERE attempts = 1") == [(count,)]
+        assert sorted(ids) == sorted(row[0] for row in db.rows("SELECT id FROM outbox_message"))
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+ERASED = """
+import json
+from hub.outbox import services
+from hub.privacy.selectors import subject_for_person
+from hub.privacy.services import privacy_erase
+from hub.roles import VISITOR
+from hub.services import person_create
+
+ana = person_create(username="ana", email="ana@example.org", first_name="Ana", last_name="Ruiz", password=None,
+                    roles=(VISITOR,))
+message = services.message_queue(to="ana@example.org", subject="Tomorrow: LEAP 101", body="Hello Ana",
+                                 person=ana, kind="reminder")
+privacy_erase(subject=subject_for_person(username="ana"), operator="test, ticket 1", confirm=True)
+print("ERASED " + json.dumps({"message": message.pk}))
+"""
+
+
+def test_a_message_whose_person_was_erased_is_skipped_with_the_reason_and_not_retried(hub_database, relay):
+    relay.start()
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    message = shell(ERASED, env, "ERASED")["message"]
+    worker = Worker(env, "erased")
+    try:
+        (state, error, attempts), = wait_for(lambda: db.rows(
+            "SELECT state, last_error, attempts FROM outbox_message WHERE id = %s AND state != 'queued'",
+            (message,)), timeout=60, what="the worker to reach the message\n" + worker.output())
+        assert state == "skipped" and "erased" in error and attempts == 0
+        time.sleep(2)
+        tasks = db.rows("SELECT status FROM django_tasks_database_dbtaskresult")
+        assert tasks == [("SUCCESSFUL",)]  # one task, finished: no retry, no exception loop
+        assert relay.messages() == []
+    finally:
+        worker.stop()
+
+
+def _group_members(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_make_run_starts_daphne_and_a_worker_and_ctrl_c_stops_both(hub_database, relay):
+    if not Path("/proc").exists():
+        unavailable("/proc is needed to see the processes")
+    port = free_port()
+    # DEBUG on, as with make run: the worker's auto-reloader runs the worker in a child of its own.
+    env = {**hub_env(hub_database, relay), "DEBUG": "1"}
+    proc = subprocess.Popen([PYTHON, "scripts/run_dev.py", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = proc.stdout.readline()
+        web, worker = (int(n) for n in re.findall(r"pid (\d+)", line))
+        wait_for(lambda: port_open("127.0.0.1", port), timeout=30, what="daphne to listen")
+        wait_for(lambda: len(_group_members(worker)) >= 2, timeout=30, what="the worker's reloader child")
+        groups = {web: _group_members(web), worker: _group_members(worker)}
+        assert all(groups.values()), groups
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert proc.wait(30) == 0
+        left = {pgid: _group_members(pgid) for pgid in groups}
+        assert left == {web: [], worker: []}, left
+        assert not port_open("127.0.0.1", port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
