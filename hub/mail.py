@@ -51,6 +51,14 @@ def mail_send(*, to: str, subject: str, body: str, quiet: bool = False, **option
     return _queue(to=to, subject=subject, body=body, **options) is not None
 
 
+def mail_many_on_commit(messages: list[dict]) -> None:
+    """Queue many messages (each a dict of `mail_on_commit`'s keywords) with the current transaction, in
+    a constant number of queries: for imports that tell thousands of people at once."""
+    from hub.outbox.services import messages_queue
+
+    messages_queue(messages)
+
+
 def mail_on_commit(*, to: str, subject: str, body: str, **options) -> None:
     """Queue one message with the current transaction: sent after it commits, never if it rolls back."""
     _queue(to=to, subject=subject, body=body, **options)

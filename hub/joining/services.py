@@ -49,7 +49,7 @@ from hub.joining.selectors import (
     invite_refusal,
     invite_rights,
 )
-from hub.mail import absolute_url, mail_on_commit
+from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit
 from hub.models import District, Language, Partner, School
 from hub.roles import CONTENT_EDITORS, roles_of
 from hub.services import person_create, roles_ensure
@@ -140,14 +140,20 @@ def invitation_problems(data: InvitationData, *, rights: InviteRights) -> list[s
     return problems
 
 
-def _mail_invitation(invitation: Invitation, token: str) -> None:
+def _invitation_mail(invitation: Invitation, token: str) -> dict:
+    """The invitation email (in the invitee's language), as `mail_on_commit`'s keywords."""
     with translation.override(invitation.language):
         context = {"invitation": invitation, "link": absolute_url(reverse("joining:accept", args=[token])),
                    "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
                    "days": settings.INVITATION_VALID_DAYS}
-        subject = _("You are invited to the Home Visit Hub")
+        subject = str(_("You are invited to the Home Visit Hub"))
         body = render_to_string("joining/email/invitation.txt", context)
-    mail_on_commit(to=invitation.email, subject=subject, body=body)
+    return {"to": invitation.email, "subject": subject, "body": body, "kind": "invitation",
+            "district": invitation.district_id, "language": invitation.language}
+
+
+def _mail_invitation(invitation: Invitation, token: str) -> None:
+    mail_on_commit(**_invitation_mail(invitation, token))
 
 
 def _build(data: InvitationData, *, school, partner, by) -> tuple[Invitation, str]:
@@ -283,8 +289,7 @@ def invitations_import(*, file, by, district: District | None,
         try:
             with transaction.atomic():
                 Invitation.objects.bulk_create(new)
-                for invitation in new:
-                    _mail_invitation(invitation, invitation._token)
+                mail_many_on_commit([_invitation_mail(invitation, invitation._token) for invitation in new])
             report.created += len(new)
         except IntegrityError:  # someone invited one of these addresses meanwhile: row by row
             for invitation in new:

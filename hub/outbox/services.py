@@ -90,6 +90,39 @@ def message_queue(*, to: str, subject: str, body: str, html: str = "", kind: str
     return message
 
 
+def messages_queue(items: list[dict]) -> list[Message]:
+    """Record many emails (each a dict of `message_queue`'s keywords) and enqueue one task that sends
+    them, in the current transaction: a constant number of queries however many there are (a staff-list
+    import of thousands). Messages whose `key` is already queued are left out (as `message_queue` does);
+    each message is still sent, retried and recorded on its own (`message_deliver`)."""
+    items = [item for item in items if item.get("to")]
+    if not items:
+        return []
+    keys = [(item.get("key") or f"once:{uuid.uuid4()}")[:200] for item in items]
+    taken = set(Message.objects.filter(key__in=[k for k in keys if not k.startswith("once:")])
+                .values_list("key", flat=True))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    rows, seen = [], set()
+    for item, key in zip(items, keys, strict=True):
+        if key in taken or key in seen:
+            continue
+        seen.add(key)
+        person, district = item.get("person"), item.get("district")
+        if district is None and person is not None:
+            district = person.home_district_id
+        rows.append(Message(
+            key=key, kind=item.get("kind", Kind.OTHER), recipient=item["to"], subject=str(item["subject"])[:300],
+            body_text=str(item["body"]), body_html=str(item.get("html", "")), person=person,
+            district_id=getattr(district, "pk", district), language=(item.get("language") or language)[:12]))
+    messages = Message.objects.bulk_create(rows)
+    ids = [message.pk for message in messages]
+    if _queue_in_transaction():
+        messages_deliver_task.enqueue(ids)
+    else:
+        transaction.on_commit(lambda: messages_deliver_task.enqueue(ids))
+    return messages
+
+
 def _skip_reason(message: Message) -> str:
     """Why a queued message no longer makes sense to send ("" when it does)."""
     person = message.person
@@ -159,6 +192,17 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> str:
 @task()
 def message_deliver_task(message_id: int) -> str:
     return message_deliver(message_id=message_id)
+
+
+@task()
+def messages_deliver_task(message_ids: list[int]) -> dict[str, int]:
+    """Send a batch queued together (`messages_queue`): each message as `message_deliver_task` would
+    (its own row lock, state and retries), so one refused send delays only that one."""
+    outcomes: dict[str, int] = {}
+    for message_id in message_ids:
+        outcome = message_deliver(message_id=message_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def message_send_again(*, message: Message, by) -> Message:
