@@ -82,11 +82,16 @@ def through_workers(env, *, workers: int, count: int, tag: str, already: int) ->
     procs = [subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1",
                                "--no-startup-delay", "--worker-id", f"bench-{tag}-{n}"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for n in range(workers)]
+    deadline = time.monotonic() + 180  # a message that never goes is a lost one: fail, never hang
     try:
         while _sent(env) == already:  # the clock starts with the first message out (workers start in ~3 s)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{tag}: no message was sent within 180 s")
             time.sleep(0.01)
         began, first = time.monotonic(), _sent(env)
         while (done := _sent(env)) < already + count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{tag}: {already + count - done} of {count} messages not sent within 180 s")
             time.sleep(0.05)
         return (done - first) / (time.monotonic() - began)
     finally:
@@ -129,8 +134,11 @@ def p95(values: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=150 if os.environ.get("BENCH_QUICK") else 400)
-    parser.add_argument("--signups", type=int, default=60 if os.environ.get("BENCH_QUICK") else 200)
+    from harness import SMOKE
+
+    quick = os.environ.get("BENCH_QUICK")
+    parser.add_argument("--messages", type=int, default=30 if SMOKE else 150 if quick else 400)
+    parser.add_argument("--signups", type=int, default=12 if SMOKE else 60 if quick else 200)
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres", "pgsql")):
