@@ -21,7 +21,6 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def generate(args) -> dict:
@@ -128,27 +126,11 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
-    results = {}
-    if SMOKE:
-        args.no_sqlite = True  # the smoke run proves it runs on the production database (one migrate)
     print(f"{args.students:,} students over {args.districts} districts", flush=True)
-    if not args.no_sqlite:
-        folder = tempfile.mkdtemp(prefix="hub-bench-impact-")
-        print("SQLite", flush=True)
-        results["SQLite"] = run_worker(f"sqlite:///{folder}/hub.sqlite3", args)
-        os.remove(f"{folder}/hub.sqlite3")
-    if not args.no_postgres:
-        import psycopg
+    from harness import on_each_database
 
-        name = f"hub_bench_impact_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            print("PostgreSQL", flush=True)
-            results["PostgreSQL"] = run_worker(f"postgres://postgres@127.0.0.1:5432/{name}", args)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    results = on_each_database(lambda url: run_worker(url, args), name="impact", sqlite=not args.no_sqlite,
+                               postgres=not args.no_postgres)
     rows, problems = [], []
     for backend, out in results.items():
         data = out["data"]

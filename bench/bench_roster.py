@@ -24,12 +24,10 @@ changes nothing). The last line is `RESULTS <json>`.
 import argparse
 import io
 import json
-import os
 import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 # -- the worker: runs inside one database ---------------------------------------------------------
@@ -250,7 +247,7 @@ def run_worker(database_url: str, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    from harness import SMOKE, smoke_or
+    from harness import smoke_or
 
     parser.add_argument("--visitors", type=int, default=smoke_or(100_000, 400))
     parser.add_argument("--cases", type=int, default=smoke_or(200_000, 400))
@@ -264,29 +261,11 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
-    results = {}
-    folder = tempfile.mkdtemp(prefix="hub-bench-roster-")
     print(f"{args.visitors:,} visitors, {args.cases:,} cases, {args.districts} districts", flush=True)
-    if SMOKE and not args.no_postgres:
-        # The smoke run (make bench-smoke) proves the benchmark runs on the production database; a
-        # second migration for SQLite would be most of its time.
-        args.no_sqlite = True
-    if not args.no_sqlite:
-        print("SQLite", flush=True)
-        results["SQLite"] = run_worker(f"sqlite:///{folder}/hub.sqlite3", args)
-        os.remove(f"{folder}/hub.sqlite3")
-    if not args.no_postgres:
-        import psycopg
+    from harness import on_each_database
 
-        name = f"hub_bench_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            print("PostgreSQL", flush=True)
-            results["PostgreSQL"] = run_worker(f"postgres://postgres@127.0.0.1:5432/{name}", args)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    results = on_each_database(lambda url: run_worker(url, args), name="roster", sqlite=not args.no_sqlite,
+                               postgres=not args.no_postgres)
     rows, problems = [], []
     for backend, out in results.items():
         data = out["data"]

@@ -163,6 +163,36 @@ def load(port: int, path: str, *, seconds: float = 5.0, connections: int = 8, co
     }
 
 
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def on_each_database(run, *, name: str, sqlite: bool = True, postgres: bool = True) -> dict:
+    """{"SQLite": run(url), "PostgreSQL": run(url)}: `run` given a throwaway empty database of each kind
+    (a SQLite file, then `hub_bench_<name>_<pid>` on the local PostgreSQL, dropped afterwards). The smoke
+    run uses PostgreSQL only, the production database: a second migrate would be most of its time."""
+    import psycopg
+
+    if SMOKE and postgres:
+        sqlite = False
+    results = {}
+    if sqlite:
+        folder = tempfile.mkdtemp(prefix=f"hub-bench-{name}-")
+        print("SQLite", flush=True)
+        results["SQLite"] = run(f"sqlite:///{folder}/hub.sqlite3")
+        shutil.rmtree(folder, ignore_errors=True)
+    if postgres:
+        database = f"hub_bench_{name}_{os.getpid()}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        try:
+            print("PostgreSQL", flush=True)
+            results["PostgreSQL"] = run(f"postgres://postgres@127.0.0.1:5432/{database}")
+        finally:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return results
+
+
 def load_problems(label: str, result: dict) -> list[str]:
     """What went wrong in a `load` run: errors, or nothing answered at all."""
     problems = []
@@ -182,5 +212,5 @@ def emit(rows: list[dict], problems: list[str] = ()) -> None:
         sys.exit(1)
 
 
-__all__ = ["Daphne", "SMOKE", "clean_env", "seed_template", "template_media", "manage", "seeded_env", "session_cookie", "session_cookies", "smoke_or",
+__all__ = ["Daphne", "SMOKE", "clean_env", "on_each_database", "seed_template", "template_media", "manage", "seeded_env", "session_cookie", "session_cookies", "smoke_or",
            "load", "load_problems", "emit"]
