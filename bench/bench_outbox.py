@@ -143,7 +143,7 @@ def main() -> None:
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres", "pgsql")):
         base = "postgres://postgres@127.0.0.1:5432/postgres"
-    url, drop = postgres_database(base)
+    url, drop = postgres_database(base, template=os.environ.get("BENCH_PG_TEMPLATE"), fast_commits=False)
     relay = Relay()
     env = server_env(url, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
                      EMAIL_PORT=str(relay.port), ROUNDTABLE_SIGNUPS_PER_WINDOW="1000000")

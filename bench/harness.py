@@ -166,6 +166,31 @@ def load(port: int, path: str, *, seconds: float = 5.0, connections: int = 8, co
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+def pg_template_clause() -> str:
+    """` TEMPLATE "<db>"` when run_all.py has migrated an empty PostgreSQL database for the whole run
+    (BENCH_PG_TEMPLATE): a benchmark's own `migrate` then finds nothing to do."""
+    template = os.environ.get("BENCH_PG_TEMPLATE")
+    return f' TEMPLATE "{template}"' if template else ""
+
+
+def pg_migrated_template() -> str:
+    """An empty, migrated PostgreSQL database for the run's benchmarks to copy (see run_all.py)."""
+    import psycopg
+
+    name = f"hub_bench_template_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "--no-input", "-v0", env=server_env(f"postgres://postgres@127.0.0.1:5432/{name}"))
+    return name
+
+
+def pg_drop(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def on_each_database(run, *, name: str, sqlite: bool = True, postgres: bool = True) -> dict:
     """{"SQLite": run(url), "PostgreSQL": run(url)}: `run` given a throwaway empty database of each kind
     (a SQLite file, then `hub_bench_<name>_<pid>` on the local PostgreSQL, dropped afterwards). The smoke
@@ -183,7 +208,7 @@ def on_each_database(run, *, name: str, sqlite: bool = True, postgres: bool = Tr
     if postgres:
         database = f"hub_bench_{name}_{os.getpid()}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{database}"')
+            conn.execute(f'CREATE DATABASE "{database}"{pg_template_clause()}')
         try:
             print("PostgreSQL", flush=True)
             results["PostgreSQL"] = run(f"postgres://postgres@127.0.0.1:5432/{database}")
@@ -212,5 +237,5 @@ def emit(rows: list[dict], problems: list[str] = ()) -> None:
         sys.exit(1)
 
 
-__all__ = ["Daphne", "SMOKE", "clean_env", "on_each_database", "seed_template", "template_media", "manage", "seeded_env", "session_cookie", "session_cookies", "smoke_or",
+__all__ = ["Daphne", "SMOKE", "clean_env", "on_each_database", "pg_drop", "pg_migrated_template", "pg_template_clause", "seed_template", "template_media", "manage", "seeded_env", "session_cookie", "session_cookies", "smoke_or",
            "load", "load_problems", "emit"]

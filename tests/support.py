@@ -251,8 +251,9 @@ def _sqlite_copy(source: str, target: Path) -> None:
     dst.close()
 
 
-def postgres_database(base_url: str, template: str | None = None):
-    """Create a throwaway database next to the one `base_url` names; return (url, drop)."""
+def postgres_database(base_url: str, template: str | None = None, *, fast_commits: bool = True):
+    """Create a throwaway database next to the one `base_url` names; return (url, drop). With
+    `fast_commits` its commits do not wait for the disk (tests; a benchmark passes False)."""
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
@@ -265,7 +266,8 @@ def postgres_database(base_url: str, template: str | None = None):
         conn.execute(f'CREATE DATABASE "{name}"{suffix}')
         # Thrown away after the test: its commits (migrate, seed_demo, daphne's writes) need not wait
         # for the disk.
-        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        if fast_commits:
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
     def drop():
         with psycopg.connect(admin_url, autocommit=True) as conn:
