@@ -25,6 +25,8 @@ from collections.abc import Callable
 from django import forms
 from django.db import IntegrityError, models, transaction
 
+from hub.errors import HubError
+
 TOKEN_FIELD = "form_token"
 
 
@@ -80,7 +82,12 @@ def form_token_unique(*owner_fields: str, name: str) -> models.UniqueConstraint:
 
 def create_once(model: type[models.Model], *, token, owner: dict, create: Callable[[], models.Model]
                 ) -> tuple[models.Model, bool]:
-    """(row, created): the row this token already made for this owner, or `create()`'s new one."""
+    """(row, created): the row this token already made for this owner, or `create()`'s new one.
+
+    The same form sent twice at once: the second may fail inside `create()` because the first has just
+    committed, on the unique token (IntegrityError) or on a rule that now sees the first's row ("already
+    has a case for this student", a HubError). Either way it looks again, and the row this token made
+    is the answer, not the refusal."""
     if token is None:
         return create(), True
     existing = model._default_manager.filter(form_token=token, **owner).first()
@@ -89,7 +96,7 @@ def create_once(model: type[models.Model], *, token, owner: dict, create: Callab
     try:
         with transaction.atomic():
             return create(), True
-    except IntegrityError:
+    except (IntegrityError, HubError):
         existing = model._default_manager.filter(form_token=token, **owner).first()
         if existing is None:
             raise

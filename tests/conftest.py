@@ -26,12 +26,13 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"HUB_REQUIRE_SERVICES=1 but this test skipped: {reason}"
 
 
-# The hostile-input files whose inputs are refused before any query (socket frames and origins, upload
-# bytes and names, two-step codes): they run in CI's SQLite pass; every other hostile file (query
-# strings, form fields, search, exports, replays: where PostgreSQL and SQLite differ on NUL bytes, integer
-# and date ranges, collation) in its PostgreSQL pass, the production database.
-HOSTILE_IN_THE_SQLITE_PASS = ("tests/hostile/test_sockets.py", "tests/hostile/test_uploads.py",
-                              "tests/hostile/test_two_step.py")
+# The hostile-input files whose inputs never reach a query as values the databases read differently
+# (socket frames and origins, upload bytes and names, two-step codes, replayed tokens, formula cells in
+# exports, insight texts): they run in CI's SQLite pass; the others (query strings, form fields, search,
+# double submits: where PostgreSQL and SQLite differ on NUL bytes, integer and date ranges, collation,
+# row locks) in its PostgreSQL pass, the production database.
+HOSTILE_IN_THE_SQLITE_PASS = tuple(f"tests/hostile/{name}.py" for name in (
+    "test_sockets", "test_uploads", "test_two_step", "test_replay", "test_exports", "test_insights"))
 
 
 def pytest_collection_modifyitems(config, items):
