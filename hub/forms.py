@@ -1,4 +1,9 @@
+"""Form pieces every app shares: ids that fit a column, and the honeypot of public forms."""
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+HONEYPOT = "website"
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -13,3 +18,17 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                             params={"value": pk[:30]})
         return super()._check_values(value)
+
+
+class HoneypotMixin(forms.Form):
+    """A field hidden from people and assistive technology (templates draw it with
+    `{% include "includes/honeypot.html" %}`): software that fills every field fills it too. A public
+    form (a family's roundtable sign-up, a learner's LEAP 101 sign-up) then pretends success and keeps
+    nothing, so the robot learns nothing to adapt to."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.data.get(HONEYPOT) or "").strip())

@@ -5,8 +5,12 @@ TRAINER = "Trainer"
 COORDINATOR = "Coordinator"
 REGIONAL_STAFF = "Regional staff"
 STATE_STAFF = "State staff"
+# Someone from outside the program's districts (another state, another country) taking LEAP 101: courses,
+# sessions, the statewide community room and certificates; no district, so no cases, rosters or district
+# rooms (`hub.selectors.scope_for` gives them none). They sign up at /join/leap-101/ (hub.joining).
+LEARNER = "Learner"
 
-ALL_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF)
+ALL_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF, LEARNER)
 
 # Roles that edit content in the Wagtail admin (and so need `is_staff` for django-filer's picker).
 CONTENT_EDITORS = frozenset({TRAINER, STATE_STAFF})

@@ -22,7 +22,8 @@ def scope_for(user) -> QuerySet[District]:
     - state staff (and superusers) and trainers: every district (trainers run statewide training);
     - regional staff: the districts of their region;
     - coordinators: their home district;
-    - visitors: their home district, their school's district and the districts their partner serves.
+    - visitors: their home district, their school's district and the districts their partner serves;
+    - learners (from outside the program, `hub.roles.LEARNER`): none; the role gives no district.
 
     Roles add up. Whether a role may see a kind of data at all (student cases, say) is the feature's
     own rule; this only says where.

@@ -57,7 +57,7 @@ def site_ensure(*, intro: str = HOME_INTRO) -> HomePage:
 
 @transaction.atomic
 def roles_ensure() -> dict[str, Group]:
-    """The five role groups; the roles that edit content get the Wagtail admin, page permissions on
+    """The role groups; the roles that edit content get the Wagtail admin, page permissions on
     the whole tree and the model permissions of `hub.roles.EDITOR_MODEL_PERMISSIONS`."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")

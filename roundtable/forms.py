@@ -4,12 +4,11 @@ the right field; the rules (and the same checks again) live in `roundtable.servi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hub.forms import HONEYPOT, HoneypotMixin
 from hub.idempotency import FormTokenMixin
 from hub.models import District
 from roundtable import errors, services
 from roundtable.models import LANGUAGES, SITE_LANGUAGES, Format, HeardFrom, Insight
-
-HONEYPOT = "website"
 
 CONSENT_TEXT = _(
     "I agree that the Home Visit Hub keeps my name and contact details to organise this roundtable and to "
@@ -18,7 +17,7 @@ CONSENT_TEXT = _(
 )
 
 
-class SignupForm(FormTokenMixin, forms.Form):
+class SignupForm(HoneypotMixin, FormTokenMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=services.NAME_MAX,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     preferred_language = forms.ChoiceField(label=_("Which language should we write to you in?"),
@@ -47,9 +46,6 @@ class SignupForm(FormTokenMixin, forms.Form):
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True,
                                  error_messages={"required": _("Please tick the box to agree to how we use your "
                                                                "information.")})
-    # The honeypot: hidden from people and assistive technology; software that fills every field fills it.
-    website = forms.CharField(label=_("Leave this field empty"), required=False,
-                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args, childcare: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,10 +80,6 @@ class SignupForm(FormTokenMixin, forms.Form):
         if not self.errors.get("email") and not self.errors.get("phone"):
             self._service_check(services.contact_required, email=data.get("email", ""), phone=data.get("phone", ""))
         return data
-
-    @property
-    def is_spam(self) -> bool:
-        return bool((self.data.get(HONEYPOT) or "").strip())
 
     def service_kwargs(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}

@@ -37,3 +37,17 @@ class LinkUnusable(JoiningError):
 
 class WrongAccount(JoiningError):
     code = "wrong_account"
+
+
+class InvalidLearnerRequest(JoiningError):
+    """A learner's sign-up with a field that cannot be kept; `field` names it (None: the whole form)."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyDecided(JoiningError):
+    code = "already_decided"

@@ -80,3 +80,47 @@ class Invitation(TimeStampedModel):
     @property
     def organisation(self):
         return self.school or self.partner
+
+
+class LearnerRequest(TimeStampedModel):
+    """Someone from outside the program's districts (another state, another country) asking to take LEAP
+    101 (`/join/leap-101/`). The account is made at sign-up, inactive and without a role; approving it
+    (a trainer or state staff, or at once when LEARNER_SIGNUP_APPROVAL is "open") activates it with the
+    Learner role (`hub.roles.LEARNER`); refusing keeps it inactive. One request per address."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="learner_request")
+    email = models.EmailField(unique=True,
+                              help_text="Normalised: trimmed and casefolded (hub.joining.services.email_normalise).")
+    name = models.CharField(max_length=150)
+    organisation = models.CharField(max_length=160)
+    region = models.CharField(max_length=100, help_text="State, province or region.")
+    country = models.CharField(max_length=100)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="en")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="learner_decisions",
+                                   help_text="Empty for an approval the open sign-up made by itself.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it was refused (not sent to the person).")
+    form_token = form_token_field()  # the sign-up form's (a double tap makes one request)
+    decision_token = models.UUIDField(null=True, blank=True, editable=False,
+                                      help_text="The one-time token of the form that decided (hub.idempotency).")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["form_token"], condition=Q(form_token__isnull=False),
+                                    name="learner_request_once_per_form"),
+            models.CheckConstraint(condition=Q(state="pending") | Q(decided_at__isnull=False),
+                                   name="learner_request_decided_has_time"),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="learner_request_state")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.region}, {self.country}: {self.state})"

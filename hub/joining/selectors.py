@@ -23,12 +23,13 @@ The rights (kept short on purpose):
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hub.joining.models import Invitation
+from hub.joining.models import Invitation, LearnerRequest
 from hub.models import District
 from hub.roles import COORDINATOR, STATE_STAFF, TRAINER, VISITOR, roles_of
 from hub.selectors import person_for
@@ -133,3 +134,64 @@ def landing_url() -> str:
         if url:
             return url
     return "/courses/"
+
+
+# -- learners from elsewhere (LEAP 101 for people outside the program's districts) ---------------------
+#
+# | question | answer |
+# | --- | --- |
+# | who may sign up | anyone, at /join/leap-101/ (honeypot, a per-address rate limit, a form token) |
+# | who decides | trainers and state staff (and superusers), in the queue at /join/learners/ |
+# | approved at once? | only when LEARNER_SIGNUP_APPROVAL is "open" (anything else, and the default: "queue") |
+# | what a learner reaches | courses, sessions, the statewide community room, certificates; no district |
+
+APPROVAL_QUEUE = "queue"
+APPROVAL_OPEN = "open"
+APPROVAL_MODES = (APPROVAL_QUEUE, APPROVAL_OPEN)
+DECIDER_ROLES = frozenset({TRAINER, STATE_STAFF})
+
+
+def learner_approval_mode() -> str:
+    """"open" (accounts usable at once) only when the setting says exactly that; otherwise "queue": a
+    mistyped value keeps the safe default (and `manage.py check` warns about it: hub.joining.apps)."""
+    return APPROVAL_OPEN if getattr(settings, "LEARNER_SIGNUP_APPROVAL", APPROVAL_QUEUE) == APPROVAL_OPEN \
+        else APPROVAL_QUEUE
+
+
+def may_decide_learners(user) -> bool:
+    """Trainers and state staff (and superusers) approve or refuse learners' requests."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or roles_of(user) & DECIDER_ROLES))
+
+
+def learner_requests_for(user) -> QuerySet[LearnerRequest]:
+    """The requests `user` may see and decide (all of them for a decider, none otherwise). Views fetch one
+    request by id from this queryset (404)."""
+    qs = LearnerRequest.objects.select_related("decided_by", "account")
+    return qs if may_decide_learners(user) else qs.none()
+
+
+def learner_queue(user) -> dict:
+    """The queue page: the requests waiting (oldest first) and the latest decisions. Three queries."""
+    requests = learner_requests_for(user)
+    return {
+        "pending": list(requests.filter(state=LearnerRequest.State.PENDING).order_by("created_at", "pk")[:200]),
+        "pending_count": requests.filter(state=LearnerRequest.State.PENDING).count(),
+        "decided": list(requests.exclude(state=LearnerRequest.State.PENDING).order_by("-decided_at", "-pk")[:50]),
+    }
+
+
+def learner_sign_in_refusal(*, username: str, password: str) -> str | None:
+    """Why the account this learner sign-up made cannot sign in ("waiting", "refused"), or None.
+
+    Asked after a sign-in failed (hub.joining.apps connects it to `user_login_failed`); it answers only
+    when the password is the account's own, so the sign-in form reveals nothing about an address to
+    someone who does not hold its password."""
+    if not username or not password or len(username) > 254 or "\x00" in username + password:
+        return None
+    found = (LearnerRequest.objects.select_related("account")
+             .filter(account__username__iexact=username, account__is_active=False)
+             .exclude(state=LearnerRequest.State.APPROVED).first())
+    if found is None or not found.account.check_password(password):
+        return None
+    return found.state

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -41,19 +41,24 @@ from hub.joining.models import (
     LINK_USED,
     LINK_WITHDRAWN,
     Invitation,
+    LearnerRequest,
 )
 from hub.joining.selectors import (
+    APPROVAL_OPEN,
     DISTRICT_ROLES,
     InviteRights,
     account_for_email,
     invite_refusal,
     invite_rights,
+    learner_approval_mode,
+    learner_requests_for,
+    may_decide_learners,
 )
 from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit
 from hub.models import District, Language, Partner, School
 from hub.roles import CONTENT_EDITORS, roles_of
 from hub.services import person_create, roles_ensure
-from hub.text import normalise_name
+from hub.text import _drop_controls, normalise_name
 
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 IMPORT_COLUMNS = ["name", "email", "school_or_partner", "role", "language"]
@@ -503,3 +508,230 @@ def invitation_accept_existing(*, token: str, user):
     _audit_granted(invitation, user, detail=f"linked to the existing account (roles before: "
                                              f"{', '.join(sorted(roles_of(user) - {invitation.role})) or 'none'})")
     return user
+
+
+# -- learners from elsewhere --------------------------------------------------------------------------
+#
+# - Sign-up (`learner_signup`) makes the account at once, inactive and without a role, plus its request;
+#   approving (`learner_approve`) activates it with the Learner role, refusing (`learner_refuse`) keeps it
+#   inactive. With LEARNER_SIGNUP_APPROVAL=open the sign-up approves itself (and the person is signed in).
+# - An address that has an account or a request already gets no second one: its owner is emailed what to
+#   do instead, and the page says the same as for a new request, so the form tells nobody whether an
+#   address is known.
+# - A decision holds a row lock on the request: two trainers approving at once make one approval, one
+#   email and one audit entry; the second is told who decided.
+
+LEARNER_LIMITS = {"name": NAME_MAX, "organisation": 160, "region": 100, "country": 100}
+REASON_MAX = 500
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class LearnerData:
+    name: str
+    email: str
+    organisation: str
+    region: str  # state, province or region
+    country: str
+    password: str
+    language: str = "en"
+
+
+@dataclass
+class LearnerSignupResult:
+    request: LearnerRequest | None  # None when the address was known already (its owner was emailed)
+    created: bool  # a new request (False: known address, or this very form sent again)
+
+    @property
+    def approved(self) -> bool:
+        return self.request is not None and self.request.state == self.request.State.APPROVED
+
+
+def learner_text(value: str, *, field: str, label) -> str:
+    """One free-text field of the sign-up as it is kept: NFC, trimmed, required, at most its limit, without
+    control characters, markup signs, or a spreadsheet formula's first sign. Refuses with a message for
+    the person (`InvalidLearnerRequest`, naming the field)."""
+    limit = LEARNER_LIMITS[field]
+    value = normalise_name(value or "")
+    if not value:
+        raise errors.InvalidLearnerRequest(_("Write %(label)s.") % {"label": label}, field=field)
+    if len(value) > limit:
+        raise errors.InvalidLearnerRequest(_("%(label)s is too long: please use at most %(limit)d characters.") % {
+            "label": label, "limit": limit}, field=field)
+    if _drop_controls(value) != value:
+        raise errors.InvalidLearnerRequest(_("Please write %(label)s without control characters.") % {
+            "label": label}, field=field)
+    if "<" in value or ">" in value:
+        raise errors.InvalidLearnerRequest(_("Please write %(label)s without the signs < and >.") % {
+            "label": label}, field=field)
+    if value.startswith(_FORMULA_START):
+        raise errors.InvalidLearnerRequest(_("Please start %(label)s with a letter or a number.") % {
+            "label": label}, field=field)
+    return value
+
+
+def learner_labels() -> dict:
+    return {"name": _("your name"), "organisation": _("your organisation"),
+            "region": _("your state, province or region"), "country": _("your country")}
+
+
+def _learner_clean(data: LearnerData) -> LearnerData:
+    labels = learner_labels()
+    cleaned = {field: learner_text(getattr(data, field), field=field, label=labels[field]) for field in LEARNER_LIMITS}
+    email = email_normalise(data.email)
+    try:
+        validate_email(email)
+        if len(email) > 254:
+            raise ValidationError("too long")
+    except ValidationError:
+        raise errors.InvalidLearnerRequest(_("Write a valid email address."), field="email") from None
+    if data.language not in LANGUAGES:
+        raise errors.InvalidLearnerRequest(_("Choose English or Spanish."), field="language")
+    return LearnerData(email=email, password=data.password, language=data.language, **cleaned)
+
+
+def _learner_mail(request, template: str, subject: str, *, kind: str, key: str = "", **context) -> None:
+    with translation.override(request.language):
+        body = render_to_string(f"joining/email/{template}.txt", {
+            "request": request, "login_link": absolute_url(reverse("login")),
+            "reset_link": absolute_url(reverse("password_reset")), **context})
+        mail_on_commit(to=request.email, subject=str(_(subject)), body=body, kind=kind, key=key,
+                       language=request.language)
+
+
+def _learner_already_mail(data: LearnerData, *, known) -> None:
+    """To the owner of an address that has an account or a request: what to do instead of signing up."""
+    state = known.state if isinstance(known, LearnerRequest) else "account"
+    with translation.override(data.language):
+        body = render_to_string("joining/email/learner_known.txt", {
+            "name": data.name, "state": state, "login_link": absolute_url(reverse("login")),
+            "reset_link": absolute_url(reverse("password_reset"))})
+        mail_on_commit(to=data.email, subject=str(_("Your request to take LEAP 101")), body=body, kind="other",
+                       language=data.language)
+
+
+def learner_signup(*, data: LearnerData, form_token=None) -> LearnerSignupResult:
+    """Someone from outside the program's districts asks to take LEAP 101.
+
+    Refuses a field that cannot be kept or a password Django's validators refuse (`InvalidLearnerRequest`),
+    changing nothing. An address with an account or a request: nothing is made, and its owner is emailed.
+    The same form sent again (`form_token`) returns the request it made, without another email."""
+    data = _learner_clean(data)
+    if form_token is not None:
+        again = LearnerRequest.objects.filter(form_token=form_token).select_related("account").first()
+        if again is not None:
+            return LearnerSignupResult(request=again, created=False)
+    first, _sep, last = data.name.partition(" ")
+    try:
+        password_validation.validate_password(data.password, get_user_model()(
+            username=data.email, email=data.email, first_name=first, last_name=last))
+    except ValidationError as exc:
+        raise errors.InvalidLearnerRequest(" ".join(exc.messages), field="password1") from None
+    known = account_for_email(data.email) or LearnerRequest.objects.filter(email=data.email).first()
+    if known is not None:
+        with transaction.atomic():
+            _learner_already_mail(data, known=known)
+        return LearnerSignupResult(request=None, created=False)
+    open_signup = learner_approval_mode() == APPROVAL_OPEN
+    try:
+        with transaction.atomic():
+            request = _learner_create(data, form_token=form_token, open_signup=open_signup)
+    except IntegrityError:  # the same address, or this very form, at the same moment
+        again = LearnerRequest.objects.filter(form_token=form_token).first() if form_token else None
+        return LearnerSignupResult(request=again, created=False)
+    return LearnerSignupResult(request=request, created=True)
+
+
+def _learner_create(data: LearnerData, *, form_token, open_signup: bool):
+    from hub.roles import LEARNER
+
+    first, _sep, last = data.name.partition(" ")
+    person = person_create(
+        username=_free_username(data.email), email=data.email, first_name=first[:150], last_name=last[:150],
+        password=data.password, roles=(LEARNER,) if open_signup else (),
+        languages=tuple(Language.objects.filter(code=data.language)), job_title="")
+    user = person.user
+    if not open_signup:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    now = timezone.now()
+    request = LearnerRequest.objects.create(
+        account=user, email=data.email, name=data.name, organisation=data.organisation, region=data.region,
+        country=data.country, language=data.language, form_token=form_token,
+        state=LearnerRequest.State.APPROVED if open_signup else LearnerRequest.State.PENDING,
+        decided_at=now if open_signup else None)
+    audit_record(actor=user, action="joining.learner_signup", obj=request,
+                 detail=f"{request.organisation}; {request.region}, {request.country}")
+    if open_signup:
+        audit_record(actor=user, action="joining.learner_approve", obj=request,
+                     detail=f"approved at once (LEARNER_SIGNUP_APPROVAL=open): role {LEARNER}, no district")
+        _learner_mail(request, "learner_approved", gettext_noop("You can start LEAP 101"), kind="confirmation",
+                      key=f"learner:{request.pk}:approved")
+    else:
+        _learner_mail(request, "learner_received", gettext_noop("We got your request to take LEAP 101"),
+                      kind="confirmation", key=f"learner:{request.pk}:received")
+    return request
+
+
+def _learner_locked(learner_request, *, by, form_token):
+    """The request, locked, if `by` may decide it and it still waits; the request itself when this very
+    form decided it already (a double tap); `AlreadyDecided` naming who decided otherwise."""
+    if not may_decide_learners(by):
+        raise errors.NotAllowed(_("Only trainers and state staff approve learners."))
+    locked = learner_requests_for(by).select_for_update(of=("self",)).filter(pk=learner_request.pk).first()
+    if locked is None:
+        raise errors.NotAllowed(_("No such request."))
+    if locked.state != locked.State.PENDING:
+        if form_token is not None and locked.decision_token == form_token:
+            return locked, False
+        who = locked.decided_by.get_full_name() or locked.decided_by.username if locked.decided_by else _(
+            "the open sign-up")
+        raise errors.AlreadyDecided(_("%(name)s’s request was %(state)s already, by %(who)s.") % {
+            "name": locked.name, "state": locked.get_state_display().lower(), "who": who})
+    return locked, True
+
+
+@transaction.atomic
+def learner_approve(*, learner_request, by, form_token=None):
+    """Approve a waiting request: the account becomes active with the Learner role (no district), the
+    decision is audited and the person is emailed a sign-in link, in their language."""
+    from hub.roles import LEARNER
+
+    request, fresh = _learner_locked(learner_request, by=by, form_token=form_token)
+    if not fresh:
+        return request
+    user = request.account
+    user.groups.add(roles_ensure()[LEARNER])
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    user.__dict__.pop("_hub_roles", None)
+    request.state = request.State.APPROVED
+    request.decided_by, request.decided_at, request.decision_token = by, timezone.now(), form_token
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_token", "updated_at"])
+    audit_record(actor=by, action="joining.learner_approve", obj=request,
+                 detail=f"role {LEARNER}, no district, for {user.username} ({request.region}, {request.country})")
+    _learner_mail(request, "learner_approved", gettext_noop("You can start LEAP 101"), kind="confirmation",
+                  key=f"learner:{request.pk}:approved")
+    return request
+
+
+@transaction.atomic
+def learner_refuse(*, learner_request, by, reason: str = "", form_token=None):
+    """Refuse a waiting request: the account stays inactive (it cannot sign in), the reason is kept for the
+    Hub (not sent), and the person gets a polite email in their language."""
+    reason = normalise_name(reason or "")
+    if len(reason) > REASON_MAX or _drop_controls(reason) != reason:
+        raise errors.InvalidLearnerRequest(_("The reason must be at most %(n)d characters of text.") % {
+            "n": REASON_MAX}, field="reason")
+    request, fresh = _learner_locked(learner_request, by=by, form_token=form_token)
+    if not fresh:
+        return request
+    request.state = request.State.REFUSED
+    request.decided_by, request.decided_at, request.decision_token = by, timezone.now(), form_token
+    request.reason = reason
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_token", "reason", "updated_at"])
+    audit_record(actor=by, action="joining.learner_refuse", obj=request,
+                 detail=f"{request.account.username}: {reason or 'no reason given'}")
+    _learner_mail(request, "learner_refused", gettext_noop("Your request to take LEAP 101"), kind="other",
+                  key=f"learner:{request.pk}:refused")
+    return request

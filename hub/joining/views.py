@@ -1,5 +1,6 @@
-"""Pages of joining: the inviter's list, invite one person, import a staff list, resend and withdraw; and
-the invitee's page behind the link (`/join/<token>/`). Views ask the selectors and call the services."""
+"""Pages of joining: the inviter's list, invite one person, import a staff list, resend and withdraw; the
+invitee's page behind the link (`/join/<token>/`); and LEAP 101 for learners from elsewhere: their
+sign-up (`/join/leap-101/`) and the trainers' queue (`/join/learners/`). Views ask the selectors and call the services."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hub.joining import selectors, services
-from hub.joining.errors import HasAccount, JoiningError, LinkUnusable
-from hub.joining.forms import AcceptForm, ImportForm, InviteForm
+from hub.joining.errors import HasAccount, InvalidLearnerRequest, JoiningError, LinkUnusable
+from hub.joining.forms import AcceptForm, ImportForm, InviteForm, LearnerDecisionForm, LearnerSignupForm
 from hub.joining.models import LINK_UNKNOWN
+from hub.net import client_ip
+from hub.ratelimit import fixed_window_hit
 
 
 def _rights_or_403(request):
@@ -177,3 +180,135 @@ def accept(request, token: str):
             return response
     return render(request, "joining/accept.html", {"form": form, "invitation": invitation},
                   status=400 if form.errors else 200)
+
+
+# -- learners from elsewhere --------------------------------------------------------------------------
+
+LEARNER_SIGNUPS_PER_WINDOW = 5  # per client address, as for the families' roundtable sign-up
+LEARNER_WINDOW_SECONDS = 10 * 60
+WAITING_SESSION_KEY = "learner_signup_email"
+
+
+def learner_signup(request):
+    """LEAP 101 for people outside the program's districts: anyone may ask; the honeypot, a per-address
+    rate limit (the shared `hub.ratelimit`) and a one-time form token keep robots and double taps out."""
+    if request.user.is_authenticated:
+        messages.info(request, _("You are signed in already: here is LEAP 101."))
+        return redirect(selectors.landing_url())
+    form = LearnerSignupForm(request.POST or None, language=(translation.get_language() or "en")[:2])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if not fixed_window_hit(f"joining:learner:{client_ip(request)}", limit=LEARNER_SIGNUPS_PER_WINDOW,
+                                    window=LEARNER_WINDOW_SECONDS):
+                form.add_error(None, _("Too many sign-ups from this connection. Please wait ten minutes and "
+                                       "try again."))
+                status = 429
+            elif form.is_spam:  # pretend success and keep nothing: the robot learns nothing to adapt to
+                return _waiting(request, form.cleaned_data["email"])
+            else:
+                data = form.cleaned_data
+                try:
+                    result = services.learner_signup(form_token=data["form_token"], data=services.LearnerData(
+                        name=data["name"], email=data["email"], organisation=data["organisation"],
+                        region=data["region"], country=data["country"], language=data["language"],
+                        password=data["password1"]))
+                except InvalidLearnerRequest as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                else:
+                    return _after_learner_signup(request, result, data)
+        if status == 200:
+            status = 400
+        form.describe_errors()
+    return render(request, "joining/learner_signup.html", {"form": form}, status=status)
+
+
+def _after_learner_signup(request, result: services.LearnerSignupResult, data: dict):
+    account = result.request.account if result.request is not None else None
+    if result.approved and account.check_password(data["password1"]):  # open sign-up: in at once
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        translation.activate(result.request.language)
+        messages.success(request, _("Welcome to LEAP 101. Your user name is %(username)s.") % {
+            "username": account.username})
+        response = redirect(selectors.landing_url())
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, result.request.language, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+        return response
+    # A new request, this very form again, or an address known already (its owner was emailed): the
+    # same page, so that it tells nobody which.
+    request.session[WAITING_SESSION_KEY] = data["email"].strip().casefold()[:254]
+    return redirect("joining:learner_waiting")
+
+
+def _waiting(request, email: str):
+    request.session[WAITING_SESSION_KEY] = (email or "").strip().casefold()[:254]
+    return redirect("joining:learner_waiting")
+
+
+def learner_waiting(request):
+    """After a sign-up: "waiting for approval", and what the email will say."""
+    return render(request, "joining/learner_waiting.html", {"email": request.session.get(WAITING_SESSION_KEY, "")})
+
+
+def _decider_or_403(request):
+    if not selectors.may_decide_learners(request.user):
+        raise PermissionDenied(_("Only trainers and state staff approve learners."))
+
+
+@login_required
+def learner_queue(request):
+    _decider_or_403(request)
+    return render(request, "joining/learner_queue.html", {**selectors.learner_queue(request.user),
+                                                          "form": LearnerDecisionForm()})
+
+
+def _decide(request, request_id: int, decide):
+    _decider_or_403(request)
+    learner_request = selectors.learner_requests_for(request.user).filter(pk=request_id).first()
+    if learner_request is None:
+        raise Http404(_("No such request."))
+    form = LearnerDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("joining:learners")
+    try:
+        decided = decide(learner_request=learner_request, by=request.user, form_token=form.cleaned_data["form_token"],
+                         reason=form.cleaned_data["reason"])
+    except JoiningError as exc:
+        messages.error(request, str(exc))
+    else:
+        if decided.state == decided.State.APPROVED:
+            messages.success(request, _("%(name)s is approved: we emailed them a sign-in link.") % {
+                "name": decided.name})
+        else:
+            messages.success(request, _("%(name)s’s request was refused: we emailed them.") % {"name": decided.name})
+    return redirect("joining:learners")
+
+
+@login_required
+@require_POST
+def learner_approve(request, request_id: int):
+    return _decide(request, request_id, lambda *, reason, **kwargs: services.learner_approve(**kwargs))
+
+
+@login_required
+@require_POST
+def learner_refuse(request, request_id: int):
+    return _decide(request, request_id, services.learner_refuse)
+
+
+def learner_sign_in_failed(sender, credentials=None, request=None, **kwargs):
+    """`user_login_failed`: when the failed sign-in is a learner's whose request waits or was refused (and
+    the password was theirs), say so beside the sign-in form's own error. The sign-in view is not ours:
+    this only adds a message to the page it draws."""
+    if request is None or request.method != "POST" or not isinstance(credentials, dict):
+        return
+    state = selectors.learner_sign_in_refusal(username=str(credentials.get("username") or ""),
+                                              password=request.POST.get("password") or "")
+    if state == "pending":
+        messages.warning(request, _("Your request to take LEAP 101 is waiting for approval, so you cannot sign "
+                                    "in yet. We will email you as soon as a trainer has looked at it."),
+                         fail_silently=True)
+    elif state == "refused":
+        messages.error(request, _("Your request to take LEAP 101 was not approved, so this account cannot sign "
+                                  "in. We sent you an email about it."), fail_silently=True)

@@ -399,3 +399,5 @@ if INVITATION_VALID_DAYS < 1:
 INVITATION_IMPORT_MAX_ROWS = env_int("INVITATION_IMPORT_MAX_ROWS", 5000)
 if INVITATION_IMPORT_MAX_ROWS < 1:
     raise ConfigError(f"INVITATION_IMPORT_MAX_ROWS must be 1 or more (got {INVITATION_IMPORT_MAX_ROWS}).")
+# Learners from outside the program's districts (/join/leap-101/): "queue" (trainers approve) or "open".
+LEARNER_SIGNUP_APPROVAL = env_str("LEARNER_SIGNUP_APPROVAL", "queue")
