@@ -53,3 +53,36 @@ def seed_invitations() -> str:
                                    password=DEMO_PASSWORD)
         made += 1
     return f"{made} invitations created ({Invitation.objects.count()} in all)"
+
+
+# Learners from elsewhere: one from Rhode Island waiting in the trainers' queue, one from Ohio approved by
+# the demo trainer (signs in with the address below and the demo password).
+LEARNERS = [
+    ("Keisha Brown", "keisha.brown", "Providence Public Schools", "Rhode Island", "United States", "en", False),
+    ("Gabriela Torres", "gabriela.torres", "Cleveland Family Engagement Network", "Ohio", "United States", "es", True),
+]
+
+
+@demo_step(order=21)
+def seed_learners() -> str:
+    from hub.joining.errors import AlreadyDecided
+    from hub.joining.models import LearnerRequest
+
+    trainer = get_user_model().objects.filter(username="trainer").first()
+    made = 0
+    for name, local, organisation, region, country, language, approve in LEARNERS:
+        email = f"{local}@{DEMO_EMAIL_DOMAIN}"
+        if LearnerRequest.objects.filter(email=email).exists() or get_user_model().objects.filter(email=email).exists():
+            continue
+        result = services.learner_signup(data=services.LearnerData(
+            name=name, email=email, organisation=organisation, region=region, country=country,
+            language=language, password=DEMO_PASSWORD))
+        made += 1
+        if approve and trainer is not None and result.request is not None:
+            try:
+                services.learner_approve(learner_request=result.request, by=trainer)
+            except AlreadyDecided:  # LEARNER_SIGNUP_APPROVAL=open approved it at once
+                pass
+    waiting = LearnerRequest.objects.filter(state=LearnerRequest.State.PENDING).count()
+    return (f"{made} learner requests created ({waiting} waiting at /join/learners/); approved learner: "
+            f"gabriela.torres@{DEMO_EMAIL_DOMAIN}")

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -554,10 +555,10 @@ def learner_text(value: str, *, field: str, label) -> str:
     limit = LEARNER_LIMITS[field]
     value = normalise_name(value or "")
     if not value:
-        raise errors.InvalidLearnerRequest(_("Write %(label)s.") % {"label": label}, field=field)
+        raise errors.InvalidLearnerRequest(capfirst(_("Write %(label)s.") % {"label": label}), field=field)
     if len(value) > limit:
-        raise errors.InvalidLearnerRequest(_("%(label)s is too long: please use at most %(limit)d characters.") % {
-            "label": label, "limit": limit}, field=field)
+        raise errors.InvalidLearnerRequest(capfirst(_("%(label)s is too long: please use at most %(limit)d "
+                                                      "characters.") % {"label": label, "limit": limit}), field=field)
     if _drop_controls(value) != value:
         raise errors.InvalidLearnerRequest(_("Please write %(label)s without control characters.") % {
             "label": label}, field=field)
