@@ -628,7 +628,7 @@ def learner_signup(*, data: LearnerData, form_token=None) -> LearnerSignupResult
             username=data.email, email=data.email, first_name=first, last_name=last))
     except ValidationError as exc:
         raise errors.InvalidLearnerRequest(" ".join(exc.messages), field="password1") from None
-    known = account_for_email(data.email) or LearnerRequest.objects.filter(email=data.email).first()
+    known = LearnerRequest.objects.filter(email=data.email).first() or account_for_email(data.email)
     if known is not None:
         with transaction.atomic():
             _learner_already_mail(data, known=known)
