@@ -179,6 +179,16 @@ def _join(token):
     return reverse("joining:accept", args=[token])
 
 
+def learner_valid(w):
+    return {"name": "Kim Learner", "email": "kim@elsewhere.example.org", "organisation": "Elsewhere Schools",
+            "region": "Ontario", "country": "Canada", "language": "en", "password1": "porch-light-visits-42",
+            "password2": "porch-light-visits-42", "website": ""}
+
+
+LEARNER_TEXT = cat.SCRIPT[:2] + cat.FORMULAS + [("only-spaces", "   "), ("missing", ""),
+                                                ("escape-char", "Elsewhere\x1bSchools")]
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     # -- joining (invitations) ----------------------------------------------------------------------------
     "joining:invite": Endpoint(
@@ -225,6 +235,34 @@ ENDPOINTS: dict[str, Endpoint] = {
               "altered": lambda w: _join(w.invite_token[:-2] + ("xy" if w.invite_token[-2:] != "xy" else "yz")),
               "too-short": lambda w: _join("abc"), "too-long": lambda w: _join("a" * 200),
               "script": lambda w: _join("<script>alert(1)<")},
+    ),
+    # -- joining (learners from elsewhere) -----------------------------------------------------------------
+    "joining:learner_signup": Endpoint(
+        user=None, url=lambda w: reverse("joining:learner_signup"), valid=learner_valid,
+        fields={
+            "name": cat.bad_text(150) + LEARNER_TEXT + [("rtl-override", "Kim\u202eLearner")],
+            "email": cat.oversized(254) + [("not-an-email", "not-an-email"), ("sql-email", "' OR 1=1 --@x"),
+                                           ("script-email", "<script>@example.org"), ("missing", "")],
+            "organisation": cat.bad_text(160) + LEARNER_TEXT,
+            "region": cat.bad_text(100) + LEARNER_TEXT,
+            "country": cat.bad_text(100) + LEARNER_TEXT,
+            "language": CHOICE + [("french", "fr")],
+            "password1": [("empty", ""), ("short", "abc"), ("common", "password"), ("numeric", "12345678901"),
+                          ("mismatch", "another-long-password-9")],
+            "password2": [("empty", ""), ("mismatch", "another-long-password-9")],
+        },
+        urls={},
+    ),
+    "joining:learner_approve": Endpoint(
+        user="tomas", url=lambda w: reverse("joining:learner_approve", args=[w.learner_request.pk]),
+        urls={"missing-request": lambda w: reverse("joining:learner_approve", args=[987654]),
+              "huge-id": lambda w: "/join/learners/99999999999999999999/approve/"},
+    ),
+    "joining:learner_refuse": Endpoint(
+        user="tomas", url=lambda w: reverse("joining:learner_refuse", args=[w.learner_request.pk]),
+        valid=lambda w: {"reason": "Not a home-visiting program"},
+        fields={"reason": cat.bad_text(500) + [("list-for-scalar", ["a", "b" * 501])]}, refusal="flash",
+        urls={"missing-request": lambda w: reverse("joining:learner_refuse", args=[987654])},
     ),
     # -- roundtable (public) ------------------------------------------------------------------------------
     "roundtable:signup": Endpoint(
@@ -570,6 +608,8 @@ REVIEWED_NO_INPUT = {
     "roundtable:insight_delete": "non-organisers and wrong addresses (GET and POST): test_insights",
     "roundtable:insights": "GET only, no parameters",
     "joining:invitations": "GET only, no parameters (scoped by district: tests/joining/test_list.py)",
+    "joining:learners": "GET only, no parameters (trainers and state staff: tests/joining/test_learners.py)",
+    "joining:learner_waiting": "GET only, no parameters (the address it shows comes from the session)",
     "joining:import": "uploads: test_uploads (staff lists)",
     "logout": "POST without fields: signs the session out",
     "password_change_done": "GET only",

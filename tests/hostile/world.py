@@ -49,6 +49,7 @@ class World:
     invite_token: str = ""
     nh_invitation: object = None  # a pending New Haven invitation sent by dwayne
     invite_tokens: dict = field(default_factory=dict)  # used / expired / withdrawn / replaced -> a dead link
+    learner_request: object = None  # a learner from elsewhere waiting for approval (hub.joining)
 
     def user(self, name):
         return self.people[name].user
@@ -222,6 +223,9 @@ def build_world() -> World:
     joining.invitation_withdraw(invitation=withdrawn, by=w.user("carla"))
     replaced, w.invite_tokens["replaced"] = invite("carla", "replaced@example.org", w.hartford)
     joining.invitation_resend(invitation=replaced, by=w.user("carla"))
+    w.learner_request = joining.learner_signup(data=joining.LearnerData(
+        name="Lee Learner", email="lee@elsewhere.example.org", organisation="Elsewhere Schools", region="Ontario",
+        country="Canada", password=PASSWORD)).request
 
     # Wagtail makes a user's preferences row on their first page view (its user bar): make them now, so
     # that a refused request's page view changes nothing.
