@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -51,6 +52,7 @@ from hub.joining.selectors import (
     account_for_email,
     invite_refusal,
     invite_rights,
+    landing_url,
     learner_approval_mode,
     learner_requests_for,
     may_decide_learners,
@@ -594,7 +596,7 @@ def _learner_clean(data: LearnerData) -> LearnerData:
 def _learner_mail(request, template: str, subject: str, *, kind: str, key: str = "", **context) -> None:
     with translation.override(request.language):
         body = render_to_string(f"joining/email/{template}.txt", {
-            "request": request, "login_link": absolute_url(reverse("login")),
+            "request": request, "login_link": absolute_url(f"{reverse('login')}?next={quote(landing_url())}"),
             "reset_link": absolute_url(reverse("password_reset")), **context})
         mail_on_commit(to=request.email, subject=str(_(subject)), body=body, kind=kind, key=key,
                        language=request.language)
