@@ -14,3 +14,16 @@ holding_register(
     "joining.Invitation", subject=PERSON, find="invited_by", section="Invitations you sent",
     fields=[("Sent to", "email"), ("Role", "role"), ("Sent", "created_at")],
     erase=keep(), reason=f"Invitations: {STAFF_ACT}.")
+holding_register(
+    "joining.LearnerRequest", subject=PERSON, find="account", section="Your request to take LEAP 101",
+    fields=[("Email", "email"), ("Name", "name"), ("Organisation", "organisation"),
+            ("State, province or region", "region"), ("Country", "country"), ("Language", "language"),
+            ("State", "state"), ("Asked", "created_at"), ("Decided", "decided_at")],
+    erase=anonymise(email=lambda row, subject: f"removed-{row.pk}@invalid", name="(removed)",
+                    organisation="(removed)", region="(removed)", country="(removed)", reason=""),
+    reason="How your learner account was made and who approved it (the audit trail names it). Erasure removes "
+           "your address, name, organisation and region; the row stays as a count of requests.")
+holding_register(
+    "joining.LearnerRequest", subject=PERSON, find="decided_by", section="Learner requests you decided",
+    fields=[("Name", "name"), ("State", "state"), ("Decided", "decided_at")],
+    erase=keep(), reason=f"Approving learners: {STAFF_ACT}.")

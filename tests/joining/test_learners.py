@@ -269,3 +269,17 @@ def test_the_services_refuse_a_non_decider(inviters, signup):
 
     with pytest.raises(NotAllowed):
         services.learner_approve(learner_request=LearnerRequest.objects.get(), by=inviters["carla"].user)
+
+
+def test_erasing_a_learner_removes_what_their_request_said(signup, decide):
+    from io import StringIO
+
+    signup()
+    request = LearnerRequest.objects.get()
+    decide("approve", request)
+    call_command("erase_person_data", username=request.account.username, operator="privacy officer", confirm=True,
+                 stdout=StringIO(), stderr=StringIO())
+    request.refresh_from_db()
+    assert (request.email, request.name, request.organisation, request.region, request.country) == (
+        f"removed-{request.pk}@invalid", "(removed)", "(removed)", "(removed)", "(removed)")
+    assert request.state == "approved"  # the count of decisions stays
