@@ -609,8 +609,10 @@ def _learner_already_mail(data: LearnerData, *, known) -> None:
         body = render_to_string("joining/email/learner_known.txt", {
             "name": data.name, "state": state, "login_link": absolute_url(reverse("login")),
             "reset_link": absolute_url(reverse("password_reset"))})
+        # At most one such notice per address a day, however often the form is sent with it.
         mail_on_commit(to=data.email, subject=str(_("Your request to take LEAP 101")), body=body, kind="other",
-                       language=data.language)
+                       language=data.language,
+                       key=f"learner-known:{token_hash(data.email)[:32]}:{timezone.localdate().isoformat()}")
 
 
 def learner_signup(*, data: LearnerData, form_token=None) -> LearnerSignupResult:

@@ -283,3 +283,9 @@ def test_erasing_a_learner_removes_what_their_request_said(signup, decide):
     assert (request.email, request.name, request.organisation, request.region, request.country) == (
         f"removed-{request.pk}@invalid", "(removed)", "(removed)", "(removed)", "(removed)")
     assert request.state == "approved"  # the count of decisions stays
+
+
+def test_a_known_address_gets_at_most_one_notice_a_day(signup, inviters, mailoutbox):
+    for _n in range(3):
+        assert signup(email="ana@example.org").status_code == 302
+    assert len(mails_to(mailoutbox, "ana@example.org")) == 1
