@@ -43,8 +43,19 @@ def _as_int(value) -> int | None:
 def _visitor_locked(*, person_id, by, district: District) -> Person:
     """The visitor, row locked, when `by` may act on them; else the refusal."""
     pk = _as_int(person_id)
-    person = (Person.objects.select_for_update(of=("self",)).select_related("user", "home_district")
-              .filter(pk=pk, home_district=district).first()) if pk else None
+    # Locked by id, then checked: a coordinator who acted a moment earlier (and changed the district) is
+    # named in the refusal, rather than the person vanishing into a 404.
+    # The account is read after the lock, in its own query: joined in the locking one, PostgreSQL would
+    # hand back the account as it was before the coordinator who held the lock switched it off.
+    person = Person.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if person is not None and person.home_district_id != district.pk:
+        earlier = (Departure.objects.filter(person=person, from_district=district, state=Departure.State.DONE)
+                   .select_related("requested_by").first())
+        if earlier is not None:
+            raise errors.Refused(_("%(name)s was marked as “%(what)s” already, by %(by)s.") % {
+                "name": person.full_name, "what": earlier.get_kind_display(),
+                "by": earlier.requested_by.get_full_name() if earlier.requested_by else _("someone")})
+        person = None
     if person is None:
         raise errors.NotFound(_("There is no such visitor in your district."))
     if person.user_id == by.pk:
@@ -143,7 +154,7 @@ def _move_locked(*, move_id, by, incoming: bool, again: str | None = None) -> tu
     if move is None:
         raise errors.NotFound(_("There is no such move for your district."))
     # The person first, then the move: the order every action here locks in.
-    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=move.person_id)
+    person = Person.objects.select_for_update().get(pk=move.person_id)
     move = Departure.objects.select_for_update().select_related("from_district", "to_district").get(pk=move.pk)
     if move.state != Departure.State.PENDING and not (move.state == again and move.decided_by_id == by.pk):
         raise errors.Refused({
