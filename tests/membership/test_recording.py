@@ -11,7 +11,7 @@ from hub.audit.models import AuditEntry
 from hub.membership.recording import changes_by
 from hub.roles import COORDINATOR, VISITOR
 from hub.services import roles_ensure
-from tests.joining.conftest import invite, inviters, send  # noqa: F401 - fixtures
+from tests.joining.conftest import *  # noqa: F403 - the joining fixtures (invite, inviters, send)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
