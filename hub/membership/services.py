@@ -155,7 +155,8 @@ def _move_locked(*, move_id, by, incoming: bool, again: str | None = None) -> tu
         raise errors.NotFound(_("There is no such move for your district."))
     # The person first, then the move: the order every action here locks in.
     person = Person.objects.select_for_update().get(pk=move.person_id)
-    move = Departure.objects.select_for_update().select_related("from_district", "to_district").get(pk=move.pk)
+    move = (Departure.objects.select_for_update(of=("self",)).select_related("from_district", "to_district")
+            .get(pk=move.pk))
     if move.state != Departure.State.PENDING and not (move.state == again and move.decided_by_id == by.pk):
         raise errors.Refused({
             Departure.State.DONE: _("This move was accepted already."),

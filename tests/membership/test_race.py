@@ -59,3 +59,39 @@ def test_two_coordinators_acting_at_once_make_one_change_and_one_clear_refusal(
     kind = Departure.objects.get(person=marcus).kind
     assert (kind == Departure.Kind.DEACTIVATED) == (not person.user.is_active)
     assert (kind == Departure.Kind.LEFT) == (person.home_district_id is None)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_receiving_coordinators_answering_one_move_at_once_decide_it_once(coordinator, coordinator_nh,
+                                                                             make_person, marcus, orgs):
+    require_postgres(connection)
+    new_haven = orgs["New Haven"]
+    priya = make_person("priya", roles=[COORDINATOR], first_name="Priya", last_name="Shah", home_district=new_haven)
+    move, _ = services.visitor_move(person_id=marcus.pk, to_district_id=new_haven.pk, by=coordinator.user)
+    barrier = threading.Barrier(2)
+    done, refused, failures = [], [], []
+
+    def answer(by, accept):
+        try:
+            barrier.wait(timeout=10)
+            done.append(services.move_decide(move_id=move.pk, by=by, accept=accept).state)
+        except errors.Refused as refusal:
+            refused.append(str(refusal))
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(repr(error))
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(coordinator_nh.user, True)),
+               threading.Thread(target=answer, args=(priya.user, False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert len(done) == 1 and len(refused) == 1, (done, refused)
+    assert refused[0] in ("This move was accepted already.", "This move was declined already.")
+    person = Person.objects.get(pk=marcus.pk)
+    assert (person.home_district_id == new_haven.pk) == (done == [Departure.State.DONE])
