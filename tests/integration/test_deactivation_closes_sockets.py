@@ -1,7 +1,7 @@
 """Deactivation follows the session on every daphne process (issue 14): a coordinator deactivates a
 visitor on one process; the visitor's listening sockets (the discussion and the case board, on both
-processes, from two browsers) close within 5 seconds, and the coordinator's
-own socket stays open (sessions deleted: tests/membership/test_sockets.py). The machinery is issue 13's (hub.sockets): nothing here is new but the trigger."""
+processes, from two browsers) close within 5 seconds, and the coordinator's own socket stays open.
+The machinery is issue 13's (hub.sockets); the sessions' deletion: tests/membership/test_sockets.py."""
 
 import asyncio
 
