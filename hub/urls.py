@@ -28,6 +28,7 @@ urlpatterns = [
     path("discussion/", include("hub.discussion.urls")),
     path("privacy/", include("hub.privacy.urls")),
     path("join/", include("hub.joining.urls")),
+    path("people/", include("hub.membership.urls")),
     path("outbox/", include("hub.outbox.urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),

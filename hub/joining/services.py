@@ -50,6 +50,7 @@ from hub.joining.selectors import (
     invite_rights,
 )
 from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit
+from hub.membership.recording import changes_by
 from hub.models import District, Language, Partner, School
 from hub.roles import CONTENT_EDITORS, roles_of
 from hub.services import person_create, roles_ensure
@@ -449,11 +450,12 @@ def invitation_accept(*, token: str, name: str, language: str, password: str):
     first, _sep, last = name.partition(" ")
     language = language if language in LANGUAGES else invitation.language
     try:
-        person = person_create(
-            username=_free_username(invitation.email), email=invitation.email, first_name=first[:150],
-            last_name=last[:150], password=password, roles=(invitation.role,), home_district=invitation.district,
-            school=invitation.school, partner=invitation.partner,
-            languages=tuple(Language.objects.filter(code=language)))
+        with changes_by(by=invitation.invited_by, via=f"invitation {invitation.pk}"):  # audited role and district
+            person = person_create(
+                username=_free_username(invitation.email), email=invitation.email, first_name=first[:150],
+                last_name=last[:150], password=password, roles=(invitation.role,),
+                home_district=invitation.district, school=invitation.school, partner=invitation.partner,
+                languages=tuple(Language.objects.filter(code=language)))
     except InvalidPerson as exc:
         raise errors.InvalidInvitation(str(exc)) from None
     invitation.state = Invitation.State.ACCEPTED
@@ -481,20 +483,21 @@ def invitation_accept_existing(*, token: str, user):
         raise errors.InvalidInvitation(_("Your account belongs to %(district)s; this invitation is for "
                                          "%(other)s. Ask your coordinator to move you first.") % {
             "district": person.home_district, "other": invitation.district})
-    changed = []
-    if person.home_district_id is None and invitation.district_id:
-        person.home_district = invitation.district
-        changed.append("home_district")
-    if person.school_id is None and person.partner_id is None and (invitation.school_id or invitation.partner_id):
-        person.school, person.partner = invitation.school, invitation.partner
-        changed += ["school", "partner"]
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
-    group = roles_ensure()[invitation.role]
-    user.groups.add(group)
-    if invitation.role in CONTENT_EDITORS and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    with changes_by(by=invitation.invited_by, via=f"invitation {invitation.pk}"):  # audited role and district
+        changed = []
+        if person.home_district_id is None and invitation.district_id:
+            person.home_district = invitation.district
+            changed.append("home_district")
+        if person.school_id is None and person.partner_id is None and (invitation.school_id or invitation.partner_id):
+            person.school, person.partner = invitation.school, invitation.partner
+            changed += ["school", "partner"]
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
+        group = roles_ensure()[invitation.role]
+        user.groups.add(group)
+        if invitation.role in CONTENT_EDITORS and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
     user.__dict__.pop("_hub_roles", None)
     invitation.state = Invitation.State.ACCEPTED
     invitation.accepted_at = timezone.now()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hub.audit.apps.AuditConfig",  # label audit: who did what to whose data (every app writes to it)
     "hub.joining.apps.JoiningConfig",  # label joining: invitations (one by one or from a staff-list CSV)
     "hub.outbox.apps.OutboxConfig",  # label outbox: every email, sent by the task worker (below)
+    "hub.membership.apps.MembershipConfig",  # label membership: left / moved / deactivated, role changes audited
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.membership.middleware.ChangesByRequestMiddleware",  # who made a role or district change (audit)
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (two-step sign-in)
     "hub.twofactor.middleware.TwoStepMiddleware",  # unverified staff go to the two-step page
     "django.contrib.messages.middleware.MessageMiddleware",
