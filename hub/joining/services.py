@@ -543,7 +543,7 @@ def sso_account_for(*, email: str, verified: bool, invitation_token: str | None 
             "email": email}, reason=SSO_UNKNOWN)
     if pending_invitation_for_email(email) is not None:
         raise errors.SsoRefused(_("An invitation to the Hub is waiting for %(email)s. Open the link in your "
-                                  "invitation email and choose “Sign in with your school account” there.") % {
+                                  "invitation email and sign in with your school account there.") % {
             "email": email}, reason=SSO_INVITED)
     raise errors.SsoRefused(_("There is no Hub account for %(email)s. The Hub is by invitation: ask your "
                               "coordinator to invite you.") % {"email": email}, reason=SSO_UNKNOWN)
