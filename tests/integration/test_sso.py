@@ -5,16 +5,15 @@ server-side). No mock of the provider anywhere."""
 
 import json
 import re
-import subprocess
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
-from tests.support import PYTHON, ROOT, Daphne, free_port, manage, port_open, server_env
+from tests.oidc_provider.process import Provider
+from tests.support import Daphne, manage, server_env
 
-CLIENT_ID, CLIENT_SECRET, PROVIDER_ID = "hub-test-client", "hub-test-secret-0123456789", "school"
+PROVIDER_ID = "school"
 PROVIDER_USERS = [
     ["ana", "Visitor@demo.homevisithub.org", "Ana", "Ruiz"],  # the demo visitor (case differs on purpose)
     ["tomas", "trainer@demo.homevisithub.org", "Tomás", "Rivera"],  # the demo trainer: staff, two-step
@@ -41,39 +40,13 @@ print("SETUP " + json.dumps({"token": token, "landing": landing_url(), "users": 
 """
 
 
-class Provider:
-    def __init__(self, folder, hub_url: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(folder / "provider.log", "w+")  # noqa: SIM115 - closed in stop()
-        env = {"PATH": "/usr/bin:/bin", "PROVIDER_DB": str(folder / "provider.sqlite3"),
-               "PROVIDER_CLIENT_ID": CLIENT_ID, "PROVIDER_CLIENT_SECRET": CLIENT_SECRET,
-               "PROVIDER_REDIRECT_URI": f"{hub_url}/accounts/oidc/{PROVIDER_ID}/login/callback/",
-               "PROVIDER_USERS": json.dumps(PROVIDER_USERS)}
-        self.proc = subprocess.Popen([PYTHON, "-m", "tests.oidc_provider.serve", str(self.port)], cwd=ROOT,
-                                     env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while not port_open("127.0.0.1", self.port):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.log.seek(0)
-                raise RuntimeError(f"the test provider did not start: {self.log.read()[-2000:]}")
-            time.sleep(0.1)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def sso(database_templates, tmp_path_factory):
     folder = tmp_path_factory.mktemp("sso")
     url, drop = database_templates.copy(seeded=True)
     hub = Daphne(env={})
-    provider = Provider(folder, hub.url)
-    hub.env = server_env(url, HUB_SSO_OIDC_ID=PROVIDER_ID, HUB_SSO_OIDC_NAME="Test School",
-                         HUB_SSO_OIDC_CLIENT_ID=CLIENT_ID, HUB_SSO_OIDC_CLIENT_SECRET=CLIENT_SECRET,
-                         HUB_SSO_OIDC_SERVER_URL=f"{provider.url}/o", HUB_ALLOW_DEMO_DATA="1")
+    provider = Provider(folder, hub_url=hub.url, provider_id=PROVIDER_ID, users=PROVIDER_USERS)
+    hub.env = server_env(url, HUB_ALLOW_DEMO_DATA="1", **provider.hub_env())
     out = manage("shell", "-c", "import json\n" + SETUP, env=hub.env).stdout
     setup = json.loads(re.search(r"^SETUP (.*)$", out, re.M).group(1))
     hub.start()

@@ -18,11 +18,21 @@ class Validator(OAuth2Validator):
                 "family_name": user.last_name}
 
 
+FORM = """<!DOCTYPE html><html lang="en"><head><title>Test School sign-in</title></head><body><main>
+<h1>Test School</h1><form method="get" action="/sign-in/"><label for="as">School user name</label>
+<input id="as" name="as"><input type="hidden" name="next" value="%s"><button>Sign in</button></form>
+</main></body></html>"""
+
+
 def sign_in(request):
+    from django.utils.html import escape
+
     username = request.GET.get("as", "")
+    if not username:
+        return HttpResponse(FORM % escape(request.GET.get("next", "/")))
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        return HttpResponse(f"Sign in as ?as=<user name>&next=<url>; no user {username!r}", status=400)
+        return HttpResponse(f"No user {escape(username)}", status=400)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return HttpResponseRedirect(request.GET.get("next") or "/")
 
