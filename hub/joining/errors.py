@@ -37,3 +37,14 @@ class LinkUnusable(JoiningError):
 
 class WrongAccount(JoiningError):
     code = "wrong_account"
+
+
+class SsoRefused(JoiningError):
+    """A single sign-on the Hub does not let in (hub.joining.services.sso_account_for). `reason` is one of
+    SSO_* in hub.joining.models."""
+
+    code = "sso_refused"
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason

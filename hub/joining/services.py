@@ -40,6 +40,10 @@ from hub.joining.models import (
     LINK_UNKNOWN,
     LINK_USED,
     LINK_WITHDRAWN,
+    SSO_INVITED,
+    SSO_UNKNOWN,
+    SSO_UNVERIFIED,
+    SSO_WRONG_INVITATION,
     Invitation,
 )
 from hub.joining.selectors import (
@@ -48,6 +52,7 @@ from hub.joining.selectors import (
     account_for_email,
     invite_refusal,
     invite_rights,
+    pending_invitation_for_email,
 )
 from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit
 from hub.membership.recording import changes_by
@@ -438,8 +443,9 @@ def _audit_granted(invitation: Invitation, user, *, detail: str) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, name: str, language: str, password: str):
-    """Create the invitee's account from the invitation and mark it accepted; returns the new user.
+def invitation_accept(*, token: str, name: str, language: str, password: str | None):
+    """Create the invitee's account from the invitation and mark it accepted; returns the new user. With
+    no password (single sign-on) the account has none and signs in through its provider only.
 
     The invitation row is locked first (PostgreSQL), so a second acceptance at the same moment waits and
     then finds it used; an address that has an account by then is refused (`HasAccount`), never doubled."""
@@ -506,3 +512,41 @@ def invitation_accept_existing(*, token: str, user):
     _audit_granted(invitation, user, detail=f"linked to the existing account (roles before: "
                                              f"{', '.join(sorted(roles_of(user) - {invitation.role})) or 'none'})")
     return user
+
+
+@transaction.atomic
+def sso_account_for(*, email: str, verified: bool, invitation_token: str | None = None, name: str = ""):
+    """The Hub account a single sign-on opens, by the provider's verified address only: the invitation's
+    when it came from an invitation's page (accepting it through `invitation_accept` or
+    `invitation_accept_existing`: the same rules as a password), else the account that uses the address.
+    Anyone else gets `SsoRefused` and nothing is written: an unverified address, an address with no
+    account, an invitation sent to another address. `LinkUnusable` when the invitation is no longer
+    pending."""
+    if not verified or not email:
+        raise errors.SsoRefused(_("Your school account did not confirm your email address, so the Hub cannot "
+                                  "tell who you are. Sign in with your password, or ask your coordinator."),
+                                reason=SSO_UNVERIFIED)
+    email = email_normalise(email)
+    if invitation_token:
+        invitation = invitation_for_token(invitation_token)
+        if invitation.email != email:
+            raise errors.SsoRefused(_("This invitation was sent to %(invited)s, but your school account is "
+                                      "%(email)s. Sign in with the account the invitation was sent to, or "
+                                      "ask your coordinator for a new invitation.") % {
+                "invited": invitation.email, "email": email}, reason=SSO_WRONG_INVITATION)
+        existing = account_for_email(email)
+        if existing is not None:
+            return invitation_accept_existing(token=invitation_token, user=existing)
+        return invitation_accept(token=invitation_token, name=name, language=invitation.language, password=None)
+    user = account_for_email(email)
+    if user is not None and user.is_active:
+        return user
+    if user is not None:
+        raise errors.SsoRefused(_("The Hub account for %(email)s is switched off: ask your coordinator.") % {
+            "email": email}, reason=SSO_UNKNOWN)
+    if pending_invitation_for_email(email) is not None:
+        raise errors.SsoRefused(_("An invitation to the Hub is waiting for %(email)s. Open the link in your "
+                                  "invitation email and sign in with your school account there.") % {
+            "email": email}, reason=SSO_INVITED)
+    raise errors.SsoRefused(_("There is no Hub account for %(email)s. The Hub is by invitation: ask your "
+                              "coordinator to invite you.") % {"email": email}, reason=SSO_UNKNOWN)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/resend/", views.resend, name="resend"),
     path("invitations/<int:invitation_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:token>/", views.accept, name="accept"),
+    path("<str:token>/sso/<str:provider_id>/", views.sso_start, name="sso_start"),
 ]

@@ -264,6 +264,20 @@ ENDPOINTS: dict[str, Endpoint] = {
               "too-short": lambda w: _join("abc"), "too-long": lambda w: _join("a" * 200),
               "script": lambda w: _join("<script>alert(1)<")},
     ),
+    # "Sign in with your school account" on the invitation's page. No provider is configured here, so a
+    # good link and a known-looking provider still answer 404; tests/integration/test_sso.py drives the
+    # real flow against a real provider.
+    "joining:sso_start": Endpoint(
+        user=None, url=lambda w: reverse("joining:sso_start", args=[w.invite_token, "school"]),
+        valid=lambda w: {"process": "login"},
+        urls={"used": lambda w: reverse("joining:sso_start", args=[w.invite_tokens["used"], "school"]),
+              "expired": lambda w: reverse("joining:sso_start", args=[w.invite_tokens["expired"], "school"]),
+              "withdrawn": lambda w: reverse("joining:sso_start", args=[w.invite_tokens["withdrawn"], "school"]),
+              "too-long": lambda w: reverse("joining:sso_start", args=["a" * 200, "school"]),
+              "unconfigured-provider": lambda w: reverse("joining:sso_start", args=[w.invite_token, "google"]),
+              "script-provider": lambda w: reverse("joining:sso_start", args=[w.invite_token, "<script>x<"])},
+        url_refusal="status",
+    ),
     # -- roundtable (public) ------------------------------------------------------------------------------
     "roundtable:signup": Endpoint(
         user=None, url=lambda w: reverse("roundtable:signup", args=[w.roundtable.pk]), valid=signup_valid,
