@@ -24,5 +24,9 @@ class CoordinatorsConfig(AppConfig):
         from hub.reasons import reason_messages_register
 
         reason_messages_register(MESSAGES)
+        from coordinators.receivers import flag_cases_of_departed_visitor
+        from hub.membership.signals import visitor_left_district
+
+        visitor_left_district.connect(flag_cases_of_departed_visitor, dispatch_uid="coordinators_flag_departed")
         nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
                              order=21))

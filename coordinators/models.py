@@ -215,6 +215,10 @@ class Assignment(TimeStampedModel):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
+    # A visitor on it left the district or was deactivated (hub.membership): the case needs a new visitor.
+    # Reassigning ends this row, and the flag with it.
+    needs_new_visitor_at = models.DateTimeField(null=True, blank=True)
+    needs_new_visitor_reason = models.CharField(max_length=200, blank=True)
     form_token = form_token_field()
 
     class Meta:

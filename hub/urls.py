@@ -1,3 +1,6 @@
+from allauth.account import views as allauth_account_views
+from allauth.socialaccount import views as allauth_social_views
+from allauth.socialaccount.providers.openid_connect import urls as allauth_oidc_urls
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -8,6 +11,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.twofactor.forms import SignInForm
+
+# Single sign-on (hub/joining/sso.py): only the parts of allauth.urls a third-party sign-in needs. Its
+# own sign-up, password, email and "connect an account" pages are not mounted; the names allauth reverses
+# point at the Hub's sign-in page (account_login shares its path and never answers).
+sso_urlpatterns = [
+    path("login/", allauth_account_views.login, name="account_login"),
+    path("inactive/", allauth_account_views.account_inactive, name="account_inactive"),
+    path("3rdparty/login/cancelled/", allauth_social_views.login_cancelled, name="socialaccount_login_cancelled"),
+    path("3rdparty/login/error/", allauth_social_views.login_error, name="socialaccount_login_error"),
+    *allauth_oidc_urls.urlpatterns,  # oidc/<provider>/login/ and oidc/<provider>/login/callback/
+]
 
 handler400 = "hub.views.error_400"
 handler403 = "hub.views.error_403"
@@ -22,12 +36,14 @@ urlpatterns = [
     path("accounts/two-step/", include("hub.twofactor.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(sso_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("filer/", include("filer.urls")),
     path("", include("hub.hub_urls")),
     path("discussion/", include("hub.discussion.urls")),
     path("privacy/", include("hub.privacy.urls")),
     path("join/", include("hub.joining.urls")),
+    path("people/", include("hub.membership.urls")),
     path("outbox/", include("hub.outbox.urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),

@@ -135,6 +135,17 @@ class BoardPage:
     cases: list[dict]
     openable: list[StudentCase]  # a coordinator's cases that could go on the board
     partners: list[Person]  # whom a visitor may name as their pair
+    needs_visitor: list[Assignment] = field(default_factory=list)  # a coordinator's cases whose visitor left
+
+
+def needs_new_visitor(*, district: District) -> list[Assignment]:
+    """Open assignments of the district flagged because a visitor on them left or was deactivated
+    (`coordinators.services.assignments_flag_departed`), with their case and visitors: 2 queries."""
+    return list(Assignment.objects.filter(case__district=district, ended_at__isnull=True,
+                                          needs_new_visitor_at__isnull=False)
+                .select_related("case", "case__school")
+                .prefetch_related(Prefetch("visitors", queryset=Person.objects.select_related("user")))
+                .order_by("needs_new_visitor_at", "pk"))
 
 
 def board_page(*, user, district: District) -> BoardPage:
@@ -149,4 +160,6 @@ def board_page(*, user, district: District) -> BoardPage:
                         .exclude(Exists(on_board)).exclude(Exists(assigned))
                         .select_related("school").order_by("first_name", "pk"))
     partners = pair_candidates(district=district, exclude=viewer.person_id) if viewer.can_volunteer else []
-    return BoardPage(district=district, viewer=viewer, cases=cases, openable=openable, partners=partners)
+    flagged = needs_new_visitor(district=district) if viewer.can_assign else []
+    return BoardPage(district=district, viewer=viewer, cases=cases, openable=openable, partners=partners,
+                     needs_visitor=flagged)

@@ -22,7 +22,7 @@ surface is every public name of its concern modules, listed in `__all__`, and `a
 audit trail's writer (`hub.audit.services`), re-exported because every view here calls it.
 """
 
-from coordinators.services.assignment import case_assign, case_close
+from coordinators.services.assignment import assignments_flag_departed, case_assign, case_close
 from coordinators.services.board import (
     BOARD_ACTIONS,
     board_act,
@@ -43,6 +43,7 @@ __all__ = [
     "BARRIERS",
     "CaseData",
     "VisitData",
+    "assignments_flag_departed",
     "audit_record",
     "barriers_ensure",
     "BOARD_ACTIONS",

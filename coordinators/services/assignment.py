@@ -60,6 +60,26 @@ def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool
 
 
 @transaction.atomic
+def assignments_flag_departed(*, person: Person, district_id: int | None, reason: str, by,
+                              now: datetime | None = None) -> int:
+    """A visitor left `district_id` (None: deactivated, every district): each open assignment of theirs
+    there is flagged "needs a new visitor" (shown on the case board) until the case is reassigned.
+    Connected to `hub.membership.signals.visitor_left_district`. Returns how many were flagged."""
+    now = now or timezone.now()
+    open_ones = Assignment.objects.filter(ended_at__isnull=True, members__person=person).select_related("case")
+    if district_id is not None:
+        open_ones = open_ones.filter(case__district_id=district_id)
+    flagged = 0
+    for assignment in open_ones.select_for_update(of=("self",)).order_by("pk"):
+        assignment.needs_new_visitor_at = now
+        assignment.needs_new_visitor_reason = reason[:200]
+        assignment.save(update_fields=["needs_new_visitor_at", "needs_new_visitor_reason", "updated_at"])
+        audit_record(actor=by, action="case.needs_visitor", obj=assignment.case, detail=reason)
+        flagged += 1
+    return flagged
+
+
+@transaction.atomic
 def case_close(*, case: StudentCase, by, reason: str = "Closed") -> StudentCase:
     require_manager(by, case.district_id)
     case = locked_case(case)

@@ -51,3 +51,14 @@ class InvalidLearnerRequest(JoiningError):
 
 class AlreadyDecided(JoiningError):
     code = "already_decided"
+
+
+class SsoRefused(JoiningError):
+    """A single sign-on the Hub does not let in (hub.joining.services.sso_account_for). `reason` is one of
+    SSO_* in hub.joining.models."""
+
+    code = "sso_refused"
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason

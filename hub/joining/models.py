@@ -23,6 +23,15 @@ LINK_USED = "used"
 LINK_EXPIRED = "expired"
 LINK_WITHDRAWN = "withdrawn"
 
+# Why a single sign-on is refused (hub.joining.services.sso_account_for; the refusal page says which).
+SSO_UNVERIFIED = "unverified"  # the provider does not vouch for the address
+SSO_UNKNOWN = "unknown"  # no account and no invitation for the address: ask your coordinator
+SSO_INVITED = "invited"  # an invitation waits for the address: open its link to accept it
+SSO_WRONG_INVITATION = "wrong_invitation"  # the invitation was sent to another address
+SSO_OTHER_ACCOUNT = "other_account"  # this provider account is linked to another Hub account
+SSO_FAILED = "failed"  # the provider said no, or the answer could not be trusted (state, token)
+SSO_NOT_OFFERED = "not_offered"  # linking accounts by hand is not offered
+
 
 class Invitation(TimeStampedModel):
     class State(models.TextChoices):

@@ -1,7 +1,7 @@
 """What joining holds about a person (registered into the privacy registry from JoiningConfig.ready())."""
 
 from hub.privacy.holdings import STAFF_ACT
-from hub.privacy.registry import PERSON, anonymise, holding_register, keep
+from hub.privacy.registry import PERSON, anonymise, delete, exempt_register, holding_register, keep
 
 holding_register(
     "joining.Invitation", subject=PERSON, find="account", section="Your invitation to the Hub",
@@ -27,3 +27,16 @@ holding_register(
     "joining.LearnerRequest", subject=PERSON, find="decided_by", section="Learner requests you decided",
     fields=[("Name", "name"), ("State", "state"), ("Decided", "decided_at")],
     erase=keep(), reason=f"Approving learners: {STAFF_ACT}.")
+# Single sign-on (django-allauth, hub/joining/sso.py): the link from a school account to the Hub account.
+holding_register(
+    "socialaccount.SocialAccount", subject=PERSON, find="user", section="School account sign-in",
+    fields=[("Provider", "provider"), ("Account id at the provider", "uid"), ("Last sign-in", "last_login"),
+            ("What the provider sent", "extra_data")],
+    erase=delete(), reason="Lets you sign in with your school account; what the provider sent at the last "
+                           "sign-in (name, email). Erasure removes the link.")
+holding_register(
+    "account.EmailAddress", subject=PERSON, find="user", section="School account sign-in",
+    fields=[("Email", "email"), ("Verified", "verified")], erase=delete(),
+    reason="allauth's copy of your address (the Hub signs you in by it). Erasure removes it.")
+exempt_register("socialaccount.SocialToken", reason="Never stored (SOCIALACCOUNT_STORE_TOKENS is off).")
+exempt_register("account.EmailConfirmation", reason="Not used: the Hub sends no allauth confirmation emails.")

@@ -118,6 +118,27 @@ def account_for_email(email: str):
     return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
 
 
+def pending_invitation_for_email(email: str) -> Invitation | None:
+    """The pending, unexpired invitation sent to this address (normalised), or None."""
+    return (Invitation.objects.filter(email=email.strip().casefold(), state=Invitation.State.PENDING,
+                                      expires_at__gt=timezone.now()).order_by("-created_at").first())
+
+
+def sso_email_verified(*, provider_id: str, claims: dict, verified: bool) -> bool:
+    """Does the provider vouch for the address it sent? Its `email_verified` claim (read by allauth into
+    `verified`); Microsoft Entra ID sends none and says the same with `xms_edov` (the address's domain is
+    verified by the tenant) when the app registration asks for that optional claim."""
+    if verified:
+        return True
+    return provider_id == "entra" and claims.get("xms_edov") in (True, "true", "True", 1, "1")
+
+
+def sso_providers() -> list[dict]:
+    """The single sign-on providers configured by environment (settings.SSO_APPS): [{"id", "name"}], in
+    the order of the sign-in page's buttons. Empty when none is configured."""
+    return [{"id": app["provider_id"], "name": app["name"]} for app in getattr(settings, "SSO_APPS", [])]
+
+
 # Where a person lands after accepting: LEAP 101's course page. The courses app (above hub) registers
 # the function that finds it, from CoursesConfig.ready(); until it does, the course list.
 _landing: list = []

@@ -42,6 +42,10 @@ from hub.joining.models import (
     LINK_UNKNOWN,
     LINK_USED,
     LINK_WITHDRAWN,
+    SSO_INVITED,
+    SSO_UNKNOWN,
+    SSO_UNVERIFIED,
+    SSO_WRONG_INVITATION,
     Invitation,
     LearnerRequest,
 )
@@ -56,8 +60,10 @@ from hub.joining.selectors import (
     learner_approval_mode,
     learner_requests_for,
     may_decide_learners,
+    pending_invitation_for_email,
 )
 from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit
+from hub.membership.recording import changes_by
 from hub.models import District, Language, Partner, School
 from hub.roles import CONTENT_EDITORS, roles_of
 from hub.services import person_create, roles_ensure
@@ -445,8 +451,9 @@ def _audit_granted(invitation: Invitation, user, *, detail: str) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, name: str, language: str, password: str):
-    """Create the invitee's account from the invitation and mark it accepted; returns the new user.
+def invitation_accept(*, token: str, name: str, language: str, password: str | None):
+    """Create the invitee's account from the invitation and mark it accepted; returns the new user. With
+    no password (single sign-on) the account has none and signs in through its provider only.
 
     The invitation row is locked first (PostgreSQL), so a second acceptance at the same moment waits and
     then finds it used; an address that has an account by then is refused (`HasAccount`), never doubled."""
@@ -457,11 +464,12 @@ def invitation_accept(*, token: str, name: str, language: str, password: str):
     first, _sep, last = name.partition(" ")
     language = language if language in LANGUAGES else invitation.language
     try:
-        person = person_create(
-            username=_free_username(invitation.email), email=invitation.email, first_name=first[:150],
-            last_name=last[:150], password=password, roles=(invitation.role,), home_district=invitation.district,
-            school=invitation.school, partner=invitation.partner,
-            languages=tuple(Language.objects.filter(code=language)))
+        with changes_by(by=invitation.invited_by, via=f"invitation {invitation.pk}"):  # audited role and district
+            person = person_create(
+                username=_free_username(invitation.email), email=invitation.email, first_name=first[:150],
+                last_name=last[:150], password=password, roles=(invitation.role,),
+                home_district=invitation.district, school=invitation.school, partner=invitation.partner,
+                languages=tuple(Language.objects.filter(code=language)))
     except InvalidPerson as exc:
         raise errors.InvalidInvitation(str(exc)) from None
     invitation.state = Invitation.State.ACCEPTED
@@ -489,20 +497,21 @@ def invitation_accept_existing(*, token: str, user):
         raise errors.InvalidInvitation(_("Your account belongs to %(district)s; this invitation is for "
                                          "%(other)s. Ask your coordinator to move you first.") % {
             "district": person.home_district, "other": invitation.district})
-    changed = []
-    if person.home_district_id is None and invitation.district_id:
-        person.home_district = invitation.district
-        changed.append("home_district")
-    if person.school_id is None and person.partner_id is None and (invitation.school_id or invitation.partner_id):
-        person.school, person.partner = invitation.school, invitation.partner
-        changed += ["school", "partner"]
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
-    group = roles_ensure()[invitation.role]
-    user.groups.add(group)
-    if invitation.role in CONTENT_EDITORS and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    with changes_by(by=invitation.invited_by, via=f"invitation {invitation.pk}"):  # audited role and district
+        changed = []
+        if person.home_district_id is None and invitation.district_id:
+            person.home_district = invitation.district
+            changed.append("home_district")
+        if person.school_id is None and person.partner_id is None and (invitation.school_id or invitation.partner_id):
+            person.school, person.partner = invitation.school, invitation.partner
+            changed += ["school", "partner"]
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
+        group = roles_ensure()[invitation.role]
+        user.groups.add(group)
+        if invitation.role in CONTENT_EDITORS and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
     user.__dict__.pop("_hub_roles", None)
     invitation.state = Invitation.State.ACCEPTED
     invitation.accepted_at = timezone.now()
@@ -740,3 +749,41 @@ def learner_refuse(*, learner_request, by, reason: str = "", form_token=None):
     _learner_mail(request, "learner_refused", gettext_noop("Your request to take LEAP 101"), kind="other",
                   key=f"learner:{request.pk}:refused")
     return request
+
+
+@transaction.atomic
+def sso_account_for(*, email: str, verified: bool, invitation_token: str | None = None, name: str = ""):
+    """The Hub account a single sign-on opens, by the provider's verified address only: the invitation's
+    when it came from an invitation's page (accepting it through `invitation_accept` or
+    `invitation_accept_existing`: the same rules as a password), else the account that uses the address.
+    Anyone else gets `SsoRefused` and nothing is written: an unverified address, an address with no
+    account, an invitation sent to another address. `LinkUnusable` when the invitation is no longer
+    pending."""
+    if not verified or not email:
+        raise errors.SsoRefused(_("Your school account did not confirm your email address, so the Hub cannot "
+                                  "tell who you are. Sign in with your password, or ask your coordinator."),
+                                reason=SSO_UNVERIFIED)
+    email = email_normalise(email)
+    if invitation_token:
+        invitation = invitation_for_token(invitation_token)
+        if invitation.email != email:
+            raise errors.SsoRefused(_("This invitation was sent to %(invited)s, but your school account is "
+                                      "%(email)s. Sign in with the account the invitation was sent to, or "
+                                      "ask your coordinator for a new invitation.") % {
+                "invited": invitation.email, "email": email}, reason=SSO_WRONG_INVITATION)
+        existing = account_for_email(email)
+        if existing is not None:
+            return invitation_accept_existing(token=invitation_token, user=existing)
+        return invitation_accept(token=invitation_token, name=name, language=invitation.language, password=None)
+    user = account_for_email(email)
+    if user is not None and user.is_active:
+        return user
+    if user is not None:
+        raise errors.SsoRefused(_("The Hub account for %(email)s is switched off: ask your coordinator.") % {
+            "email": email}, reason=SSO_UNKNOWN)
+    if pending_invitation_for_email(email) is not None:
+        raise errors.SsoRefused(_("An invitation to the Hub is waiting for %(email)s. Open the link in your "
+                                  "invitation email and sign in with your school account there.") % {
+            "email": email}, reason=SSO_INVITED)
+    raise errors.SsoRefused(_("There is no Hub account for %(email)s. The Hub is by invitation: ask your "
+                              "coordinator to invite you.") % {"email": email}, reason=SSO_UNKNOWN)

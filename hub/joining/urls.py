@@ -17,4 +17,5 @@ urlpatterns = [
     path("learners/<int:request_id>/refuse/", views.learner_refuse, name="learner_refuse"),
     # Last: any other single segment is an invitation's token.
     path("<str:token>/", views.accept, name="accept"),
+    path("<str:token>/sso/<str:provider_id>/", views.sso_start, name="sso_start"),
 ]

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hub.joining import selectors, services
+from hub.joining import selectors, services, sso
 from hub.joining.errors import HasAccount, InvalidLearnerRequest, JoiningError, LinkUnusable
 from hub.joining.forms import AcceptForm, ImportForm, InviteForm, LearnerDecisionForm, LearnerSignupForm
 from hub.joining.models import LINK_UNKNOWN
@@ -126,6 +126,18 @@ def _unusable(request, exc: LinkUnusable):
                   status=404 if exc.reason == LINK_UNKNOWN else 410)
 
 
+@require_POST
+def sso_start(request, token: str, provider_id: str):
+    """"Sign in with your school account" on the invitation's page: the provider's verified address must
+    be the invitation's (hub.joining.sso); the person then starts on LEAP 101."""
+    try:
+        services.invitation_for_token(token)
+    except LinkUnusable as exc:
+        return _unusable(request, exc)
+    return sso.sign_in_start(request, provider_id=provider_id, next_url=selectors.landing_url(),
+                             invitation_token=token)
+
+
 def accept(request, token: str):
     """The link in the email. Anyone may open it; only a pending, unexpired invitation opens a form."""
     try:
@@ -152,7 +164,7 @@ def accept(request, token: str):
                 "role": invitation.role})
             return redirect(selectors.landing_url())
         return render(request, "joining/existing_account.html", {
-            "invitation": invitation, "existing": existing, "mine": mine, "here": here,
+            "invitation": invitation, "existing": existing, "mine": mine, "here": here, "token": token,
             "login_url": f"{reverse('login')}?next={here}",
         }, status=400 if request.method == "POST" else 200)
     form = AcceptForm(request.POST or None, invitation=invitation)
@@ -178,7 +190,7 @@ def accept(request, token: str):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
                                 secure=settings.SESSION_COOKIE_SECURE)
             return response
-    return render(request, "joining/accept.html", {"form": form, "invitation": invitation},
+    return render(request, "joining/accept.html", {"form": form, "invitation": invitation, "token": token},
                   status=400 if form.errors else 200)
 
 

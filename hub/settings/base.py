@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hub.audit.apps.AuditConfig",  # label audit: who did what to whose data (every app writes to it)
     "hub.joining.apps.JoiningConfig",  # label joining: invitations (one by one or from a staff-list CSV)
     "hub.outbox.apps.OutboxConfig",  # label outbox: every email, sent by the task worker (below)
+    "hub.membership.apps.MembershipConfig",  # label membership: left / moved / deactivated, role changes audited
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",
@@ -74,6 +75,12 @@ INSTALLED_APPS = [
     "django_otp",  # two-step sign-in (see "Two-step sign-in" at the end)
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Single sign-on (hub/joining/sso.py): only allauth's third-party sign-in; the Hub's own sign-in page,
+    # password reset and invitations stay as they are (SOCIALACCOUNT_ONLY at the end).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -84,11 +91,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.membership.middleware.ChangesByRequestMiddleware",  # who made a role or district change (audit)
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (two-step sign-in)
     "hub.twofactor.middleware.TwoStepMiddleware",  # unverified staff go to the two-step page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth's sign-in state (single sign-on)
     "axes.middleware.AxesMiddleware",  # last: turns a sign-in lockout into the friendly page
 ]
 
@@ -285,7 +294,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor e-mail hashes sent to gravatar
 # AXES_ADDRESS_FAILURE_LIMIT failures across accounts (hub.twofactor.throttle), for AXES_COOLOFF_MINUTES.
 from datetime import timedelta  # noqa: E402
 
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# allauth's backend: the one it signs a single sign-on user in with (it has no password to check).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend",
+                           "allauth.account.auth_backends.AuthenticationBackend"]
 AXES_HANDLER = "hub.twofactor.throttle.HubAxesHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -401,3 +412,54 @@ if INVITATION_IMPORT_MAX_ROWS < 1:
     raise ConfigError(f"INVITATION_IMPORT_MAX_ROWS must be 1 or more (got {INVITATION_IMPORT_MAX_ROWS}).")
 # Learners from outside the program's districts (/join/leap-101/): "queue" (trainers approve) or "open".
 LEARNER_SIGNUP_APPROVAL = env_str("LEARNER_SIGNUP_APPROVAL", "queue")
+
+# --- Single sign-on: OpenID Connect through django-allauth (hub/joining/sso.py, README "Single sign-on") ---
+# Each provider is on only when its client id is set; with none set the sign-in page shows no button and
+# /accounts/oidc/<provider>/... answers 404. A sign-in is matched to an account or a pending invitation by
+# the provider's verified email address only (hub.joining.selectors.sso_match); nobody else gets in.
+def _sso_apps() -> list[dict]:
+    apps = []
+    if env_str("HUB_SSO_GOOGLE_CLIENT_ID"):
+        google = {"server_url": "https://accounts.google.com"}
+        if env_str("HUB_SSO_GOOGLE_DOMAIN"):  # Google's account chooser shows only this Workspace domain
+            google["auth_params"] = {"hd": env_str("HUB_SSO_GOOGLE_DOMAIN")}
+        apps.append({"provider_id": "google", "name": "Google Workspace",
+                     "client_id": env_str("HUB_SSO_GOOGLE_CLIENT_ID"),
+                     "secret": env_str("HUB_SSO_GOOGLE_CLIENT_SECRET"), "settings": google})
+    if env_str("HUB_SSO_ENTRA_CLIENT_ID"):
+        tenant = env_str("HUB_SSO_ENTRA_TENANT")
+        if not tenant or tenant in ("common", "organizations", "consumers"):
+            raise ConfigError("HUB_SSO_ENTRA_TENANT must be your Microsoft Entra tenant id (a single tenant: "
+                              "'common' or 'organizations' would let any organisation's accounts in).")
+        apps.append({"provider_id": "entra", "name": "Microsoft",
+                     "client_id": env_str("HUB_SSO_ENTRA_CLIENT_ID"),
+                     "secret": env_str("HUB_SSO_ENTRA_CLIENT_SECRET"),
+                     "settings": {"server_url": f"https://login.microsoftonline.com/{tenant}/v2.0"}})
+    if env_str("HUB_SSO_OIDC_CLIENT_ID"):  # any other OpenID Connect provider (the tests start one)
+        if not env_str("HUB_SSO_OIDC_SERVER_URL"):
+            raise ConfigError("HUB_SSO_OIDC_SERVER_URL must be set with HUB_SSO_OIDC_CLIENT_ID (the provider's "
+                              "address; its /.well-known/openid-configuration is read from there).")
+        apps.append({"provider_id": env_str("HUB_SSO_OIDC_ID", "oidc"),
+                     "name": env_str("HUB_SSO_OIDC_NAME", "your school account"),
+                     "client_id": env_str("HUB_SSO_OIDC_CLIENT_ID"),
+                     "secret": env_str("HUB_SSO_OIDC_CLIENT_SECRET"),
+                     "settings": {"server_url": env_str("HUB_SSO_OIDC_SERVER_URL")}})
+    return apps
+
+
+SSO_APPS = _sso_apps()
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "SCOPE": ["openid", "email", "profile"],
+                                              "APPS": SSO_APPS}}
+SOCIALACCOUNT_ADAPTER = "hub.joining.sso.HubSocialAccountAdapter"
+SOCIALACCOUNT_ONLY = True  # allauth's own sign-up, password and email pages are not mounted
+ACCOUNT_EMAIL_VERIFICATION = "none"  # required by SOCIALACCOUNT_ONLY; the provider's claim is what counts
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in is a POST (a link cannot start one for you)
+SOCIALACCOUNT_STORE_TOKENS = False  # the Hub never calls the provider after sign-in
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by email is the Hub's rule (sso_match), not allauth's
+# The sign-in button posts to the Hub, which redirects to the provider: browsers apply form-action to
+# that redirect, so each configured provider's origin is allowed as a form target (and nothing else).
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+for _app in SSO_APPS:
+    _parts = _urlsplit(_app["settings"]["server_url"])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_parts.scheme}://{_parts.netloc}")

@@ -207,6 +207,7 @@ def test_the_audit_trail_reads_a_fixed_number_of_queries_whatever_the_number_of_
             assert client.get(reverse("coordinators:audit")).status_code == 200
         return len(queries)
 
+    already = selectors.audit_trail(user=coordinator.user).paginator.count  # the people's districts, set
     audit_record(actor=coordinator.user, action="cases.export", object_type="studentcase",
                  districts=[hartford.pk, orgs["New Haven"].pk], rows=3)
     few = count()
@@ -215,4 +216,4 @@ def test_the_audit_trail_reads_a_fixed_number_of_queries_whatever_the_number_of_
                      districts=[hartford.pk, orgs["New Haven"].pk, orgs["Bridgeport"].pk], rows=n)
         audit_record(actor=coordinator_nh.user, action="case.denied", object_type="studentcase", district=hartford)
     assert count() == few
-    assert selectors.audit_trail(user=coordinator.user).paginator.count == 61
+    assert selectors.audit_trail(user=coordinator.user).paginator.count == already + 61

@@ -180,6 +180,14 @@ CREATES: dict[str, Create] = {
 
 # Endpoints of `endpoints.ENDPOINTS` that add no row of their own, and why a second send is harmless.
 NOT_A_CREATE = {
+    "membership:leave": "one departure per person: the same form token returns the first (create_once); a "
+                        "fresh form is refused as done already (tests/membership/test_account_life.py)",
+    "membership:move": "one pending move per person (a constraint): the same token returns it; a fresh form is "
+                       "refused as moving already (tests/membership)",
+    "membership:deactivate": "one departure per person: the same token returns it; a fresh form is refused as "
+                             "deactivated already (tests/membership)",
+    "membership:move_decide": "decides a move once: the same answer again is the first one's; another is refused",
+    "membership:move_withdraw": "withdraws a move once: a second send finds it withdrawn",
     "joining:resend": "sends the link again with a new token: each send is a new email on purpose (counted)",
     "joining:withdraw": "withdraws an invitation: a second send is told it was withdrawn already",
     "joining:accept": "uses the link once: a second send finds the invitation accepted (410), one account",

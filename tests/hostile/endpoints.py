@@ -190,6 +190,44 @@ LEARNER_TEXT = cat.SCRIPT[:2] + cat.FORMULAS + [("only-spaces", "   "), ("missin
 
 
 ENDPOINTS: dict[str, Endpoint] = {
+    # -- account life (hub.membership) ----------------------------------------------------------------------
+    "membership:leave": Endpoint(
+        user="carla", url=lambda w: reverse("membership:leave", args=[w.people["marcus"].pk]),
+        urls={"other-districts-visitor": lambda w: reverse("membership:leave", args=[w.people["jordan"].pk]),
+              "missing-person": lambda w: reverse("membership:leave", args=[987654]),
+              "a-trainer": lambda w: reverse("membership:leave", args=[w.people["tomas"].pk])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "membership:move": Endpoint(
+        user="carla", url=lambda w: reverse("membership:move", args=[w.people["marcus"].pk]),
+        valid=lambda w: {"district": str(w.new_haven.pk)},
+        fields={"district": IDS + [("same-district", "__hartford_district__"), ("empty", ""),
+                                   ("list-for-scalar", ["1", "twelve"])]},
+        refusal="status",
+        urls={"other-districts-visitor": lambda w: reverse("membership:move", args=[w.people["jordan"].pk]),
+              "state-staff": lambda w: reverse("membership:move", args=[w.people["samira"].pk]),
+              "huge-person": lambda w: reverse("membership:move", args=[99999999999999])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "membership:deactivate": Endpoint(
+        user="carla", url=lambda w: reverse("membership:deactivate", args=[w.people["marcus"].pk]),
+        urls={"other-districts-visitor": lambda w: reverse("membership:deactivate", args=[w.people["jordan"].pk]),
+              "missing-person": lambda w: reverse("membership:deactivate", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "membership:move_decide": Endpoint(
+        user="dwayne", url=lambda w: reverse("membership:move_decide", args=[w.move.pk]),
+        valid=lambda w: {"action": "accept"}, fields={"action": CHOICE + [("list-for-scalar", ["accept", "x"])]},
+        refusal="status",
+        urls={"missing-move": lambda w: reverse("membership:move_decide", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
+    "membership:move_withdraw": Endpoint(
+        user="dwayne", url=lambda w: reverse("membership:move_withdraw", args=[w.move.pk]),
+        urls={"not-the-sending-district": lambda w: reverse("membership:move_withdraw", args=[w.move.pk]),
+              "missing-move": lambda w: reverse("membership:move_withdraw", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
     # -- joining (invitations) ----------------------------------------------------------------------------
     "joining:invite": Endpoint(
         user="carla", url=lambda w: reverse("joining:invite"), valid=invite_valid,
@@ -263,6 +301,20 @@ ENDPOINTS: dict[str, Endpoint] = {
         valid=lambda w: {"reason": "Not a home-visiting program"},
         fields={"reason": cat.bad_text(500) + [("list-for-scalar", ["a", "b" * 501])]}, refusal="flash",
         urls={"missing-request": lambda w: reverse("joining:learner_refuse", args=[987654])},
+    ),
+    # "Sign in with your school account" on the invitation's page. No provider is configured here, so a
+    # good link and a known-looking provider still answer 404; tests/integration/test_sso.py drives the
+    # real flow against a real provider.
+    "joining:sso_start": Endpoint(
+        user=None, url=lambda w: reverse("joining:sso_start", args=[w.invite_token, "school"]),
+        valid=lambda w: {"process": "login"},
+        urls={"used": lambda w: reverse("joining:sso_start", args=[w.invite_tokens["used"], "school"]),
+              "expired": lambda w: reverse("joining:sso_start", args=[w.invite_tokens["expired"], "school"]),
+              "withdrawn": lambda w: reverse("joining:sso_start", args=[w.invite_tokens["withdrawn"], "school"]),
+              "too-long": lambda w: reverse("joining:sso_start", args=["a" * 200, "school"]),
+              "unconfigured-provider": lambda w: reverse("joining:sso_start", args=[w.invite_token, "google"]),
+              "script-provider": lambda w: reverse("joining:sso_start", args=[w.invite_token, "<script>x<"])},
+        url_refusal="status",
     ),
     # -- roundtable (public) ------------------------------------------------------------------------------
     "roundtable:signup": Endpoint(
@@ -558,6 +610,8 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 # Views of our apps that take no hostile input worth a table entry, with the reason.
 REVIEWED_NO_INPUT = {
+    "membership:people": "GET only: the coordinator's own district's visitors (tests/membership)",
+    "membership:moves_incoming": "GET only: moves to the coordinator's own district (tests/membership)",
     "hub:profile": "GET only: shows the signed-in person",
     "hub:sign_out_everywhere": "POST without fields: ends the person's own sessions (tests/hub/test_views.py)",
     "hub:districts": "GET only, no parameters",

@@ -29,6 +29,7 @@ def _placeholders(w, value):
         "__yesterday__": lambda: (__import__("django.utils.timezone", fromlist=["localdate"]).localdate()
                                   - __import__("datetime").timedelta(days=1)).isoformat(),
         "__nh_district__": lambda: str(w.new_haven.pk),
+        "__hartford_district__": lambda: str(w.hartford.pk),
     }
     if isinstance(value, str) and value in table:
         return table[value]()

@@ -227,6 +227,12 @@ def build_world() -> World:
         name="Lee Learner", email="lee@elsewhere.example.org", organisation="Elsewhere Schools", region="Ontario",
         country="Canada", password=PASSWORD)).request
 
+    # Account life: dana (Hartford) is moving to New Haven, waiting for dwayne.
+    from hub.membership import services as membership
+
+    w.move, _ = membership.visitor_move(person_id=w.people["dana"].pk, to_district_id=w.new_haven.pk,
+                                        by=w.user("carla"))
+
     # Wagtail makes a user's preferences row on their first page view (its user bar): make them now, so
     # that a refused request's page view changes nothing.
     from wagtail.users.models import UserProfile

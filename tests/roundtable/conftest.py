@@ -34,10 +34,11 @@ def coordinator(orgs, home_page, make_person):
 
 @pytest.fixture
 def make_roundtable(organiser):
-    """make_roundtable(capacity=2, days=7, ...) -> Roundtable starting `days` from now, two hours long."""
+    """make_roundtable(capacity=2, days=7, ...) -> Roundtable starting `days` from now (or at `starts`), two
+    hours long."""
 
-    def make(*, days: float = 7, capacity: int = 2, **spec):
-        starts = timezone.now() + timedelta(days=days)
+    def make(*, days: float = 7, capacity: int = 2, starts=None, **spec):
+        starts = starts or timezone.now() + timedelta(days=days)
         defaults = dict(
             title_en="Getting to school every day", title_es="Llegar a la escuela cada día",
             description_en="Tell us what helps.", description_es="Cuéntenos qué ayuda.",

@@ -287,7 +287,9 @@ def test_bad_input_on_the_create_form_is_a_form_error_and_nothing_is_made(client
 
 
 def test_the_edit_form_says_why_seats_cannot_drop_below_the_sign_ups(client, make_roundtable, organiser, family):
-    rt = make_roundtable(capacity=3)
+    # At 10:00 a week from today: an evening run must not make "now + 7 days" end after midnight.
+    ten = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=7), time(10)))
+    rt = make_roundtable(capacity=3, starts=ten)
     _full(rt, family, 2)
     client.force_login(organiser.user)
     page = client.get(reverse("roundtable:roundtable_edit", args=[rt.pk]))
