@@ -18,40 +18,68 @@ def pytest_runtest_makereport(item, call):
         return
     if item.get_closest_marker("browser") or item.get_closest_marker("services"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        if POSTGRES_ONLY in reason and not os.environ.get("DATABASE_URL"):
+        split = os.environ.get("HUB_TESTS_SPLIT") == "ci"
+        if POSTGRES_ONLY in reason and not os.environ.get("DATABASE_URL") and not (
+                split and ci_pass_of(item.nodeid) == "sqlite"):
             return  # the SQLite pass; .ci/run's PostgreSQL pass runs it
-        if SQLITE_PASS_ONLY in reason and os.environ.get("DATABASE_URL"):
+        if SQLITE_PASS_ONLY in reason and os.environ.get("DATABASE_URL") and not (
+                split and ci_pass_of(item.nodeid) == "postgres"):
             return  # the PostgreSQL pass; .ci/run's SQLite pass runs it
         report.outcome = "failed"
         report.longrepr = f"HUB_REQUIRE_SERVICES=1 but this test skipped: {reason}"
 
 
-# The hostile-input files whose inputs never reach a query as values the databases read differently
-# (socket frames and origins, upload bytes and names, two-step codes, replayed tokens, formula cells in
-# exports, insight texts): they run in CI's SQLite pass; the others (query strings, form fields, search,
-# double submits: where PostgreSQL and SQLite differ on NUL bytes, integer and date ranges, collation,
-# row locks) in its PostgreSQL pass, the production database.
-HOSTILE_IN_THE_SQLITE_PASS = tuple(f"tests/hostile/{name}.py" for name in (
-    "test_sockets", "test_uploads", "test_two_step", "test_replay", "test_exports", "test_insights"))
+# CI's two passes (HUB_TESTS_SPLIT=ci, set by .ci/run) run side by side on a 2-core machine; every test
+# runs in at least one of them, on the database its users have. `make test` on its own runs everything on
+# whatever database it is given (SQLite by default), so a developer still sees all of it.
+#
+# The SQLite pass (`make run`'s database and in-memory channel layer) runs what is about that setup, what
+# does not touch the database engine, and the parts of the suite that read through every page's queries:
+IN_THE_SQLITE_PASS_ONLY = (
+    # the browser journeys, against daphne servers on seeded SQLite copies as `make run` makes them
+    "tests/e2e/",
+    # hostile inputs that never reach a query as values the databases read differently (socket frames
+    # and origins, upload bytes and names, two-step codes, replayed tokens, formula cells in exports,
+    # insight texts); the others (query strings, form fields, search, double submits: where PostgreSQL
+    # and SQLite differ on NUL bytes, integer and date ranges, collation, row locks) run on PostgreSQL
+    *(f"tests/hostile/{name}.py" for name in (
+        "test_sockets", "test_uploads", "test_two_step", "test_replay", "test_exports", "test_insights")),
+    # headers, settings, stylesheets, texts, dates, origins, the import graph: no engine involved
+    *(f"tests/hub/{name}.py" for name in (
+        "test_security_headers", "test_settings", "test_stylesheets", "test_text", "test_dates", "test_origins",
+        "test_client_ip")),
+    "tests/test_architecture.py", "tests/courses/test_content.py", "tests/roundtable/test_i18n.py",
+    # two daphnes over Redis on an SQLite copy whichever pass runs them (tests.support.two_daphnes_over_redis)
+    "tests/integration/test_board_two_daphnes.py", "tests/integration/test_discussion_two_daphnes.py",
+    "tests/integration/test_deactivation_closes_sockets.py",
+)
+# Both passes: upgrades of an existing database, the demo seed, the README's recipes (each says which
+# database it is for) and every app's page tests (each page's queries on both engines).
+IN_BOTH_PASSES = (
+    "tests/hub/test_moved_audit_migration.py", "tests/hub/test_moved_models_migration.py",
+    "tests/hub/test_seed_demo.py", "tests/integration/test_readme_recipes.py",
+    *(f"tests/{app}/test_views.py" for app in ("hub", "courses", "sessions", "roundtable", "outbox", "privacy")),
+)
+# Everything else (services, selectors, concurrency, the other hostile files, the real-process tests on
+# the pass's own database) runs in the PostgreSQL pass, the production database, with Redis.
+
+
+def ci_pass_of(nodeid: str) -> str:
+    """"sqlite", "postgres" or "both": where CI's split runs this test."""
+    if nodeid.startswith(IN_BOTH_PASSES):
+        return "both"
+    return "sqlite" if nodeid.startswith(IN_THE_SQLITE_PASS_ONLY) else "postgres"
 
 
 def pytest_collection_modifyitems(config, items):
-    """HUB_HOSTILE_TESTS=split (.ci/run): the hostile-input suite (about 5,000 inputs, most of the test
-    count) runs once, split between CI's two passes (HOSTILE_IN_THE_SQLITE_PASS), as the browser journeys
-    run once. `make test` on its own runs all of it on whatever database it is given."""
-    if os.environ.get("HUB_HOSTILE_TESTS") != "split":
+    """HUB_TESTS_SPLIT=ci (.ci/run): each pass keeps its share (ci_pass_of); the rest is deselected."""
+    if os.environ.get("HUB_TESTS_SPLIT") != "ci":
         return
-    postgres_pass = bool(os.environ.get("DATABASE_URL"))
-
-    def elsewhere(item) -> bool:
-        if not item.nodeid.startswith("tests/hostile/"):
-            return False
-        return item.nodeid.startswith(HOSTILE_IN_THE_SQLITE_PASS) == postgres_pass
-
-    left = [item for item in items if elsewhere(item)]
+    this_pass = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
+    left = [item for item in items if ci_pass_of(item.nodeid) not in (this_pass, "both")]
     if left:
         config.hook.pytest_deselected(items=left)
-        items[:] = [item for item in items if not elsewhere(item)]
+        items[:] = [item for item in items if ci_pass_of(item.nodeid) in (this_pass, "both")]
 
 
 def pytest_configure(config):
