@@ -71,15 +71,32 @@ def ci_pass_of(nodeid: str) -> str:
     return "sqlite" if nodeid.startswith(IN_THE_SQLITE_PASS_ONLY) else "postgres"
 
 
+# The PostgreSQL share runs as two processes side by side (HUB_CI_SHARD=1 or 2, each on its own database):
+# one process waits on the database about a third of the time, so two keep the second core busy.
+FIRST_POSTGRES_SHARD = ("tests/hostile/", "tests/coordinators/", "tests/roundtable/", "tests/courses/",
+                        "tests/sessions/")
+
+
+def _in_this_run(nodeid: str, this_pass: str, shard: str) -> bool:
+    if ci_pass_of(nodeid) not in (this_pass, "both"):
+        return False
+    if this_pass == "postgres" and shard in ("1", "2"):
+        return (shard == "1") == nodeid.startswith(FIRST_POSTGRES_SHARD)
+    return True
+
+
 def pytest_collection_modifyitems(config, items):
-    """HUB_TESTS_SPLIT=ci (.ci/run): each pass keeps its share (ci_pass_of); the rest is deselected."""
+    """HUB_TESTS_SPLIT=ci (.ci/run): each pass (and PostgreSQL shard) keeps its share; the rest is
+    deselected."""
     if os.environ.get("HUB_TESTS_SPLIT") != "ci":
         return
     this_pass = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
-    left = [item for item in items if ci_pass_of(item.nodeid) not in (this_pass, "both")]
-    if left:
-        config.hook.pytest_deselected(items=left)
-        items[:] = [item for item in items if ci_pass_of(item.nodeid) in (this_pass, "both")]
+    shard = os.environ.get("HUB_CI_SHARD", "")
+    kept = [item for item in items if _in_this_run(item.nodeid, this_pass, shard)]
+    if len(kept) != len(items):
+        keep = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in keep])
+        items[:] = kept
 
 
 def pytest_configure(config):

@@ -180,6 +180,14 @@ CREATES: dict[str, Create] = {
 
 # Endpoints of `endpoints.ENDPOINTS` that add no row of their own, and why a second send is harmless.
 NOT_A_CREATE = {
+    "joining:learner_signup": "one request per address (a constraint) and a one-time form token: the same form "
+                              "again returns the first request and sends no second email; a fresh form for the "
+                              "same address makes nothing new (tests/joining/test_learners.py, test_learner_race.py)",
+    "joining:learner_approve": "decides a request once under a row lock: the same answer again is the first one's, "
+                               "another is refused naming who decided (tests/joining/test_learner_race.py)",
+    "joining:learner_refuse": "decides a request once under a row lock, as approving does",
+    "joining:sso_start": "adds no row: it redirects to the provider with a new state (allauth keeps it in the "
+                         "session); the account comes from the invitation's accept service",
     "membership:leave": "one departure per person: the same form token returns the first (create_once); a "
                         "fresh form is refused as done already (tests/membership/test_account_life.py)",
     "membership:move": "one pending move per person (a constraint): the same token returns it; a fresh form is "
