@@ -3,15 +3,17 @@ and the organisers' pages, CSV and insights."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from hub.exports import safe_cell as csv_safe
 from roundtable import ratelimit, services
-from roundtable.models import FamilySignup
+from roundtable.models import FamilySignup, Roundtable
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +238,9 @@ def test_organiser_pages_are_for_trainers_and_state_staff_only(client, make_roun
 def test_the_organiser_sees_needs_and_checks_a_family_in(client, make_roundtable, organiser, family):
     rt = make_roundtable(days=0.01, capacity=3)
     signup = services.signup_create(roundtable=rt, **family(1, interpretation_language="ht", children_count=2)).signup
+    # It began five minutes ago (check-in opens on its day: "now + 15 minutes" is tomorrow just before midnight).
+    Roundtable.objects.filter(pk=rt.pk).update(starts_at=timezone.now() - timedelta(minutes=5),
+                                               ends_at=timezone.now() + timedelta(hours=2))
     client.force_login(organiser.user)
     body = text(client.get(reverse("roundtable:organise_detail", args=[rt.pk])))
     assert "Haitian Creole: 1" in body and 'data-count="children">2' in body and "family1@example.org" in body
