@@ -23,3 +23,7 @@ class RoundtableConfig(AppConfig):
         import roundtable.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem(_("Family insights"), "roundtable:insights",
                              roles=frozenset({TRAINER, STATE_STAFF, REGIONAL_STAFF}), order=87))
+        from hub.schedule.registry import job_register
+        from roundtable import jobs
+
+        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs

@@ -37,3 +37,7 @@ class SessionsConfig(AppConfig):
         import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))
+        from hub.schedule.registry import job_register
+        from sessions import jobs
+
+        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
