@@ -28,6 +28,7 @@ class Command(BaseCommand):
                             help="Seconds between ticks when looping (default 60, on the minute).")
 
     def handle(self, *args, once=False, interval=60.0, **options):
+        self.verbosity = options.get("verbosity", 1)
         if once:
             if not self._tick():
                 raise CommandError("The tick failed (see the log above).")
