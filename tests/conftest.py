@@ -58,7 +58,8 @@ IN_THE_SQLITE_PASS_ONLY = (
 IN_BOTH_PASSES = (
     "tests/hub/test_moved_audit_migration.py", "tests/hub/test_moved_models_migration.py",
     "tests/hub/test_seed_demo.py", "tests/integration/test_readme_recipes.py",
-    *(f"tests/{app}/test_views.py" for app in ("hub", "courses", "sessions", "roundtable", "outbox", "privacy")),
+    *(f"tests/{app}/test_views.py" for app in (
+        "hub", "courses", "sessions", "roundtable", "outbox", "privacy", "schedule")),
 )
 # Everything else (services, selectors, concurrency, the other hostile files, the real-process tests on
 # the pass's own database) runs in the PostgreSQL pass, the production database, with Redis.
