@@ -18,6 +18,9 @@ from hub.schedule.registry import Job, jobs
 SCHEDULE_ROLES = frozenset({TRAINER, STATE_STAFF})
 # How long after its time a slot may wait for the beat's next tick (one a minute) before it is "missed".
 GRACE = timedelta(minutes=5)
+# A run queued or running for longer than this is taken to have died with its worker (or lost its task):
+# it no longer stops "run now".
+STALE_AFTER = timedelta(hours=2)
 
 
 def may_see_schedule(user) -> bool:
@@ -47,8 +50,7 @@ def job_statuses(*, now: datetime | None = None) -> list[JobStatus]:
     registered = jobs()
     names = [job.name for job in registered]
     latest = {run.job: run for run in _latest_runs(names)}
-    busy = set(Run.objects.filter(job__in=names, state__in=(State.QUEUED, State.RUNNING))
-               .values_list("job", flat=True).distinct())
+    busy = set(busy_runs(now=now).filter(job__in=names).values_list("job", flat=True).distinct())
     statuses = []
     for job in registered:
         due = job.schedule.latest(now)
@@ -59,6 +61,13 @@ def job_statuses(*, now: datetime | None = None) -> list[JobStatus]:
                                   next_due=job.schedule.following(now), last=last, busy=job.name in busy,
                                   missed=missed))
     return statuses
+
+
+def busy_runs(*, now: datetime) -> QuerySet[Run]:
+    """Runs that keep "run now" from queueing another: queued or running, and not stale."""
+    since = now - STALE_AFTER
+    return Run.objects.filter(Q(state=State.QUEUED, created_at__gte=since)
+                              | Q(state=State.RUNNING, started_at__gte=since))
 
 
 def _latest_runs(names: list[str]) -> list[Run]:

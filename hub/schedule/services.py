@@ -20,9 +20,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from hub.schedule import errors
@@ -35,12 +34,6 @@ ERROR_LENGTH = 2000
 SUMMARY_LENGTH = 500
 # A slot queued later than this after its time counts as caught up, not on schedule.
 ON_TIME = timedelta(minutes=5)
-
-
-def stale_after() -> timedelta:
-    """A run still "running" after this long is taken to have died with its worker: it no longer
-    stops "run now" (SCHEDULE_STALE_MINUTES, default 120)."""
-    return timedelta(minutes=int(getattr(settings, "SCHEDULE_STALE_MINUTES", 120)))
 
 
 def _queue_in_transaction(job: Job) -> bool:
@@ -89,8 +82,9 @@ def schedule_tick(*, now: datetime | None = None) -> list[Run]:
 
 def run_now(*, job_name: str, by, now: datetime | None = None) -> Run:
     """Queue a job at once (staff, from the page). Idempotent: while a run of the job is queued or
-    running, nothing more is queued (AlreadyQueued); two clicks in the same minute share its key."""
-    from hub.schedule.selectors import may_see_schedule
+    running, nothing more is queued (AlreadyQueued); two clicks in the same minute share its key. A run
+    queued or running for longer than `selectors.STALE_AFTER` no longer counts (its worker died)."""
+    from hub.schedule.selectors import busy_runs, may_see_schedule
 
     if not may_see_schedule(by):
         raise errors.NotAllowed()
@@ -98,9 +92,7 @@ def run_now(*, job_name: str, by, now: datetime | None = None) -> Run:
     if job is None:
         raise errors.UnknownJob()
     now = now or timezone.now()
-    busy = Run.objects.filter(job=job.name).filter(
-        Q(state=State.QUEUED) | Q(state=State.RUNNING, started_at__gte=now - stale_after()))
-    if busy.exists():
+    if busy_runs(now=now).filter(job=job.name).exists():
         raise errors.AlreadyQueued()
     run = _run_create(job=job, slot=now.replace(second=0, microsecond=0), trigger=Trigger.MANUAL, by=by)
     if run is None:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import get_commands
+from django.utils import timezone
 
 from hub.schedule import errors, services
 from hub.schedule.models import Run, State, Trigger
@@ -45,6 +46,7 @@ def test_a_slot_passed_with_no_run_shows_as_missed_until_the_beat_runs_it(only_j
     morning = datetime(2026, 12, 2, 13, 10, tzinfo=UTC)  # 08:10 in New York: 07:30 and 08:00 passed, nothing ran
     assert {s.job.name: s.missed for s in job_statuses(now=morning)} == {"count_daily": True, "count_hourly": True}
     services.schedule_tick(now=morning)  # queued (the on-commit task never runs here): pending, not missed
+    Run.objects.update(created_at=morning)  # as if the tick ran then
     statuses = {s.job.name: s for s in job_statuses(now=morning)}
     assert not statuses["count_daily"].missed and statuses["count_daily"].busy
     assert statuses["count_daily"].last.state == State.QUEUED
@@ -75,28 +77,30 @@ def test_run_now_queues_one_run_while_one_is_queued(only_jobs, daily, make_perso
     from hub.roles import STATE_STAFF
 
     only_jobs(daily)
-    samira = make_person("samira", roles=(STATE_STAFF,)).user
-    first = services.run_now(job_name="count_daily", by=samira, now=NINE)
+    samira, now = make_person("samira", roles=(STATE_STAFF,)).user, timezone.now()
+    first = services.run_now(job_name="count_daily", by=samira, now=now)
     assert (first.trigger, first.requested_by, first.state) == (Trigger.MANUAL, samira, State.QUEUED)
     with pytest.raises(errors.AlreadyQueued):
-        services.run_now(job_name="count_daily", by=samira, now=NINE + timedelta(minutes=3))
+        services.run_now(job_name="count_daily", by=samira, now=now + timedelta(minutes=3))
     assert Run.objects.count() == 1
-    # Its run covers today's slot: the beat queues nothing more for 07:30.
-    assert services.schedule_tick(now=NINE + timedelta(minutes=4)) == []
+    # Its run covers the latest 07:30: the beat queues nothing more for it.
+    assert services.schedule_tick(now=now + timedelta(minutes=4)) == []
 
 
-def test_run_now_after_a_run_finished_queues_another_and_a_stale_running_one_does_not_block(
+def test_run_now_after_a_run_finished_queues_another_and_a_stale_one_does_not_block(
         only_jobs, daily, make_person, on_commit_at_once):
     from hub.roles import STATE_STAFF
 
     only_jobs(daily)
-    samira = make_person("samira", roles=(STATE_STAFF,)).user
-    services.run_now(job_name="count_daily", by=samira, now=NINE)
-    second = services.run_now(job_name="count_daily", by=samira, now=NINE + timedelta(minutes=2))
+    samira, now = make_person("samira", roles=(STATE_STAFF,)).user, timezone.now()
+    services.run_now(job_name="count_daily", by=samira, now=now)
+    second = services.run_now(job_name="count_daily", by=samira, now=now + timedelta(minutes=2))
     assert Run.objects.filter(state=State.FINISHED).count() == 2
-    Run.objects.filter(pk=second.pk).update(state=State.RUNNING, started_at=NINE - timedelta(hours=3))
-    services.run_now(job_name="count_daily", by=samira, now=NINE + timedelta(minutes=3))  # the worker died
-    assert Run.objects.count() == 3
+    Run.objects.filter(pk=second.pk).update(state=State.RUNNING, started_at=now - timedelta(hours=3))
+    services.run_now(job_name="count_daily", by=samira, now=now + timedelta(minutes=3))  # its worker died
+    Run.objects.filter(pk=second.pk).update(state=State.QUEUED, created_at=now - timedelta(hours=3))
+    services.run_now(job_name="count_daily", by=samira, now=now + timedelta(minutes=4))  # its task was lost
+    assert Run.objects.count() == 4
 
 
 def test_run_now_refuses_people_without_the_role_and_unknown_jobs(only_jobs, daily, make_person):
