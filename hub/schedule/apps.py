@@ -17,6 +17,7 @@ class ScheduleConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from hub.navigation import NavItem, nav_register
+        from hub.schedule import privacy  # noqa: F401 - what the runs hold (hub.privacy)
         from hub.schedule.selectors import SCHEDULE_ROLES
 
         nav_register(NavItem(_("Scheduled jobs"), "scheduled:list", roles=SCHEDULE_ROLES, order=88))
