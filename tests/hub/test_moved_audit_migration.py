@@ -4,7 +4,7 @@ A database made before the move (coordinators' migrations up to 0002, with audit
 allowed to view them through the old content type) is migrated to the new layout in a separate process,
 as `make run` or a deploy would: every entry is found again through `hub.audit.models.AuditEntry`, the
 content type (and so the group's permission) follows, the new columns start empty, and running `migrate`
-again changes nothing. Runs on SQLite, and on PostgreSQL in CI's PostgreSQL pass.
+again changes nothing. Runs on either database (`make test`); CI runs it on PostgreSQL.
 """
 
 import json

@@ -4,7 +4,7 @@ A database made before the move (hub's migrations up to 0003, with rooms, member
 mentions, privacy requests and a permission on the old content type) is migrated to the new layout in
 a separate process, as `make run` or a deploy would: every row is found again through the new models,
 the content types (and so a group's permission on them) follow, and running `migrate` again changes nothing.
-Runs on SQLite, and on PostgreSQL in CI's PostgreSQL pass.
+Runs on either database (`make test`); CI runs it on PostgreSQL, the database a deploy upgrades.
 """
 
 import json
