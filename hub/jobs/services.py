@@ -69,6 +69,10 @@ def _queue_in_transaction() -> bool:
     return isinstance(job_run_task.get_backend(), DatabaseBackend)
 
 
+def _enqueue(job_id: int, attempt: int) -> None:
+    job_run_task.enqueue(job_id, attempt)
+
+
 def _sha256(binary) -> str:
     digest = hashlib.sha256()
     binary.seek(0)
@@ -91,9 +95,9 @@ def job_start(*, kind: str, owner, district=None, file=None, params: dict | None
             job.input_file.save("upload.csv", File(file), save=False)
         job.save()
         if _queue_in_transaction():
-            job_run_task.enqueue(job.pk, job.attempt)
+            _enqueue(job.pk, job.attempt)
     if not _queue_in_transaction():
-        job_run_task.enqueue(job.pk, job.attempt)
+        _enqueue(job.pk, job.attempt)
     return job
 
 
@@ -285,9 +289,9 @@ def job_recover_if_stale(*, job_id: int, now: datetime | None = None) -> bool:
         logger.warning("job %s: its worker stopped after %s rows; queued again (attempt %s)",
                        job.pk, job.rows_done, job.attempt)
         if _queue_in_transaction():
-            job_run_task.enqueue(job.pk, job.attempt)
+            _enqueue(job.pk, job.attempt)
     if not _queue_in_transaction():
-        job_run_task.enqueue(job.pk, job.attempt)
+        _enqueue(job.pk, job.attempt)
     return True
 
 

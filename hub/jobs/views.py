@@ -4,6 +4,7 @@ download, and "my recent jobs". Only the job's owner reaches any of them; anyone
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hub.jobs import selectors, services
@@ -19,7 +20,8 @@ def _mine_or_404(request, pk: int):
 
 def _recovered(request, job):
     """A job whose worker stopped is resumed (or failed) when its owner looks at it."""
-    if job.state == State.RUNNING and services.job_recover_if_stale(job_id=job.pk):
+    stale = job.state == State.RUNNING and job.updated_at < timezone.now() - services.stale_after()
+    if stale and services.job_recover_if_stale(job_id=job.pk):
         return _mine_or_404(request, job.pk)
     return job
 
