@@ -108,3 +108,14 @@ def test_the_owner_looking_at_a_job_whose_worker_stopped_resumes_it(client, coor
     assert status["state"] == "finished" and status["text"] == "4 of 4 rows, 0 errors"
     assert "The worker stopped after 2 rows" in status["notice"]
     assert "The worker stopped after 2 rows" in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+
+
+def test_the_progress_reads_in_spanish(client, coordinator, hartford, held):
+    job = services.job_start(kind="cases.import", owner=coordinator.user, district=hartford,
+                             file=case_file(HEADER + case_rows(2)))
+    Job.objects.filter(pk=job.pk).update(state=State.RUNNING, rows_done=1, rows_total=2, errors_count=1)
+    client.force_login(coordinator.user)
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Importación de casos de estudiantes" in page and "1 de 2 filas, 1 error hasta ahora" in page
+    assert "Mis tareas recientes" in page
