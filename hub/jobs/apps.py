@@ -13,3 +13,11 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         import hub.jobs.privacy  # noqa: F401 - registers what this app holds (hub.privacy.registry)
+        from django.utils.translation import gettext_lazy as _
+
+        from hub.navigation import NavItem, nav_register
+        from hub.roles import COORDINATOR, STATE_STAFF, TRAINER
+
+        # The people who import and export (coordinators; trainers and state staff import staff lists).
+        nav_register(NavItem(_("My recent jobs"), "jobs:list", roles=frozenset({COORDINATOR, TRAINER, STATE_STAFF}),
+                             order=83))

@@ -48,7 +48,7 @@ def test_a_coordinator_watches_a_case_import_reach_the_end_and_sees_the_row_erro
     assert re.search(rf"{GOOD + 2}\s+Give only the last initial", errors.inner_text())
     assert_accessible(page)
 
-    page.get_by_role("link", name="My recent jobs").click()
+    page.get_by_role("main").get_by_role("link", name="My recent jobs").click()
     row = page.get_by_role("row", name=re.compile(r"Import of student cases \(cases\.csv\)"))
     assert "Finished" in row.first.inner_text()
     assert row.first.get_by_role("link").get_attribute("href") in job_url
