@@ -12,9 +12,9 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        import hub.jobs.privacy  # noqa: F401 - registers what this app holds (hub.privacy.registry)
         from django.utils.translation import gettext_lazy as _
 
+        import hub.jobs.privacy  # noqa: F401 - registers what this app holds (hub.privacy.registry)
         from hub.navigation import NavItem, nav_register
         from hub.roles import COORDINATOR, STATE_STAFF, TRAINER
 
