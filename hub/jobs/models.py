@@ -45,6 +45,8 @@ class Job(TimeStampedModel):
     rows_done = models.PositiveIntegerField(default=0)
     errors_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="The first JOB_ERRORS_KEPT [line, reason].")
+    listed = models.JSONField(default=list, blank=True, help_text="Rows the kind lists that are not errors "
+                              "(a staff list's addresses that already have an account).")
     summary = models.TextField(blank=True, help_text="The outcome in a sentence, or why it failed.")
     notice = models.TextField(blank=True, help_text="What happened on the way (the worker stopped and it resumed).")
     input_file = models.FileField(storage=job_storage, upload_to=_input_name, blank=True)

@@ -24,6 +24,7 @@ class JobOutcome:
     errors: list = field(default_factory=list)  # [(line, reason)], the first ones
     error_count: int = 0
     fatal: str = ""  # refused whole: the job fails with this, nothing was written
+    listed: list = field(default_factory=list)  # rows worth listing that are not errors (kind.listed_columns)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class JobKind:
     back: str = ""
     # An import says how many rows it wrote before a stop; an export is simply made again.
     is_import: bool = True
+    # A second table on the finished job's page (`JobOutcome.listed`): its caption and column headings.
+    listed_caption: object = ""
+    listed_columns: tuple = ()
 
 
 _KINDS: dict[str, JobKind] = {}

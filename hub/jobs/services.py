@@ -181,7 +181,8 @@ def _end(job: Job, *, state: str, summary: str, outcome: JobOutcome | None = Non
         job.rows_done = job.rows_total = outcome.rows
         job.errors_count = outcome.error_count
         job.errors = [[line, str(reason)] for line, reason in sorted(outcome.errors)[:errors_kept()]]
-        fields += ["rows_done", "rows_total", "errors_count", "errors"]
+        job.listed = [[str(cell) for cell in row] for row in sorted(outcome.listed)[:errors_kept()]]
+        fields += ["rows_done", "rows_total", "errors_count", "errors", "listed"]
     if state == State.FAILED and job.result_file.name:
         job.result_file.storage.delete(job.result_file.name)
         job.result_file.name = ""

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from hub.jobs import selectors, services
 from hub.jobs.models import State
+from hub.jobs.registry import kinds
 
 
 def _mine_or_404(request, pk: int):
@@ -38,8 +39,10 @@ def job_list(request):
 @require_GET
 def job_detail(request, pk: int):
     job = _recovered(request, _mine_or_404(request, pk))
+    kind = kinds().get(job.kind)
     return render(request, "jobs/job_detail.html", {
         "job": job, "label": selectors.kind_label(job), "progress": selectors.progress_text(job),
+        "listed_caption": kind.listed_caption if kind else "", "listed_columns": kind.listed_columns if kind else (),
         "errors_hidden": max(0, job.errors_count - len(job.errors)) if job.state == State.FINISHED else 0})
 
 

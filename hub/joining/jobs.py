@@ -17,7 +17,7 @@ def _run(job_run) -> JobOutcome:
     report = invitations_import(file=job_run.file, by=job_run.owner, district=job_run.district,
                                 progress=lambda r: job_run.progress(done=r.rows, errors=r.error_count))
     return JobOutcome(rows=report.rows, summary=report.summary, errors=report.errors,
-                      error_count=report.error_count, fatal=report.fatal)
+                      error_count=report.error_count, fatal=report.fatal, listed=report.accounts)
 
 
 def _check(file) -> str:
@@ -33,4 +33,7 @@ def _check(file) -> str:
 
 
 def kinds_register() -> None:
-    kind_register(JobKind(STAFF_IMPORT, gettext_lazy("Import of a staff list"), run=_run, check=_check))
+    kind_register(JobKind(
+        STAFF_IMPORT, gettext_lazy("Import of a staff list"), run=_run, check=_check,
+        listed_caption=gettext_lazy("Already have an account (no invitation sent: they can sign in)"),
+        listed_columns=(gettext_lazy("Line"), gettext_lazy("Email"), gettext_lazy("User name"))))

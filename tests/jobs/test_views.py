@@ -119,3 +119,16 @@ def test_the_progress_reads_in_spanish(client, coordinator, hartford, held):
     page = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Importación de casos de estudiantes" in page and "1 de 2 filas, 1 error hasta ahora" in page
     assert "Mis tareas recientes" in page
+
+
+def test_a_staff_list_job_lists_the_addresses_that_already_have_an_account(client, coordinator, make_person):
+    make_person("ana", first_name="Ana")
+    client.force_login(coordinator.user)
+    text = ("name,email,school_or_partner,role,language\n"
+            "Lena Park,lena@example.org,,Visitor,en\nAna Again,ana@example.org,,Visitor,en\n")
+    response = client.post(reverse("joining:import"), {"file": case_file(text, "staff.csv"),
+                                                       "district": coordinator.home_district_id}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[0][0].startswith("/jobs/") and "1 invited" in page
+    assert "Already have an account (no invitation sent: they can sign in)" in page
+    assert '<th scope="row">3</th><td>ana@example.org</td><td>ana</td>' in page
