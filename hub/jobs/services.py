@@ -41,6 +41,7 @@ from hub.errors import HubError
 from hub.jobs.errors import InputProblem, Superseded
 from hub.jobs.models import DONE, Job, State
 from hub.jobs.registry import JobOutcome, kind_get
+from hub.uploads import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,8 @@ def job_start(*, kind: str, owner, district=None, file=None, params: dict | None
         job = Job(owner=owner, kind=job_kind.name, district=district, params=params or {})
         if job_kind.takes_file:
             job.input_sha256 = _sha256(file)
-            job.input_name = os.path.basename(getattr(file, "name", "") or "upload.csv")[:200]
+            # shown on the page as the person named it, without what could disguise it (bidi overrides...)
+            job.input_name = clean_text(os.path.basename(getattr(file, "name", "") or "upload.csv"), max_length=200)
             job.input_file.save("upload.csv", File(file), save=False)
         job.save()
         if _queue_in_transaction():

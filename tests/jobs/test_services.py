@@ -108,3 +108,9 @@ def test_expired_jobs_are_purged_with_their_files(coordinator, hartford, held):
     import os
 
     assert not os.path.exists(path) and os.path.exists(fresh.input_file.path)
+
+
+def test_the_uploaded_name_is_shown_without_what_could_disguise_it(coordinator, hartford, held):
+    job = services.job_start(kind="cases.import", owner=coordinator.user, district=hartford,
+                             file=case_file(HEADER + case_rows(1), name="cases\u202evsc.exe"))
+    assert job.input_name == "casesvsc.exe" and job.input_file.name.startswith("input/")
