@@ -53,3 +53,27 @@ def test_a_coordinator_watches_a_case_import_reach_the_end_and_sees_the_row_erro
     assert "Finished" in row.first.inner_text()
     assert row.first.get_by_role("link").get_attribute("href") in job_url
     assert_accessible(page)
+
+
+def test_without_javascript_the_job_page_refreshes_itself_until_the_import_is_done(page, browser, worker):
+    """The same coordinator, JavaScript off: the page's <noscript> refresh brings the result."""
+    sign_in(page, "coordinator")
+    origin = "/".join(page.url.split("/", 3)[:3])
+    context = browser.new_context(base_url=origin, java_script_enabled=False, storage_state=page.context.storage_state(),
+                                  viewport={"width": 390, "height": 844})
+    try:
+        no_js = context.new_page()
+        no_js.set_default_timeout(15_000)
+        no_js.goto("/coordinators/cases/import/")
+        rows = "".join(f"NOJS-{i},Leo,L,3,Parkville Community School,English,50,8,\n" for i in range(20_000))
+        no_js.get_by_label("CSV file").set_input_files(
+            files=[{"name": "more-cases.csv", "mimeType": "text/csv", "buffer": (HEADER + rows).encode()}])
+        no_js.get_by_role("button", name="Import").click()
+        no_js.wait_for_url(re.compile(r"/jobs/\d+/$"))
+        if not no_js.get_by_role("region", name="Result").count():  # not done yet: it refreshes itself
+            assert no_js.locator('noscript').count() == 1
+        no_js.get_by_role("region", name="Result").wait_for(timeout=90_000)
+        assert "20,000 of 20,000 rows, 0 errors" in no_js.locator("#job-progress-label").inner_text()
+        assert "20,000 added" in no_js.get_by_role("region", name="Result").inner_text()
+    finally:
+        context.close()
