@@ -24,6 +24,6 @@ class RoundtableConfig(AppConfig):
         nav_register(NavItem(_("Family insights"), "roundtable:insights",
                              roles=frozenset({TRAINER, STATE_STAFF, REGIONAL_STAFF}), order=87))
         from hub.schedule.registry import job_register
-        from roundtable import jobs
+        from roundtable import scheduled
 
-        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
+        job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs

@@ -38,6 +38,6 @@ class SessionsConfig(AppConfig):
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))
         from hub.schedule.registry import job_register
-        from sessions import jobs
+        from sessions import scheduled
 
-        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
+        job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs

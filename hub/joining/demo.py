@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from hub.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_step
+from hub.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_login_source, demo_step
 from hub.joining import services
 from hub.joining.models import Invitation
 from hub.models import District
@@ -63,6 +63,7 @@ LEARNERS = [
 ]
 
 
+@demo_login_source
 def learner_logins() -> list[tuple[str, str, str]]:
     """The approved demo learner's login, for the demo logins `make run` prints (she signs in with her
     address: a learner's user name)."""

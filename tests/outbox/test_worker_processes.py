@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from hub.schedule.registry import jobs
 from tests.support import PYTHON, ROOT, Daphne, free_port, manage, port_open, server_env, unavailable
 from tests.support import TaskWorker as Worker
 
@@ -294,7 +295,7 @@ def test_make_run_starts_daphne_a_worker_and_the_scheduler_and_ctrl_c_stops_all_
         groups = {web: _group_members(web), worker: _group_members(worker), scheduler: _group_members(scheduler)}
         assert all(groups.values()), groups
         finished = "SELECT count(*) FROM scheduled_run WHERE state = 'finished'"  # the beat's first tick, run
-        wait_for(lambda: Database(hub_database).rows(finished)[0][0] == 4, timeout=30, what="the scheduled runs")
+        wait_for(lambda: Database(hub_database).rows(finished)[0][0] == len(jobs()), timeout=30, what="the scheduled runs")
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         assert proc.wait(30) == 0
         left = {pgid: _group_members(pgid) for pgid in groups}
