@@ -257,7 +257,7 @@ def test_two_workers_share_many_queued_messages_and_each_arrives_exactly_once(hu
     relay.start()
     env = hub_env(hub_database, relay)
     db = Database(hub_database)
-    count = 60
+    count = 40
     workers = [Worker(env, "left"), Worker(env, "right")]
     try:
         _wait_started(workers)
