@@ -9,6 +9,9 @@ starts, on a copy of the migrated database (SQLite, or PostgreSQL in the Postgre
   LOCKED: neither waits for the other's row), and every message arrives exactly once.
 - The database drops every connection of a running worker (`pg_terminate_backend`, as a restart or a
   failover does): the same worker process reconnects and sends a message queued afterwards.
+- The same, while the worker is in the middle of sending (its row lock held, the relay slow to
+  answer): the task the loss cut short runs again after the reconnection and the message is sent
+  (at least once, never lost), its task recorded successful.
 - A message whose person was erased before the worker reached it: skipped with the reason, not retried.
 - `scripts/run_dev.py` (`make run`) starts daphne and a worker and Ctrl-C stops both, leaving nothing.
 """
@@ -58,6 +61,7 @@ class SmtpRelay:
         self.port = free_port()
         self.delay = delay  # seconds each message takes to accept (a slow relay spreads work over workers)
         self.received: list[tuple[list[str], str]] = []
+        self.receiving = 0  # messages whose DATA began (still being accepted, with a delay)
         self.lock = threading.Lock()
         self.controller = None
 
@@ -68,6 +72,8 @@ class SmtpRelay:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                with relay.lock:
+                    relay.receiving += 1
                 if relay.delay:
                     await asyncio.sleep(relay.delay)
                 with relay.lock:
@@ -318,6 +324,37 @@ def test_a_worker_whose_database_connections_were_killed_reconnects_and_sends_wh
         assert [recipients for recipients, _ in relay.messages()] == [["before@example.org"], ["after@example.org"]]
     finally:
         worker.stop()
+
+
+def test_a_send_cut_short_by_the_database_dropping_the_worker_runs_again_and_the_message_is_not_lost(
+        hub_database):
+    if not hub_database.startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass: the server is asked to end the worker's connections")
+    from urllib.parse import urlsplit
+
+    relay = SmtpRelay(delay=2.0)  # the worker waits two seconds on the relay, inside its transaction
+    relay.start()
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    name = urlsplit(hub_database).path.lstrip("/")
+    worker = Worker(env, "cut")
+    try:
+        message = shell(QUEUE_ONE % {"to": "cut@example.org"}, env, "QUEUED")
+        wait_for(lambda: relay.receiving, timeout=60, what="the worker to start sending\n" + worker.output())
+        db.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()", (name,))
+
+        def sent():
+            assert worker.proc.poll() is None, "the worker exited:\n" + worker.output()
+            return db.rows("SELECT attempts FROM outbox_message WHERE id = %s AND state = 'sent'", (message,))
+
+        wait_for(sent, timeout=60, what="the message sent after the loss\n" + worker.output())
+        assert "cut short by the database; queued to run again" in worker.output()
+        assert db.rows("SELECT status FROM django_tasks_database_dbtaskresult") == [("SUCCESSFUL",)]
+        assert 1 <= len(relay.messages()) <= 2  # at least once: the relay took the first copy the record lost
+    finally:
+        worker.stop()
+        relay.stop()
 
 
 ERASED = """

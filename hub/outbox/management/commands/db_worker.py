@@ -11,9 +11,16 @@ This command has the library's name, so every way the Hub starts a worker (`make
 apps come before `django_tasks_db` in INSTALLED_APPS, and Django takes a command from the first app
 that has it. Its options are the library's. On a lost connection the worker closes every connection,
 waits its poll interval (a second at least, growing to `RECONNECT_MAX_SECONDS` while the database
-stays away) and polls again, in the same process. A task whose run was cut by the loss stays as the
-library left it; its message is still queued in the outbox and `message_deliver` re-checks the row, so
-nothing is sent twice.
+stays away) and polls again, in the same process.
+
+A task whose run the loss cut would otherwise never run again: Django drops the broken connection and
+the library records the task "failed" (OperationalError) on a new one, or, when even that fails, it
+stays "running" for ever; either way its message stays queued with no task to send it. So the worker
+puts such a task back to "ready" once the database answers (up to `MAX_RUNS` runs in all), and a
+worker runs it again: `message_deliver` locks the message's row and checks its state first, so a
+message whose send was recorded is not sent again, and one whose record was lost with the connection
+is sent (at least once: the relay may have taken the first copy, the one step outside the
+transaction). The Hub's tasks are all safe to run again (the outbox's, Wagtail's indexing).
 """
 
 import logging
@@ -21,18 +28,45 @@ import time
 
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger("django_tasks_db")
 
 RECONNECT_MAX_SECONDS = 30.0
+MAX_RUNS = 5  # a task the database's loss keeps cutting short is left failed after this many runs
+DATABASE_LOSS = {f"django.db.utils.{name}" for name in ("OperationalError", "InterfaceError")}
 
 
 class Worker(db_worker.Worker):
+    cut_short: int | None = None  # the task result whose run the database's loss interrupted
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        self.cut_short = db_task_result.pk
+        super().run_task(db_task_result)  # raises only when it could not even record the failure
+        if not (db_task_result.status == TaskResultStatus.FAILED
+                and db_task_result.exception_class_path in DATABASE_LOSS
+                and len(db_task_result.worker_ids) < MAX_RUNS):
+            self.cut_short = None  # it ran to its end (successful, or failed for a reason of its own)
+        self._put_back()
+
+    def _put_back(self) -> None:
+        if self.cut_short is None:
+            return
+        again = (DBTaskResult.objects.filter(pk=self.cut_short, status__in=(TaskResultStatus.RUNNING,
+                                                                             TaskResultStatus.FAILED))
+                 .update(status=TaskResultStatus.READY, started_at=None, finished_at=None,
+                         exception_class_path="", traceback=""))
+        logger.warning("worker_id=%s: task id=%s was cut short by the database; %s", self.worker_id,
+                       self.cut_short, "queued to run again" if again else "it was finished meanwhile")
+        self.cut_short = None
+
     def run(self) -> None:
         pause, last_loss = max(1.0, self.interval), 0.0
         while self.running:
             try:
+                self._put_back()
                 super().run()
                 return  # --batch or --max-tasks: the library's loop ended by itself
             except (OperationalError, InterfaceError) as error:
