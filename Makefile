@@ -40,7 +40,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "Home Visit Hub: http://$(HOST):$(PORT)/   (content admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Stop with Ctrl-C (it stops the web server and the task worker)."
+	@echo "Stop with Ctrl-C (it stops the web server, the task worker and the scheduler)."
 	$(PY) scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: install browser-deps

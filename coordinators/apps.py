@@ -30,3 +30,7 @@ class CoordinatorsConfig(AppConfig):
         visitor_left_district.connect(flag_cases_of_departed_visitor, dispatch_uid="coordinators_flag_departed")
         nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
                              order=21))
+        from coordinators import jobs
+        from hub.schedule.registry import job_register
+
+        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs

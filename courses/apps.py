@@ -46,3 +46,7 @@ class CoursesConfig(AppConfig):
         reason_messages_register(MESSAGES)
         page_views_register(index_rows=views.course_index_rows, course=views.course_serve,
                             module=views.module_serve)
+        from courses import jobs
+        from hub.schedule.registry import job_register
+
+        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs

@@ -202,5 +202,7 @@ def seed_site_and_people() -> str:
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, what the login shows) for the README and `make run`."""
-    return [(p.username, DEMO_PASSWORD, p.login_note) for p in PEOPLE if p.login_note]
+    from hub.joining.demo import learner_logins
+
+    return [(p.username, DEMO_PASSWORD, p.login_note) for p in PEOPLE if p.login_note] + learner_logins()
 

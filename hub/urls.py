@@ -45,6 +45,7 @@ urlpatterns = [
     path("join/", include("hub.joining.urls")),
     path("people/", include("hub.membership.urls")),
     path("outbox/", include("hub.outbox.urls")),
+    path("schedule/", include("hub.schedule.urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
     path("coordinators/", include("coordinators.urls")),

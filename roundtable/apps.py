@@ -27,3 +27,7 @@ class RoundtableConfig(AppConfig):
         relevance_register("roundtable.familysignup", signup_message_reason)  # skip mail about a cancelled sign-up
         nav_register(NavItem(_("Family insights"), "roundtable:insights",
                              roles=frozenset({TRAINER, STATE_STAFF, REGIONAL_STAFF}), order=87))
+        from hub.schedule.registry import job_register
+        from roundtable import jobs
+
+        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs

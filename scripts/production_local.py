@@ -9,8 +9,9 @@ With --migrate it runs `manage.py migrate --no-input` first, and with --seed-dem
 (HUB_ALLOW_DEMO_DATA=1 for that command only; it prints the demo logins): both with this run's
 environment and SECRET_KEY, which with DEBUG off every manage.py command needs. Then it runs
 `collectstatic --no-input`, starts gunicorn (hub.wsgi; workers: --workers or 2 x cores + 1), two
-daphne processes, one task worker (`manage.py db_worker`; --task-workers) and nginx (as an unprivileged user; its config, pid, logs and temp files in a
-temporary folder), prints the address when every process answers /health/, and stops them all on
+daphne processes, one task worker (`manage.py db_worker`; --task-workers), the scheduler (`manage.py
+run_schedule`, deploy/systemd/hub-schedule.service: the reminders and purges) and nginx (as an
+unprivileged user; its config, pid, logs and temp files in a temporary folder), prints the address when every process answers /health/, and stops them all on
 Ctrl-C or SIGTERM.
 
 --ephemeral-secret: when SECRET_KEY is not set, make a throwaway one for this run (every command and
@@ -249,6 +250,8 @@ class ProductionProfile:
                     sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "1",
                     "--worker-id", f"profile-{os.getpid()}-{number}",
                 ])
+            # The scheduler (deploy/systemd/hub-schedule.service): queues the reminders and purges on time.
+            self._spawn("scheduler", [sys.executable, "manage.py", "run_schedule"])
             main = self.render()
             preexec = None
             if os.geteuid() == 0:  # never run nginx as root: it only needs its workdir and the files
@@ -304,7 +307,8 @@ class ProductionProfile:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self, timeout: float = 15) -> None:
-        for name in ("nginx", *[n for n in self.procs if n.startswith(("daphne", "worker"))], "gunicorn"):
+        for name in ("nginx", *[n for n in self.procs if n.startswith(("daphne", "worker", "scheduler"))],
+                     "gunicorn"):
             proc = self.procs.get(name)
             if proc and proc.poll() is None:
                 # nginx and gunicorn: SIGQUIT is nginx's graceful stop and gunicorn's quick one.
@@ -379,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Home Visit Hub (production profile): {profile.url}/", flush=True)
         print(f"  gunicorn 127.0.0.1:{profile.gunicorn_port} ({profile.workers} workers), daphne "
               + ", ".join(f"127.0.0.1:{p}" for p in profile.daphne_ports)
-              + f", {profile.task_workers} task worker(s); logs in {profile.workdir}",
+              + f", {profile.task_workers} task worker(s), the scheduler; logs in {profile.workdir}",
               flush=True)
         if not args.plain_http_loopback:
             print("  HTTPS behaviour is on: plain-HTTP requests are redirected to https:// "

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""`make run`: daphne and one task worker (`manage.py db_worker`), started together, stopped together.
+"""`make run`: daphne, one task worker (`manage.py db_worker`) and the scheduler (`manage.py run_schedule`,
+which queues the reminders and purges on time), started together, stopped together.
 
 Each child runs in its own process group, so that stopping it also stops what it started (the
-worker's auto-reloader runs the worker in a child process of its own). Ctrl-C or SIGTERM stops both;
-if either exits by itself, the other is stopped too and this script exits with its code. Nothing is
-left running.
+worker's auto-reloader runs the worker in a child process of its own). Ctrl-C or SIGTERM stops all
+three; if any exits by itself, the others are stopped too and this script exits with its code. Nothing
+is left running.
 
     .venv/bin/python scripts/run_dev.py [--host 127.0.0.1] [--port 8000]
 """
@@ -50,6 +51,7 @@ def main(argv=None) -> int:
     commands = {
         "web": [str(BIN / "daphne"), "-b", args.host, "-p", str(args.port), "hub.asgi:application"],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "1"],
+        "scheduler": [sys.executable, "manage.py", "run_schedule"],
     }
     children: dict[str, subprocess.Popen] = {}
     stopping = {"signal": None}
@@ -62,13 +64,14 @@ def main(argv=None) -> int:
     try:
         for name, command in commands.items():
             children[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
-        print(f"web (daphne) pid {children['web'].pid}, task worker pid {children['worker'].pid}", flush=True)
+        print(f"web (daphne) pid {children['web'].pid}, task worker pid {children['worker'].pid}, "
+              f"scheduler pid {children['scheduler'].pid}", flush=True)
         code = 0
         while stopping["signal"] is None:
             ended = [(name, proc.returncode) for name, proc in children.items() if proc.poll() is not None]
             if ended:
                 name, code = ended[0]
-                print(f"the {name} process exited ({code}); stopping the other", file=sys.stderr, flush=True)
+                print(f"the {name} process exited ({code}); stopping the others", file=sys.stderr, flush=True)
                 break
             time.sleep(0.2)
     finally:

@@ -41,3 +41,7 @@ class SessionsConfig(AppConfig):
         relevance_register("training_sessions.registration", registration_message_reason)  # skip stale reminders
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))
+        from hub.schedule.registry import job_register
+        from sessions import jobs
+
+        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs

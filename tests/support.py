@@ -158,6 +158,14 @@ def require_postgres(connection) -> None:
         pytest.skip(f"{POSTGRES_ONLY}: needs row locks and real parallel transactions")
 
 
+# (engine, seeded) -> the environment variable naming a template built before the run (a SQLite file
+# path or a PostgreSQL database name).
+TEMPLATE_VARIABLES = {
+    ("sqlite", False): "HUB_TEMPLATE_SQLITE_MIGRATED", ("sqlite", True): "HUB_TEMPLATE_SQLITE_SEEDED",
+    ("postgres", False): "HUB_TEMPLATE_POSTGRES_MIGRATED", ("postgres", True): "HUB_TEMPLATE_POSTGRES_SEEDED",
+}
+
+
 class DatabaseTemplates:
     """Migrated (and demo-seeded) databases built once per test run, copied for each user.
 
@@ -169,7 +177,10 @@ class DatabaseTemplates:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.built: dict[tuple[str, bool], str] = {}
+        # Templates built before this run (.ci/run builds them once for its test runs and benchmarks:
+        # tests/prebuild_templates.py); never written to, never dropped here.
+        self.built: dict[tuple[str, bool], str] = {
+            key: os.environ[variable] for key, variable in TEMPLATE_VARIABLES.items() if os.environ.get(variable)}
         self.drops: list = []
 
     # -- public -----------------------------------------------------------------------------------
@@ -203,6 +214,8 @@ class DatabaseTemplates:
         if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
             return  # no test uses the database in this run: pytest-django made none (the templates migrate)
         engine = "sqlite" if connection.vendor == "sqlite" else "postgres"
+        if (engine, False) in self.built:
+            return  # built before the run (TEMPLATE_VARIABLES)
         if engine == "sqlite":
             target = self.folder / "migrated.sqlite3"
             _sqlite_copy(connection.settings_dict["NAME"], target)

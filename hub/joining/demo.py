@@ -63,6 +63,13 @@ LEARNERS = [
 ]
 
 
+def learner_logins() -> list[tuple[str, str, str]]:
+    """The approved demo learner's login, for the demo logins `make run` prints (she signs in with her
+    address: a learner's user name)."""
+    return [(f"{local}@{DEMO_EMAIL_DOMAIN}", DEMO_PASSWORD, f"learner from {region}: LEAP 101 only, in Spanish")
+            for _name, local, _organisation, region, _country, _language, approve in LEARNERS if approve]
+
+
 @demo_step(order=21)
 def seed_learners() -> str:
     from hub.joining.errors import AlreadyDecided

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hub.joining.apps.JoiningConfig",  # label joining: invitations (one by one or from a staff-list CSV)
     "hub.outbox.apps.OutboxConfig",  # label outbox: every email, sent by the task worker (below)
     "hub.membership.apps.MembershipConfig",  # label membership: left / moved / deactivated, role changes audited
+    "hub.schedule.apps.ScheduleConfig",  # label scheduled: reminders and purges on the task queue, each run recorded
     "courses",
     "sessions.apps.SessionsConfig",  # label training_sessions: `sessions` is django.contrib.sessions
     "roundtable",

@@ -221,6 +221,8 @@ NOT_A_CREATE = {
     "discussion:message_edit": "changes a message: the same text again is the same state",
     "discussion:message_delete": "marks a message deleted: again is the same state",
     "discussion:message_hide": "hides a message: again is the same state",
+    "scheduled:run_now": "queues a job's run: while one is queued or running a second send queues nothing (a "
+                         "warning), and two in one minute share the unique (job, time) key (tests/schedule)",
     "login": "signs in: no row of ours (django-axes counts failures on purpose)",
     "password_reset": "sends a reset e-mail: no row",
     "password_change": "changes the password: the same change again is refused (old password wrong)",

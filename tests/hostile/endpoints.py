@@ -190,6 +190,13 @@ LEARNER_TEXT = cat.SCRIPT[:2] + cat.FORMULAS + [("only-spaces", "   "), ("missin
 
 
 ENDPOINTS: dict[str, Endpoint] = {
+    # -- scheduled jobs (hub.schedule) ---------------------------------------------------------------------
+    "scheduled:run_now": Endpoint(
+        user="samira", url=lambda w: reverse("scheduled:run_now", args=["send_session_reminders"]),
+        urls={"missing-job": lambda w: reverse("scheduled:run_now", args=["no_such_job"]),
+              "huge-job-name": lambda w: reverse("scheduled:run_now", args=["x" * 5000]),
+              "sql-job-name": lambda w: "/schedule/purge_closed_cases'--/run-now/"},
+    ),
     # -- account life (hub.membership) ----------------------------------------------------------------------
     "membership:leave": Endpoint(
         user="carla", url=lambda w: reverse("membership:leave", args=[w.people["marcus"].pk]),
@@ -619,6 +626,7 @@ REVIEWED_NO_INPUT = {
     "discussion:rooms": "GET only, no parameters",
     "privacy:requests": "GET; hostile page= in test_get_queries",
     "outbox:list": "GET; hostile state= and page= in test_get_queries",
+    "scheduled:list": "GET only, no parameters (tests/schedule/test_views.py)",
     "outbox:send_again": "POST without fields; a message not failed, out of scope or missing, and readers "
                          "without the role: tests/outbox/test_views.py",
     "courses:my_training": "GET only, no parameters",

@@ -148,6 +148,9 @@ GET_VIEWS: dict[str, GetView] = {
     # POST only: a GET signs nobody out (405).
     "hub:sign_out_everywhere": GetView("ana", lambda w: reverse("hub:sign_out_everywhere"), ok=(405,)),
     "outbox:send_again": GetView("samira", lambda w: reverse("outbox:send_again", args=[1]), ok=(405,)),
+    "scheduled:list": GetView("samira", lambda w: reverse("scheduled:list")),
+    "scheduled:run_now": GetView("samira", lambda w: reverse("scheduled:run_now", args=["purge_closed_cases"]),
+                                 ok=(405,)),
     # The world holds no insight: the pages answer 404 for one that does not exist (tests/roundtable and
     # tests/hostile/test_insights.py try them with real insights).
     "roundtable:insight_edit": GetView("tomas", lambda w: reverse("roundtable:insight_edit",

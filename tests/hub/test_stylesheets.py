@@ -123,6 +123,7 @@ def dynamic_classes() -> dict[str, list[str]]:
     from courses.selectors import State
     from hub.capacity import SeatStatus
     from hub.outbox.models import State as MessageState
+    from hub.schedule.models import State as RunState
 
     message_tags = sorted(set(DEFAULT_TAGS.values()) | set(getattr(settings, "MESSAGE_TAGS", {}).values()))
     return {
@@ -132,6 +133,8 @@ def dynamic_classes() -> dict[str, list[str]]:
         "s.status": [value for value, _ in SeatStatus.choices],  # roundtable sign-ups: seat statuses
         "s.key": ["served", "comparison"],               # coordinators' impact chart: its two lines
         "m.state": [value for value, _ in MessageState.choices],  # the outbox: a message's state
+        "s.last.state": [value for value, _ in RunState.choices],  # scheduled jobs: a job's last run
+        "run.state": [value for value, _ in RunState.choices],     # scheduled jobs: the latest runs
     }
 
 

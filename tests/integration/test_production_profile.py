@@ -277,3 +277,22 @@ def test_the_task_worker_sends_what_the_hub_queued(profile):
             break
         time.sleep(0.5)
     assert counts.get("sent", 0) > 0 and not counts.get("queued"), (counts, running.tail("worker1-output"))
+
+
+def test_the_scheduler_queues_the_jobs_and_the_worker_records_them_finished(profile):
+    """The profile runs the scheduler (deploy/systemd/hub-schedule.service): its first tick queues each
+    job's due slot, the worker runs it, and each run is recorded finished (the /schedule/ page's rows)."""
+    import psycopg
+
+    running, _stored = profile
+    assert running.procs["scheduler"].poll() is None
+    url = running.env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    deadline = time.monotonic() + 60
+    while True:
+        with psycopg.connect(url) as conn:
+            states = dict(conn.execute("SELECT job, state FROM scheduled_run").fetchall())
+        if (len(states) == 4 and set(states.values()) == {"finished"}) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert states == dict.fromkeys(("purge_closed_cases", "purge_roundtable_contacts", "send_certificate_reminders",
+                                    "send_session_reminders"), "finished"), (states, running.tail("scheduler-output"))

@@ -13,7 +13,8 @@ starts, on a copy of the migrated database (SQLite, or PostgreSQL in the Postgre
   answer): the task the loss cut short runs again after the reconnection and the message is sent
   (at least once, never lost), its task recorded successful.
 - A message whose person was erased before the worker reached it: skipped with the reason, not retried.
-- `scripts/run_dev.py` (`make run`) starts daphne and a worker and Ctrl-C stops both, leaving nothing.
+- `scripts/run_dev.py` (`make run`) starts daphne, a worker and the scheduler, and Ctrl-C stops all three,
+  leaving nothing.
 """
 
 import asyncio
@@ -407,7 +408,7 @@ def _group_members(pgid: int) -> list[int]:
     return found
 
 
-def test_make_run_starts_daphne_and_a_worker_and_ctrl_c_stops_both(hub_database, relay):
+def test_make_run_starts_daphne_a_worker_and_the_scheduler_and_ctrl_c_stops_all_three(hub_database, relay):
     if not Path("/proc").exists():
         unavailable("/proc is needed to see the processes")
     port = free_port()
@@ -417,15 +418,17 @@ def test_make_run_starts_daphne_and_a_worker_and_ctrl_c_stops_both(hub_database,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = proc.stdout.readline()
-        web, worker = (int(n) for n in re.findall(r"pid (\d+)", line))
+        web, worker, scheduler = (int(n) for n in re.findall(r"pid (\d+)", line))
         wait_for(lambda: port_open("127.0.0.1", port), timeout=30, what="daphne to listen")
         wait_for(lambda: len(_group_members(worker)) >= 2, timeout=30, what="the worker's reloader child")
-        groups = {web: _group_members(web), worker: _group_members(worker)}
+        groups = {web: _group_members(web), worker: _group_members(worker), scheduler: _group_members(scheduler)}
         assert all(groups.values()), groups
+        finished = "SELECT count(*) FROM scheduled_run WHERE state = 'finished'"  # the beat's first tick, run
+        wait_for(lambda: Database(hub_database).rows(finished)[0][0] == 4, timeout=30, what="the scheduled runs")
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         assert proc.wait(30) == 0
         left = {pgid: _group_members(pgid) for pgid in groups}
-        assert left == {web: [], worker: []}, left
+        assert left == {web: [], worker: [], scheduler: []}, left
         assert not port_open("127.0.0.1", port)
     finally:
         if proc.poll() is None:
