@@ -10,7 +10,11 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from courses import views
         from courses.models import page_views_register
+        from courses.selectors import certificate_message_reason
         from hub.navigation import NavItem, nav_register
+        from hub.outbox.relevance import relevance_register
+
+        relevance_register("courses.certificate", certificate_message_reason)  # no reminder about a revoked one
         from hub.roles import STATE_STAFF, TRAINER, editor_permissions_register
 
         editor_permissions_register("courses.add_scenario", "courses.change_scenario", "courses.delete_scenario")
