@@ -17,3 +17,7 @@ class OutboxConfig(AppConfig):
 
         nav_register(NavItem("Outbox", "outbox:list", roles=frozenset({TRAINER, STATE_STAFF, COORDINATOR}),
                              order=84))
+        from hub.outbox import scheduled
+        from hub.schedule.registry import job_register
+
+        job_register(*scheduled.JOBS)  # hub.schedule: old messages and task records deleted daily

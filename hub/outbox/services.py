@@ -222,3 +222,20 @@ def message_send_again(*, message: Message, by) -> Message:
         message.save(update_fields=["state", "attempts", "next_try_at", "updated_at"])
         _enqueue(message.pk)
     return message
+
+
+def keep_days() -> int:
+    return max(1, int(getattr(settings, "OUTBOX_KEEP_DAYS", 90)))
+
+
+def outbox_prune(*, days: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Delete what is done and old: messages sent or skipped more than `days` (OUTBOX_KEEP_DAYS) ago, and
+    the task queue's records of tasks that finished (ran or failed) as long ago. Queued and failed
+    messages stay whatever their age (a failed one waits for staff to send it again); so do tasks still
+    waiting or running. Returns how many of each went. For a scheduled run (`manage.py outbox_prune`)."""
+    from django_tasks_db.models import DBTaskResult
+
+    before = (now or timezone.now()) - timedelta(days=days or keep_days())
+    messages, _ = Message.objects.filter(state__in=(State.SENT, State.SKIPPED), updated_at__lt=before).delete()
+    tasks, _ = DBTaskResult.objects.filter(status__in=("SUCCESSFUL", "FAILED"), finished_at__lt=before).delete()
+    return {"messages": messages, "tasks": tasks}

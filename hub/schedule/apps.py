@@ -21,3 +21,7 @@ class ScheduleConfig(AppConfig):
         from hub.schedule.selectors import SCHEDULE_ROLES
 
         nav_register(NavItem(_("Scheduled jobs"), "scheduled:list", roles=SCHEDULE_ROLES, order=88))
+        from hub.schedule import scheduled
+        from hub.schedule.registry import job_register
+
+        job_register(*scheduled.JOBS)  # old runs deleted daily

@@ -221,6 +221,11 @@ TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.Databas
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# Days a sent or skipped message, and a finished task's record, are kept (failed messages stay until sent
+# again or their person is erased): `manage.py outbox_prune`, daily. Runs of scheduled jobs likewise
+# (each job's latest always stays): `manage.py runs_prune`.
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90)
+SCHEDULE_RUNS_KEEP_DAYS = env_int("SCHEDULE_RUNS_KEEP_DAYS", 90)
 # Jobs (hub.jobs): imports and large exports run by the worker. Their results (row errors, the file)
 # are kept JOB_RESULT_DAYS for the person who asked; a running job with no progress for
 # JOB_STALE_SECONDS lost its worker and is resumed (at most JOB_MAX_ATTEMPTS runs); an export of at

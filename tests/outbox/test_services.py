@@ -157,3 +157,25 @@ def test_a_message_about_something_asks_its_apps_rule_just_before_sending(orgs, 
     stale.refresh_from_db()
     assert (stale.state, stale.last_error, stale.attempts) == (State.SKIPPED, "Hartford merged (reminder)", 0)
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
+
+
+def test_the_clean_up_deletes_old_sent_and_skipped_messages_and_finished_tasks_and_keeps_the_rest(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    for n, state in enumerate((State.SENT, State.SKIPPED, State.FAILED, State.QUEUED, State.SENT)):
+        mail_send(to=f"person{n}@example.org", subject=f"Message {n}", body="Hello")
+        Message.objects.filter(recipient=f"person{n}@example.org").update(
+            state=state, sent_at=timezone.now() if state == State.SENT else None)
+    long_ago = timezone.now() - timedelta(days=91)
+    Message.objects.exclude(recipient="person4@example.org").update(updated_at=long_ago)  # 4: sent yesterday
+    DBTaskResult.objects.filter(args_kwargs__args__0__in=list(Message.objects.filter(
+        recipient__in=["person0@example.org", "person1@example.org"]).values_list("pk", flat=True))).update(
+        status="SUCCESSFUL", finished_at=long_ago)
+    waiting = DBTaskResult.objects.filter(status="READY").count()
+
+    assert services.outbox_prune() == {"messages": 2, "tasks": 2}
+    assert sorted(Message.objects.values_list("recipient", flat=True)) == [
+        "person2@example.org", "person3@example.org", "person4@example.org"]  # failed, queued, recent
+    assert DBTaskResult.objects.filter(status="READY").count() == waiting
+    assert services.outbox_prune() == {"messages": 0, "tasks": 0}

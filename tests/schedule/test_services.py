@@ -118,7 +118,8 @@ def test_the_apps_register_their_jobs_each_named_after_the_command_that_does_it_
     names = {job.name: job.schedule.describe() for job in jobs()}
     assert names == {"send_session_reminders": "Every hour", "send_certificate_reminders": "Every day at 07:30",
                      "purge_roundtable_contacts": "Every day at 02:15", "purge_closed_cases": "Every day at 02:45",
-                     "jobs_recover": "Every 5 minutes", "jobs_purge_expired": "Every day at 03:00"}
+                     "jobs_recover": "Every 5 minutes", "jobs_purge_expired": "Every day at 03:00",
+                     "outbox_prune": "Every day at 03:30", "runs_prune": "Every day at 03:40"}
     assert set(names) <= set(get_commands())
 
 
@@ -133,4 +134,19 @@ def test_the_real_jobs_run_through_their_services_and_say_what_they_did(on_commi
         "purge_closed_cases": "0 cases closed more than 365 days ago purged",
         "jobs_recover": "0 stopped jobs resumed or failed",
         "jobs_purge_expired": "0 expired jobs removed with their files",
+        "outbox_prune": "0 old messages and 0 finished task records deleted",
+        "runs_prune": "0 old runs deleted",
     }
+
+
+def test_the_clean_up_deletes_old_runs_but_keeps_each_jobs_latest(only_jobs, hourly, on_commit_at_once):
+    only_jobs(hourly)
+    for hours in (0, 1, 2):
+        services.schedule_tick(now=NINE + timedelta(hours=hours))
+    assert Run.objects.count() == 3
+    assert services.runs_prune(days=90) == 0  # all recent
+    later = NINE + timedelta(days=100)
+    assert services.runs_prune(days=90, now=later) == 2  # the latest stays, though as old
+    [kept] = Run.objects.all()
+    assert kept.slot == NINE.replace(second=0) + timedelta(hours=2)
+    assert services.runs_prune(days=90, now=later) == 0
