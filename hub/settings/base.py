@@ -221,6 +221,11 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 
+# Open Badges 3.0 (courses.badge_services): the secret the Hub's badge signing keys are sealed with in the
+# database. Set it in production, apart from SECRET_KEY (so that rotating SECRET_KEY does not lose the keys,
+# and a database copy without the environment cannot sign); unset, it is derived from SECRET_KEY.
+BADGE_KEY_SECRET = env_str("BADGE_KEY_SECRET")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Home Visit Hub"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
