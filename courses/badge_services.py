@@ -169,8 +169,9 @@ def badge_credential_issue(*, certificate: Certificate) -> str:
                              "statusPurpose": "revocation", "statusListIndex": str(place),
                              "statusListCredential": list_url},
     }
-    # The JWT claims repeat the credential's own facts (VC-JOSE-COSE: they must not disagree), so a plain
-    # JWT library already refuses an expired badge.
-    claims = {**body, "iss": issuer_id(), "jti": body["id"], "iat": int(timezone.now().timestamp()),
+    # The payload is the credential itself (VC-JOSE-COSE, VC 2.0). The JWT claims repeat its facts (they
+    # must not disagree), so a plain JWT library already refuses an expired badge; `vc` carries it again
+    # for Open Badges 3.0 verifiers that read the credential from that claim (OB 3.0 §8.2).
+    claims = {**body, "vc": body, "iss": issuer_id(), "jti": body["id"], "iat": int(timezone.now().timestamp()),
               "nbf": int(certificate.issued_at.timestamp()), "exp": int(certificate.valid_until.timestamp())}
     return _sign(claims)
