@@ -60,7 +60,9 @@ def status_bit(credential: dict) -> bool:
     bits = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
     assert len(bits) * 8 == LIST_BITS >= 131072  # at least 16 KB uncompressed
     index = int(entry["statusListIndex"])
-    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+    bit = bool(bits[index // 8] & (0x80 >> (index % 8)))
+    assert sum(bin(byte).count("1") for byte in bits) == int(bit)  # only this certificate's bit, if any
+    return bit
 
 
 @pytest.fixture(autouse=True)
@@ -250,3 +252,15 @@ def test_badge_keys_command_lists_and_rotates(capsys):
     assert "active" in out and "retired" in out
     assert BadgeSigningKey.objects.filter(active=True).count() == 1
     assert timezone.now()
+
+
+def test_a_status_index_already_taken_is_drawn_again_and_never_shared(certificate, make_person, monkeypatch):
+    from courses import badge_services
+
+    other = Certificate.objects.create(person=make_person("bea"), course=certificate.course,
+                                       issued_at=certificate.issued_at, valid_until=certificate.valid_until)
+    draws = iter([7, 7, 9])
+    monkeypatch.setattr(badge_services.secrets, "randbelow", lambda n: next(draws))
+    assert badge_services.certificate_status_index(certificate=certificate) == 7
+    assert badge_services.certificate_status_index(certificate=other) == 9  # 7 was taken: drawn again
+    assert badge_services.certificate_status_index(certificate=certificate) == 7  # drawn once, kept
