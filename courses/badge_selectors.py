@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from jwcrypto import jwk, jws
 
 from courses.models import BadgeSigningKey, Certificate, CoursePage
+from hub.dates import day_label
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -272,10 +273,10 @@ def _judge(claims, *, kid: str, now: datetime) -> CredentialVerdict:
         return CredentialVerdict(Verdict.REVOKED, (_("The Hub has revoked this certificate."),), **facts)
     if valid_until <= now:
         return CredentialVerdict(Verdict.EXPIRED, (
-            _("It expired on %(day)s.") % {"day": timezone.localtime(valid_until).date().isoformat()},), **facts)
+            _("It expired on %(day)s.") % {"day": day_label(valid_until)},), **facts)
     if valid_from > now:
         return CredentialVerdict(Verdict.NOT_YET_VALID, (
-            _("It is valid only from %(day)s.") % {"day": timezone.localtime(valid_from).date().isoformat()},),
+            _("It is valid only from %(day)s.") % {"day": day_label(valid_from)},),
             **facts)
     return CredentialVerdict(Verdict.VALID, (_("Signed by this Hub, within its dates, and not revoked."),), **facts)
 

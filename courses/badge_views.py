@@ -88,6 +88,7 @@ def credential_check(request):
         form = CredentialForm(request.POST, request.FILES)
         if form.is_valid():
             verdict = credential_verify(form.cleaned_data["token"])
+            form = CredentialForm()  # an empty form under the verdict, for the next badge
         else:
             status = 400
     else:

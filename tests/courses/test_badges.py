@@ -114,6 +114,7 @@ def test_after_its_end_date_the_badge_is_expired_for_the_library_and_the_hub(cer
         library_verify(token, check_claims={"exp": int(later.timestamp())})
     verdict = credential_verify(token, now=later)
     assert verdict.state == Verdict.EXPIRED and "expired" in verdict.reasons[0]
+    assert credential_verify(token, now=certificate.issued_at - timedelta(days=1)).state == Verdict.NOT_YET_VALID
 
 
 def _forged(claims: dict, *, key: jwk.JWK, kid: str) -> str:
