@@ -32,6 +32,7 @@ from courses.badge_selectors import (
     status_lists_in_use,
 )
 from courses.models import BadgeSigningKey, Certificate
+from courses.selectors import State, certification_state_of
 
 # -- keys -----------------------------------------------------------------------------------------
 
@@ -144,11 +145,14 @@ def badge_credential_issue(*, certificate: Certificate) -> str:
 
     The holder is named, as on the certificate, and identified by a salted hash of their email address
     (an `IdentityObject` with `hashed: true`): someone who knows the address can check it, nobody can read
-    it off the badge. A revoked certificate is issued no badge.
+    it off the badge. Only a certificate that counts now (certified or expiring soon) is issued one.
     """
     certificate = Certificate.objects.select_related("person__user", "course").get(pk=certificate.pk)
-    if certificate.is_revoked:
+    state = certification_state_of(certificate)  # the one rule of what counts (courses.selectors)
+    if state == State.REVOKED:
         raise errors.CertificateError("This certificate is revoked: no digital badge is issued for it.")
+    if state == State.EXPIRED:
+        raise errors.CertificateError("This certificate has expired: renew it, and download the badge of the new one.")
     index = certificate_status_index(certificate=certificate)
     number, place = status_list_place(index)
     list_url = status_list_id(number)

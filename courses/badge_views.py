@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -25,8 +26,12 @@ from courses.badge_selectors import (
 )
 from courses.models import Certificate, CoursePage
 from courses.selectors import may_manage_certificates
+from hub.net import client_ip
+from hub.ratelimit import fixed_window_hit
 
 LD_JSON = "application/ld+json"
+# Public checks per address in ten minutes: plenty for a person, a wall for a script.
+CHECKS_PER_WINDOW = 60
 
 
 def _json(document: dict, content_type: str = "application/json") -> JsonResponse:
@@ -86,7 +91,11 @@ def credential_check(request):
     verdict, status = None, 200
     if request.method == "POST":
         form = CredentialForm(request.POST, request.FILES)
-        if form.is_valid():
+        if not fixed_window_hit(f"badges:check:{client_ip(request)}", limit=CHECKS_PER_WINDOW, window=600):
+            form.is_valid()
+            form.add_error(None, _("Too many badges checked from your address: try again in ten minutes."))
+            status = 429
+        elif form.is_valid():
             verdict = credential_verify(form.cleaned_data["token"])
             form = CredentialForm()  # an empty form under the verdict, for the next badge
         else:

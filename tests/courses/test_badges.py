@@ -265,3 +265,28 @@ def test_a_status_index_already_taken_is_drawn_again_and_never_shared(certificat
     assert badge_services.certificate_status_index(certificate=certificate) == 7
     assert badge_services.certificate_status_index(certificate=other) == 9  # 7 was taken: drawn again
     assert badge_services.certificate_status_index(certificate=certificate) == 7  # drawn once, kept
+
+
+def test_an_expired_or_revoked_certificate_gets_no_new_badge(client, visitor, certificate, trainer):
+    client.force_login(visitor.user)
+    url = reverse("courses:certificate_badge", args=[certificate.code])
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=timezone.now() - timedelta(days=800),
+                                                         valid_until=timezone.now() - timedelta(days=1))
+    response = client.get(url)
+    assert response.status_code == 409 and "has expired" in response.content.decode()
+    assert "Download your digital badge" not in client.get(reverse("courses:my_training")).content.decode()
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=timezone.now() + timedelta(days=300))
+    services.certificate_revoke(certificate=certificate, by=trainer.user, reason="Issued by mistake")
+    response = client.get(url)
+    assert response.status_code == 409 and "revoked" in response.content.decode()
+
+
+def test_the_public_check_is_rate_limited_per_address(monkeypatch):
+    from courses import badge_views
+
+    monkeypatch.setattr(badge_views, "CHECKS_PER_WINDOW", 2)
+    client = Client()
+    for _attempt in range(2):
+        assert client.post(reverse("courses:credential_check"), {"credential": "a.b.c"}).status_code == 200
+    response = client.post(reverse("courses:credential_check"), {"credential": "a.b.c"})
+    assert response.status_code == 429 and "Too many badges checked" in response.content.decode()
