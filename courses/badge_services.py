@@ -10,6 +10,7 @@ import json
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from jwcrypto import jwe, jwk, jwt
@@ -52,7 +53,13 @@ def _seal(private: jwk.JWK) -> str:
 
 def private_key(key: BadgeSigningKey) -> jwk.JWK:
     sealed = jwe.JWE()
-    sealed.deserialize(key.private_jwk_sealed, key=_sealing_key())
+    try:
+        sealed.deserialize(key.private_jwk_sealed, key=_sealing_key())
+    except jwe.InvalidJWEData as error:
+        raise ImproperlyConfigured(
+            f"The badge signing key {key.kid} cannot be unsealed: BADGE_KEY_SECRET (or SECRET_KEY, which it "
+            "defaults to) changed since it was made. Restore the old secret, or run `manage.py badge_keys "
+            "rotate` (a new key signs; badges already issued keep verifying).") from error
     return jwk.JWK.from_json(sealed.payload.decode())
 
 

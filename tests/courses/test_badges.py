@@ -290,3 +290,15 @@ def test_the_public_check_is_rate_limited_per_address(monkeypatch):
         assert client.post(reverse("courses:credential_check"), {"credential": "a.b.c"}).status_code == 200
     response = client.post(reverse("courses:credential_check"), {"credential": "a.b.c"})
     assert response.status_code == 429 and "Too many badges checked" in response.content.decode()
+
+
+def test_a_changed_sealing_secret_is_named_and_a_rotation_recovers(certificate, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    before = badge_credential_issue(certificate=certificate)
+    settings.BADGE_KEY_SECRET = "another-secret"
+    with pytest.raises(ImproperlyConfigured, match="BADGE_KEY_SECRET"):
+        badge_credential_issue(certificate=certificate)
+    call_command("badge_keys", "rotate")
+    assert credential_verify(badge_credential_issue(certificate=certificate)).state == Verdict.VALID
+    assert credential_verify(before).state == Verdict.VALID
