@@ -57,10 +57,18 @@ def template_media(template: str | Path) -> dict:
     return {"MEDIA_ROOT": str(folder / "media"), "PRIVATE_MEDIA_ROOT": str(folder / "private")}
 
 
-def seed_template(folder: Path) -> Path:
-    """A migrated, demo-seeded SQLite file for `seeded_env` to copy (see run_all.py)."""
+def seed_template(folder: Path, *, migrated: str | None = None) -> Path:
+    """A migrated, demo-seeded SQLite file for `seeded_env` to copy (see run_all.py); from a copy of
+    `migrated` (an SQLite file already migrated) when given."""
     path = Path(folder) / "seeded.sqlite3"
     env = server_env(f"sqlite:///{path}", HUB_ALLOW_DEMO_DATA="1", **template_media(path))
+    if migrated:
+        import sqlite3
+
+        with sqlite3.connect(migrated) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        source.close()
+        target.close()
     manage("migrate", "--no-input", "-v0", env=env)
     manage("seed_demo", "--quiet-logins", env=env)
     return path

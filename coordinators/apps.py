@@ -28,9 +28,12 @@ class CoordinatorsConfig(AppConfig):
         from hub.membership.signals import visitor_left_district
 
         visitor_left_district.connect(flag_cases_of_departed_visitor, dispatch_uid="coordinators_flag_departed")
+        from coordinators.jobs import kinds_register
+
+        kinds_register()
         nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
                              order=21))
-        from coordinators import jobs
+        from coordinators import scheduled
         from hub.schedule.registry import job_register
 
-        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
+        job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs

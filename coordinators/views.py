@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from coordinators import csv_import, exports, selectors, services
+from coordinators import csv_import, exports, jobs, selectors, services
 from coordinators.errors import AssignmentRefused, CoordinatorsError, NotFound, OutsideScope
 from coordinators.forms import (
     AssignForm,
@@ -28,6 +28,8 @@ from coordinators.selectors import CaseFilters, OutOfScope, RosterFilters
 from courses.selectors import State
 from hub.audit.services import audit_record
 from hub.exports import ExportAudit
+from hub.jobs import registry as job_registry
+from hub.jobs.services import job_start
 from hub.models import Person
 from hub.queries import query_read
 from hub.selectors import person_for, scope_for
@@ -124,6 +126,10 @@ def roster_export(request):
         export = selectors.roster_export(user=request.user, filters=filters)
     except OutOfScope as exc:
         _filter_denied(request, "export.denied", exc)
+    big = _export_job_or_none(request, kind=jobs.ROSTER_EXPORT, export=export, filters=filters,
+                              title="Download this list (CSV)")
+    if big is not None:
+        return big
     return exports.csv_response(
         filename=exports.filename("who-is-trained", filters.district), header=exports.ROSTER_HEADER,
         rows=exports.roster_csv_rows(export.rows),
@@ -172,6 +178,10 @@ def case_export(request):
         export = selectors.case_export(user=request.user, filters=filters)
     except OutOfScope as exc:
         _filter_denied(request, "export.denied", exc)
+    big = _export_job_or_none(request, kind=jobs.CASES_EXPORT, export=export, filters=filters,
+                              title="Download these cases (CSV)")
+    if big is not None:
+        return big
     return exports.csv_response(
         filename=exports.filename("student-cases", filters.district), header=exports.CASE_HEADER,
         rows=exports.case_csv_rows(export.rows),
@@ -206,23 +216,46 @@ def case_new(request):
 
 
 def _import(request, *, kind: str):
+    """The file is checked here (UTF-8, columns: refused whole at once, nothing queued), then imported by
+    the task worker as a job (hub.jobs): the coordinator is sent to its page (progress, then row errors)."""
     _manager_or_403(request)
     district = _home_district(request, request.GET.get("district") or request.POST.get("district"))
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    job_kind = jobs.CASES_IMPORT if kind == "cases" else jobs.ATTENDANCE_IMPORT
     if request.method == "POST" and form.is_valid():
-        importer = csv_import.cases_import if kind == "cases" else csv_import.attendance_import
-        try:
-            report = importer(district=district, file=form.cleaned_data["file"], by=request.user)
-        except CoordinatorsError as exc:
-            form.add_error(None, str(exc))
+        upload = form.cleaned_data["file"]
+        fatal = job_registry.kind_get(job_kind).check(upload)
+        if fatal:
+            form.add_error("file", fatal)
         else:
-            report.errors.sort()
-            (messages.error if report.fatal else messages.success)(request, report.summary)
+            job = job_start(kind=job_kind, owner=request.user, district=district, file=upload)
+            return redirect("jobs:detail", pk=job.pk)
     columns = csv_import.CASE_COLUMNS if kind == "cases" else csv_import.ATTENDANCE_COLUMNS
     return render(request, "coordinators/import.html", {
-        "form": form, "report": report, "district": district, "kind": kind, "columns": columns,
-    }, status=400 if (report and report.fatal) or form.errors else 200)
+        "form": form, "district": district, "kind": kind, "columns": columns,
+    }, status=400 if form.errors else 200)
+
+
+def _export_job_or_none(request, *, kind: str, export, filters, title: str):
+    """A large export (more than JOB_EXPORT_DIRECT_ROWS rows) is made by the task worker as a job: a POST
+    starts it and redirects to its page; a GET (a link) answers a page with that POST button. A small
+    one returns None: it is downloaded at once, as before."""
+    from django.conf import settings
+
+    if export.count <= settings.JOB_EXPORT_DIRECT_ROWS:
+        return None
+    if request.method == "POST":
+        job = job_start(kind=kind, owner=request.user, district=_district_or_none(filters.district),
+                        params={"query": filters.query_string()})
+        return redirect("jobs:detail", pk=job.pk)
+    return render(request, "coordinators/export_job.html", {"count": export.count, "title": title,
+                                                            "query": filters.query_string()})
+
+
+def _district_or_none(district_id):
+    from hub.models import District
+
+    return District.objects.filter(pk=district_id).first() if district_id is not None else None
 
 
 @login_required

@@ -10,7 +10,11 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from courses import views
         from courses.models import page_views_register
+        from courses.selectors import certificate_message_reason
         from hub.navigation import NavItem, nav_register
+        from hub.outbox.relevance import relevance_register
+
+        relevance_register("courses.certificate", certificate_message_reason)  # no reminder about a revoked one
         from hub.roles import STATE_STAFF, TRAINER, editor_permissions_register
 
         editor_permissions_register("courses.add_scenario", "courses.change_scenario", "courses.delete_scenario")
@@ -42,7 +46,7 @@ class CoursesConfig(AppConfig):
         reason_messages_register(MESSAGES)
         page_views_register(index_rows=views.course_index_rows, course=views.course_serve,
                             module=views.module_serve)
-        from courses import jobs
+        from courses import scheduled
         from hub.schedule.registry import job_register
 
-        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
+        job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs

@@ -638,3 +638,11 @@ def practice_counts(*, people) -> dict[int, int]:
     ids = [p if isinstance(p, int) else p.pk for p in people]
     return dict(PracticeCredit.objects.filter(person_id__in=ids).values("person_id")
                 .annotate(n=Count("pk")).values_list("person_id", "n"))
+
+
+def certificate_message_reason(certificate: Certificate, kind: str) -> str:
+    """Why a queued notice about this certificate no longer makes sense ("" when it does): it was
+    revoked meanwhile (asked by the outbox just before sending; registered in `CoursesConfig.ready()`)."""
+    if certificate.is_revoked:
+        return "The certificate was revoked."
+    return ""

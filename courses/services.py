@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from courses import errors
 from courses.grading import CheckResult, grade
@@ -33,7 +35,7 @@ from courses.selectors import (
 )
 from hub.dates import day_label
 from hub.idempotency import create_once
-from hub.mail import mail_send
+from hub.mail import absolute_url, mail_render, mail_send
 from hub.models import Person
 
 # A certificate this close to its end may be renewed (the same window as "expiring soon").
@@ -406,20 +408,36 @@ def lapse_watcher_register(func) -> None:
         _lapse_watchers.append(func)
 
 
-def _reminder_text(certificate: Certificate, days_left: int, renewal: list[str]) -> tuple[str, str]:
-    from hub.reasons import listing
+def _reminder_mail(certificate: Certificate, days_left: int, renewal: list[str], *, audience: str,
+                   address: str) -> dict:
+    """A certificate notice (`templates/courses/email/certificate_reminder` to the visitor,
+    `certificate_watch` to a coordinator of a visitor with open cases), as `mail_send`'s keywords, in
+    the language of the person it goes to (`hub.selectors.language_of`; a coordinator is found by the
+    address)."""
+    from django.contrib.auth import get_user_model
 
-    until = day_label(certificate.valid_until, "full")
-    subject = f"Your {certificate.course.code} certificate expires in {days_left} days"
-    body = (
-        f"Hello {certificate.person.user.first_name or certificate.person.full_name},\n\n"
-        f"Your {certificate.course.title} certificate is valid until {until}. After that date you can't be "
-        "assigned new home-visit cases until you renew it.\n\n"
-        f"To renew, sign in to the Home Visit Hub, start your renewal on My training and take "
-        f"{listing(renewal) or 'the refresher modules'} again, passing their knowledge checks.\n\n"
-        "— The Home Visit Hub team\n"
-    )
-    return subject, body
+    from hub.reasons import listing
+    from hub.selectors import language_of
+
+    if audience == "visitor":
+        reader = certificate.person.user
+    else:
+        reader = get_user_model().objects.filter(email__iexact=address, is_active=True).order_by("pk").first()
+    language = language_of(reader)
+    person = certificate.person
+    with translation.override(language):
+        context = {"name": person.user.first_name or person.full_name, "visitor": person.full_name,
+                   "code": certificate.course.code, "course": certificate.course.title, "days": days_left,
+                   "until": day_label(certificate.valid_until, "full"), "modules": listing(renewal),
+                   "link": absolute_url(reverse("courses:my_training"))}
+        if audience == "visitor":
+            subject = _("Your %(code)s certificate expires in %(days)d days") % context
+        else:
+            subject = _("%(visitor)s's %(code)s certificate expires in %(days)d days") % context
+        context["subject"] = subject
+        template = "certificate_reminder" if audience == "visitor" else "certificate_watch"
+        text, html = mail_render(f"courses/email/{template}", context, language=language)
+    return {"to": address, "subject": subject, "body": text, "html": html, "language": language}
 
 
 @transaction.atomic
@@ -462,14 +480,9 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
             if certificate.course_id not in paths:  # the renewal's modules, by the renewal's own rule
                 paths[certificate.course_id] = [m.title for m in renewal_path(
                     [m for m in course_modules(certificate.course) if m.required])]
-            subject, body = _reminder_text(certificate, days_left, paths[certificate.course_id])
-            if audience == "coordinator":
-                subject = f"{certificate.person.full_name}'s {certificate.course.code} certificate expires in " \
-                          f"{days_left} days"
-                body = (f"{certificate.person.full_name} holds open home-visit cases and their "
-                        f"{certificate.course.code} certificate expires in {days_left} days. Once it lapses, "
-                        "they can't be assigned new cases until they renew.\n\n— The Home Visit Hub\n")
-            mail_send(to=address, subject=subject, body=body, kind="certificate", person=certificate.person,
-                      key=f"courses:certificate-reminder:{reminder.pk}")
+            mail_send(**_reminder_mail(certificate, days_left, paths[certificate.course_id], audience=audience,
+                                       address=address),
+                      kind="certificate", person=certificate.person, key=f"courses:certificate-reminder:{reminder.pk}",
+                      about=certificate)
             sent[audience] += 1
     return sent

@@ -158,3 +158,14 @@ def batch_write(model, new: list, changed: list, fields: list[str], report: Impo
         except IntegrityError as exc:
             obj.pk = None if is_new else obj.pk
             report.error(getattr(obj, "_line", 0), f"the database refused this row ({exc.__class__.__name__})")
+
+
+def csv_preflight(binary, columns: list[str], optional: list[str] = ()) -> str:
+    """Why this file would be refused whole (not UTF-8, empty, wrong columns), or "" if it would be read:
+    checked in the request before an import is queued as a job, so the person learns it at once. The
+    importer checks again when it runs (the file is the same: hub.jobs checks its sha256)."""
+    report = ImportReport()
+    for _row in csv_rows(binary, columns, report, optional):
+        break
+    binary.seek(0)
+    return report.fatal

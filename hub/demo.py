@@ -200,7 +200,20 @@ def seed_site_and_people() -> str:
     return f"{created} people created ({Person.objects.count()} in all)"
 
 
+_login_sources: list[Callable[[], list[tuple[str, str, str]]]] = []
+
+
+def demo_login_source(func):
+    """Register more demo logins (another app's demo accounts, e.g. the approved learner): `func()` returns
+    (username, password, what the login shows) rows, printed after the people's."""
+    if func not in _login_sources:
+        _login_sources.append(func)
+    return func
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(username, password, what the login shows) for the README and `make run`."""
-    return [(p.username, DEMO_PASSWORD, p.login_note) for p in PEOPLE if p.login_note]
+    """(username, password, what the login shows) for the README and `make run` (after the apps' demo
+    modules are imported: `seed_demo` does that)."""
+    people = [(p.username, DEMO_PASSWORD, p.login_note) for p in PEOPLE if p.login_note]
+    return people + [login for source in _login_sources for login in source()]
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from hub.models import District, Partner, Person, School
+from hub.models import District, Language, Partner, Person, School
 from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, VISITOR, roles_of
 
 
@@ -69,3 +69,32 @@ def sessions_of(user):
     from hub.models import UserSession
 
     return UserSession.objects.filter(user_id=user.pk, expire_date__gt=timezone.now())
+
+
+def language_of(user) -> str:
+    """The language the Hub writes to this person in (their emails), one of settings.LANGUAGES: the one
+    they chose in their account preferences (Wagtail's profile), else the one they joined in (their
+    accepted invitation or their LEAP 101 request), else the one site language among those they speak
+    (`Person.languages`; an invitation accepted in Spanish records Spanish), else the site's default.
+    Never the language of the request that happens to cause the message (a coordinator working in
+    English registers a Spanish-speaking visitor: the visitor's email is in Spanish)."""
+    from django.conf import settings
+
+    site = {code for code, _name in settings.LANGUAGES}
+    default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in site else "en"
+    if user is None or getattr(user, "pk", None) is None:
+        return default
+    from wagtail.users.models import UserProfile
+
+    chosen = UserProfile.objects.filter(user=user).values_list("preferred_language", flat=True).first()
+    if chosen in site:
+        return chosen
+    from hub.joining.models import Invitation, LearnerRequest
+
+    joined = (LearnerRequest.objects.filter(account=user).values_list("language", flat=True).first()
+              or Invitation.objects.filter(account=user, state=Invitation.State.ACCEPTED)
+              .order_by("-accepted_at").values_list("language", flat=True).first())
+    if joined in site:
+        return joined
+    spoken = {code for code in Language.objects.filter(speakers__user=user).values_list("code", flat=True)} & site
+    return spoken.pop() if len(spoken) == 1 else default

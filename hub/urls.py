@@ -46,6 +46,7 @@ urlpatterns = [
     path("people/", include("hub.membership.urls")),
     path("outbox/", include("hub.outbox.urls")),
     path("schedule/", include("hub.schedule.urls")),
+    path("jobs/", include("hub.jobs.urls")),
     path("training/", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
     path("coordinators/", include("coordinators.urls")),

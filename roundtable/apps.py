@@ -21,9 +21,13 @@ class RoundtableConfig(AppConfig):
             lead=_("Parents and guardians: tell us what helps your children get to school. Free, with childcare "
                    "and interpreters, in English and Spanish. No account needed.")))
         import roundtable.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
+        from hub.outbox.relevance import relevance_register
+        from roundtable.selectors import signup_message_reason
+
+        relevance_register("roundtable.familysignup", signup_message_reason)  # skip mail about a cancelled sign-up
         nav_register(NavItem(_("Family insights"), "roundtable:insights",
                              roles=frozenset({TRAINER, STATE_STAFF, REGIONAL_STAFF}), order=87))
         from hub.schedule.registry import job_register
-        from roundtable import jobs
+        from roundtable import scheduled
 
-        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
+        job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs

@@ -193,3 +193,21 @@ def insights_summary() -> list[dict]:
     for group in groups.values():
         group["roundtables"] = len(group["roundtables"])
     return list(groups.values())
+
+
+def signup_message_reason(signup: FamilySignup, kind: str) -> str:
+    """Why a queued message about this sign-up no longer makes sense ("" when it does), asked by the
+    outbox just before sending (`hub.outbox.relevance`, registered in `RoundtableConfig.ready()`): a
+    confirmation, promotion or reminder once the roundtable was cancelled or is over, the sign-up
+    cancelled, or the family's contact details erased. A cancellation notice is about exactly that: it always goes."""
+    if kind == "cancellation":
+        return ""
+    if signup.contact_purged_at is not None:
+        return "The family's contact details were erased."
+    if signup.roundtable.cancelled_at is not None:
+        return "The roundtable was cancelled."
+    if signup.status not in ACTIVE:
+        return "The sign-up was cancelled."
+    if signup.roundtable.ends_at <= timezone.now():
+        return "The roundtable is over."  # a worker that was down past it, or the demo's past roundtable
+    return ""

@@ -597,7 +597,7 @@ def _family_mail(signup: FamilySignup, *, kind: str, template: str, subject, key
                    **{k: str(v) for k, v in context.items()}}
         text, html = mail_render(f"roundtable/email/{template}", context, language=signup.preferred_language)
     mail_on_commit(to=signup.email, subject=subject, body=text, html=html, kind=kind, key=key,
-                   language=signup.preferred_language)  # no district: families are the organisers' to see
+                   language=signup.preferred_language, about=signup)  # no district: families are the organisers' to see
 
 
 def _notify_signed_up(signup: FamilySignup, token: str) -> None:

@@ -35,9 +35,13 @@ class SessionsConfig(AppConfig):
         practice_planner_register(practice_plans)  # My training: the live practice a person has booked
         RecordingIndexPage.recordings_page = staticmethod(recordings_page)
         import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
+        from hub.outbox.relevance import relevance_register
+        from sessions.selectors import registration_message_reason
+
+        relevance_register("training_sessions.registration", registration_message_reason)  # skip stale reminders
         nav_register(NavItem("Schedule sessions", "training_sessions:manage",
                              roles=frozenset({TRAINER, STATE_STAFF}), order=85))
         from hub.schedule.registry import job_register
-        from sessions import jobs
+        from sessions import scheduled
 
-        job_register(*jobs.JOBS)  # hub.schedule: this app's scheduled jobs
+        job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs

@@ -400,3 +400,17 @@ def practice_plans(*, person, course_codes, now: datetime | None = None) -> dict
     url = reverse("training_sessions:occurrence", args=[occurrence.series_id, occurrence_key(occurrence.original_start)])
     return {CERTIFICATION_COURSE: PracticePlan(url, occurrence.occurrence.start,
                                                waitlisted=booked.status == SeatStatus.WAITLISTED)}
+
+
+def registration_message_reason(registration: Registration, kind: str) -> str:
+    """Why a queued message about this registration no longer makes sense ("" when it does), asked by
+    the outbox just before sending (registered in `SessionsConfig.ready()`): a confirmation, promotion
+    or reminder once the date was cancelled or the registration given up. The notices of a cancelled or
+    moved date are about exactly that: they always go."""
+    if kind in ("cancellation", "change"):
+        return ""
+    if registration.occurrence.occurrence.cancelled:
+        return "The session was cancelled."
+    if registration.status not in ACTIVE:
+        return "The registration was cancelled."
+    return ""

@@ -13,17 +13,19 @@ from datetime import date, datetime, time, timedelta
 from dateutil import rrule
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from schedule.models import Calendar, Event, Occurrence, Rule
 
 from courses.services import practice_credit_record, practice_credit_withdraw
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from hub.dates import day_label
 from hub.idempotency import create_once
-from hub.mail import absolute_url, mail_on_commit, mail_render, mail_send
+from hub.mail import absolute_url, mail_on_commit, mail_render
 from hub.models import District, Person
 from hub.program import CERTIFICATION_COURSE, PROGRAM_TZ
+from hub.selectors import language_of
 from sessions import errors
 from sessions.models import (
     Attendance,
@@ -315,10 +317,8 @@ def occurrence_cancel(*, series: Series, start: datetime, by, now: datetime | No
     if occ.occurrence.end <= now:
         raise errors.OccurrencePast("This session is over; there is nothing to cancel.")
     occ.occurrence.cancel()
-    when = _when(occ.occurrence.start)
-    _notify_registrants(occ, subject=f"Cancelled: {series.title}, {when}", kind="cancellation",
-                        body=f"The session {series.title} on {when} is cancelled. "
-                             "Other dates of the series go ahead as planned.")
+    _notify_registrants(occ, subject=_("Cancelled: %(title)s, %(when)s"), kind="cancellation",
+                        template="date_cancelled", key=f"sessions:{occ.pk}:cancelled:{now.timestamp():.0f}")
     return occ
 
 
@@ -339,12 +339,11 @@ def occurrence_move(*, series: Series, start: datetime, new_start: datetime, by,
         raise errors.InvalidMove("Move the session to a time in the future.")
     if abs(new_start - occ.original_start) > timedelta(days=90):
         raise errors.InvalidMove("A session can be moved by at most 90 days; schedule a new one instead.")
-    old = _when(occ.occurrence.start)
+    old = occ.occurrence.start
     duration = occ.occurrence.end - occ.occurrence.start
     occ.occurrence.move(new_start, new_start + duration)
-    _notify_registrants(occ, subject=f"New time: {series.title}", kind="change",
-                        body=f"The session {series.title} planned for {old} now takes place on "
-                             f"{_when(new_start)}. Your registration stands.")
+    _notify_registrants(occ, subject=_("New time: %(title)s"), kind="change", template="date_moved",
+                        old_when=old, key=f"sessions:{occ.pk}:moved:{now.timestamp():.0f}")
     return occ
 
 
@@ -397,15 +396,22 @@ def registration_cancel(*, registration: Registration, by, now: datetime | None 
     return promoted
 
 
-def _visitor_mail(reg: Registration, *, kind: str, template: str, subject: str, key: str, **context) -> None:
-    """One message to a registrant (`templates/sessions/email/<template>`), about their own seat."""
+def _visitor_mail(reg: Registration, *, kind: str, template: str, subject, key: str, **context) -> None:
+    """One message to a registrant (`templates/sessions/email/<template>.txt` and `.html`), about their
+    own seat, written in the registrant's language (`hub.selectors.language_of`), whoever's request
+    caused it. `subject` is a translatable text with `%(title)s` and `%(when)s`; datetimes in `context`
+    are written as the registrant reads them. The message is about the registration: the outbox skips
+    it when the registration or the date was cancelled before it went (`registration_message_reason`)."""
     series = reg.occurrence.series
-    context = {"name": reg.person.full_name, "title": series.title, "subject": subject,
-               "when": _when(reg.occurrence.occurrence.start), "join_link": series.join_link,
-               "link": _occurrence_link(reg.occurrence), **context}
-    text, html = mail_render(f"sessions/email/{template}", context)
+    language = language_of(reg.person.user)
+    with translation.override(language):
+        context = {"name": reg.person.full_name, "title": series.title, "when": _when(reg.occurrence.occurrence.start),
+                   "join_link": series.join_link, "link": _occurrence_link(reg.occurrence),
+                   **{k: _when(v) if isinstance(v, datetime) else v for k, v in context.items()}}
+        context["subject"] = subject = str(subject) % {"title": series.title, "when": context["when"]}
+        text, html = mail_render(f"sessions/email/{template}", context, language=language)
     mail_on_commit(to=reg.person.user.email, subject=subject, body=text, html=html, kind=kind,
-                   person=reg.person, key=key)
+                   person=reg.person, key=key, language=language, about=reg)
 
 
 def _registration(pk) -> Registration:
@@ -415,9 +421,8 @@ def _registration(pk) -> Registration:
 
 def _notify_registered(registration: Registration, now: datetime) -> None:
     reg = _registration(registration.pk)
-    series, when = reg.occurrence.series, _when(reg.occurrence.occurrence.start)
-    subject = (f"You have a seat: {series.title}, {when}" if reg.confirmed
-               else f"You're on the waitlist: {series.title}, {when}")
+    subject = (_("You have a seat: %(title)s, %(when)s") if reg.confirmed
+               else _("You're on the waitlist: %(title)s, %(when)s"))
     _visitor_mail(reg, kind="confirmation", template="registered", subject=subject, confirmed=reg.confirmed,
                   key=f"sessions:registration:{reg.pk}:{reg.status}:{now.timestamp():.0f}")
 
@@ -425,18 +430,16 @@ def _notify_registered(registration: Registration, now: datetime) -> None:
 def _notify_promoted(promoted: list[Registration]) -> None:
     for registration in promoted:
         reg = _registration(registration.pk)
-        series = reg.occurrence.series
         moment = getattr(reg, "promoted_at", None) or timezone.now()
-        _visitor_mail(reg, kind="promotion", template="promoted",
-                      subject=f"You have a seat: {series.title}, {_when(reg.occurrence.occurrence.start)}",
+        _visitor_mail(reg, kind="promotion", template="promoted", subject=_("You have a seat: %(title)s, %(when)s"),
                       key=f"sessions:registration:{reg.pk}:promoted:{moment.timestamp():.0f}")
 
 
-def _notify_registrants(occ: SessionOccurrence, *, subject: str, body: str, kind: str) -> None:
-    """Registrants of a cancelled or moved date (not converted to a template: one plain paragraph)."""
-    for reg in occ.registrations.filter(status__in=ACTIVE).select_related("person__user"):
-        mail_on_commit(to=reg.person.user.email, subject=subject, kind=kind, person=reg.person,
-                       body=f"Hello {reg.person.full_name},\n\n{body}\n{_occurrence_link(occ)}")
+def _notify_registrants(occ: SessionOccurrence, *, subject, template: str, kind: str, key: str, **context) -> None:
+    """Every registrant of a cancelled or moved date, each in their own language."""
+    for reg in (occ.registrations.filter(status__in=ACTIVE)
+                .select_related("person__user", "occurrence__occurrence", "occurrence__series__event")):
+        _visitor_mail(reg, kind=kind, template=template, subject=subject, key=f"{key}:{reg.pk}", **context)
 
 
 def _occurrence_link(occ: SessionOccurrence) -> str:
@@ -447,8 +450,10 @@ def _occurrence_link(occ: SessionOccurrence) -> str:
 
 
 def _when(moment: datetime) -> str:
+    """e.g. "Tuesday, March 3, 2026, 3 p.m." in English, "martes, marzo 3, 2026, 15:00" in Spanish
+    (the current language; New York time)."""
     local = moment.astimezone(PROGRAM_TZ)
-    return f"{local:%A %B} {local.day}, {local:%Y} at {local:%-I:%M %p}".replace(":00 ", " ")
+    return f"{formats.date_format(local, 'l')}, {day_label(local, 'full')}, {formats.time_format(local, 'TIME_FORMAT')}"
 
 
 # -- attendance --------------------------------------------------------------------------------------
@@ -520,16 +525,11 @@ def reminders_send(*, now: datetime | None = None, lead_from: timedelta = timede
         start = reg.occurrence.occurrence.start
         if ReminderSent.objects.filter(registration=reg, for_start=start).exists() or not reg.person.user.email:
             continue
-        series = reg.occurrence.series
-        join = f"\nJoin link: {series.join_link}" if series.join_link else ""
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(registration=reg, for_start=start)
-                mail_send(to=reg.person.user.email, subject=f"Tomorrow: {series.title}, {_when(start)}",
-                          kind="reminder", person=reg.person, key=f"sessions:reminder:{reg.pk}:{start.isoformat()}",
-                          body=f"Hello {reg.person.full_name},\n\nA reminder that you have a seat at {series.title} "
-                               f"on {_when(start)} (New York time).{join}\n\nCan't come? Please cancel so that "
-                               f"someone on the waitlist can have your seat.\n{_occurrence_link(reg.occurrence)}")
+                _visitor_mail(reg, kind="reminder", template="reminder", subject=_("Tomorrow: %(title)s, %(when)s"),
+                              key=f"sessions:reminder:{reg.pk}:{start.isoformat()}")
         except IntegrityError:
             continue  # another run sent it
         sent += 1

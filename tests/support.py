@@ -57,7 +57,8 @@ SETTINGS_VARIABLES = {
     "AXES_ADDRESS_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES", "ROUNDTABLE_SIGNUPS_PER_WINDOW", "CASE_RETENTION_DAYS",
     "UPLOAD_MAX_BYTES_MEDIA", "UPLOAD_MAX_BYTES_DOCUMENT", "UPLOAD_MAX_BYTES_IMAGE", "CHANNEL_LAYER_BACKEND",
     "DB_CONN_MAX_AGE", "SITE_URL", "LOG_LEVEL", "TASK_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_TIMEOUT",
-    "OUTBOX_MAX_ATTEMPTS", "OUTBOX_RETRY_SECONDS", "OUTBOX_RETRY_MAX_SECONDS", "DEFAULT_FROM_EMAIL",
+    "OUTBOX_MAX_ATTEMPTS", "OUTBOX_RETRY_SECONDS", "OUTBOX_RETRY_MAX_SECONDS",
+    "JOB_RESULT_DAYS", "JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "JOB_EXPORT_DIRECT_ROWS", "DEFAULT_FROM_EMAIL",
     "HUB_SSO_GOOGLE_CLIENT_ID", "HUB_SSO_GOOGLE_CLIENT_SECRET", "HUB_SSO_GOOGLE_DOMAIN", "HUB_SSO_ENTRA_CLIENT_ID",
     "HUB_SSO_ENTRA_CLIENT_SECRET", "HUB_SSO_ENTRA_TENANT", "HUB_SSO_OIDC_ID", "HUB_SSO_OIDC_NAME",
     "HUB_SSO_OIDC_CLIENT_ID", "HUB_SSO_OIDC_CLIENT_SECRET", "HUB_SSO_OIDC_SERVER_URL",
@@ -158,6 +159,14 @@ def require_postgres(connection) -> None:
         pytest.skip(f"{POSTGRES_ONLY}: needs row locks and real parallel transactions")
 
 
+# (engine, seeded) -> the environment variable naming a template built before the run (a SQLite file
+# path or a PostgreSQL database name).
+TEMPLATE_VARIABLES = {
+    ("sqlite", False): "HUB_TEMPLATE_SQLITE_MIGRATED", ("sqlite", True): "HUB_TEMPLATE_SQLITE_SEEDED",
+    ("postgres", False): "HUB_TEMPLATE_POSTGRES_MIGRATED", ("postgres", True): "HUB_TEMPLATE_POSTGRES_SEEDED",
+}
+
+
 class DatabaseTemplates:
     """Migrated (and demo-seeded) databases built once per test run, copied for each user.
 
@@ -169,7 +178,10 @@ class DatabaseTemplates:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.built: dict[tuple[str, bool], str] = {}
+        # Templates built before this run (.ci/run builds them once for its test runs and benchmarks:
+        # tests/prebuild_templates.py); never written to, never dropped here.
+        self.built: dict[tuple[str, bool], str] = {
+            key: os.environ[variable] for key, variable in TEMPLATE_VARIABLES.items() if os.environ.get(variable)}
         self.drops: list = []
 
     # -- public -----------------------------------------------------------------------------------
@@ -203,6 +215,8 @@ class DatabaseTemplates:
         if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
             return  # no test uses the database in this run: pytest-django made none (the templates migrate)
         engine = "sqlite" if connection.vendor == "sqlite" else "postgres"
+        if (engine, False) in self.built:
+            return  # built before the run (TEMPLATE_VARIABLES)
         if engine == "sqlite":
             target = self.folder / "migrated.sqlite3"
             _sqlite_copy(connection.settings_dict["NAME"], target)

@@ -14,3 +14,7 @@ class DiscussionConfig(AppConfig):
 
         nav_register(NavItem("Discussion", "discussion:rooms", order=40))
         import hub.discussion.privacy  # noqa: F401 - registers what this app holds (hub.privacy.registry)
+        from hub.discussion.selectors import message_mention_reason
+        from hub.outbox.relevance import relevance_register
+
+        relevance_register("discussion.message", message_mention_reason)  # no mention email for a deleted message

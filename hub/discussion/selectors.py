@@ -211,3 +211,13 @@ def room_unread(*, room: Room, user) -> int:
 
 def rooms_by_slug(slugs: list[str]) -> QuerySet[Room]:
     return Room.objects.filter(slug__in=slugs)
+
+
+def message_mention_reason(message: Message, kind: str) -> str:
+    """Why a queued mention email about this message no longer makes sense ("" when it does): the
+    message was deleted or hidden by a moderator meanwhile (asked by the outbox just before sending)."""
+    if message.deleted_at is not None:
+        return "The message was deleted."
+    if message.hidden_at is not None:
+        return "The message was hidden by a moderator."
+    return ""

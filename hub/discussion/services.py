@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from hub import mail, sockets
@@ -40,7 +40,7 @@ from hub.discussion.formatting import mentioned_usernames, message_data, room_ur
 from hub.discussion.models import Mention, Message, Room, RoomMembership
 from hub.discussion.selectors import Access, access_for, room_unread
 from hub.models import District, Region
-from hub.selectors import person_for
+from hub.selectors import language_of, person_for
 
 logger = logging.getLogger(__name__)
 
@@ -256,10 +256,13 @@ def _mentions_notify(message: Message, users: list, text: str) -> None:
         if is_online(user.pk) or not user.email:
             continue
         person = person_for(user)
-        if mail.mail_send(subject=f"{who} mentioned you in {message.room.title}",
-                          body=f"{who} wrote in {message.room.title}:\n\n{message.body}\n\nReply: {link}\n",
-                          to=user.email, kind="mention", person=person,
-                          key=f"discussion:mention:{message.pk}:{user.pk}"):
+        language = language_of(user)  # the mentioned person's, not the author's
+        with translation.override(language):
+            context = {"who": who, "room": message.room.title, "body": message.body, "link": link}
+            context["subject"] = subject = translation.gettext("%(who)s mentioned you in %(room)s") % context
+            text, html = mail.mail_render("discussion/email/mention", context, language=language)
+        if mail.mail_send(subject=subject, body=text, html=html, to=user.email, kind="mention", person=person,
+                          language=language, key=f"discussion:mention:{message.pk}:{user.pk}", about=message):
             emailed.append(user.pk)
     if emailed:
         Mention.objects.filter(message=message, user_id__in=emailed).update(emailed=True)

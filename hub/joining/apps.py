@@ -28,6 +28,9 @@ class JoiningConfig(AppConfig):
         user_login_failed.connect(learner_sign_in_failed, dispatch_uid="joining.learner_sign_in_failed")
         checks.register(learner_approval_check)
         import hub.joining.privacy  # noqa: F401 - registers what this app holds (hub.privacy.registry)
+        from hub.joining.jobs import kinds_register
+
+        kinds_register()  # the staff-list import runs as a job (hub.jobs)
 
 
 def learner_approval_check(app_configs=None, **kwargs):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from hub.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_step
+from hub.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_login_source, demo_step
 from hub.joining import services
 from hub.joining.models import Invitation
 from hub.models import District
@@ -61,6 +61,14 @@ LEARNERS = [
     ("Keisha Brown", "keisha.brown", "Providence Public Schools", "Rhode Island", "United States", "en", False),
     ("Gabriela Torres", "gabriela.torres", "Cleveland Family Engagement Network", "Ohio", "United States", "es", True),
 ]
+
+
+@demo_login_source
+def learner_logins() -> list[tuple[str, str, str]]:
+    """The approved demo learner's login, for the demo logins `make run` prints (she signs in with her
+    address: a learner's user name)."""
+    return [(f"{local}@{DEMO_EMAIL_DOMAIN}", DEMO_PASSWORD, f"learner from {region}: LEAP 101 only, in Spanish")
+            for _name, local, _organisation, region, _country, _language, approve in LEARNERS if approve]
 
 
 @demo_step(order=21)

@@ -25,7 +25,6 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -62,10 +61,11 @@ from hub.joining.selectors import (
     may_decide_learners,
     pending_invitation_for_email,
 )
-from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit
+from hub.mail import absolute_url, mail_many_on_commit, mail_on_commit, mail_render
 from hub.membership.recording import changes_by
 from hub.models import District, Language, Partner, School
 from hub.roles import CONTENT_EDITORS, roles_of
+from hub.selectors import language_of
 from hub.services import person_create, roles_ensure
 from hub.text import _drop_controls, normalise_name
 
@@ -160,9 +160,9 @@ def _invitation_mail(invitation: Invitation, token: str) -> dict:
         context = {"invitation": invitation, "link": absolute_url(reverse("joining:accept", args=[token])),
                    "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
                    "days": settings.INVITATION_VALID_DAYS}
-        subject = str(_("You are invited to the Home Visit Hub"))
-        body = render_to_string("joining/email/invitation.txt", context)
-    return {"to": invitation.email, "subject": subject, "body": body, "kind": "invitation",
+        context["subject"] = subject = str(_("You are invited to the Home Visit Hub"))
+        body, html = mail_render("joining/email/invitation", context, language=invitation.language)
+    return {"to": invitation.email, "subject": subject, "body": body, "html": html, "kind": "invitation",
             "district": invitation.district_id, "language": invitation.language}
 
 
@@ -604,23 +604,28 @@ def _learner_clean(data: LearnerData) -> LearnerData:
 
 def _learner_mail(request, template: str, subject: str, *, kind: str, key: str = "", **context) -> None:
     with translation.override(request.language):
-        body = render_to_string(f"joining/email/{template}.txt", {
+        subject = str(_(subject))
+        body, html = mail_render(f"joining/email/{template}", {
             "request": request, "login_link": absolute_url(f"{reverse('login')}?next={quote(landing_url())}"),
-            "reset_link": absolute_url(reverse("password_reset")), **context})
-        mail_on_commit(to=request.email, subject=str(_(subject)), body=body, kind=kind, key=key,
+            "reset_link": absolute_url(reverse("password_reset")), "subject": subject, **context},
+            language=request.language)
+        mail_on_commit(to=request.email, subject=subject, body=body, html=html, kind=kind, key=key,
                        language=request.language)
 
 
 def _learner_already_mail(data: LearnerData, *, known) -> None:
     """To the owner of an address that has an account or a request: what to do instead of signing up."""
     state = known.state if isinstance(known, LearnerRequest) else "account"
-    with translation.override(data.language):
-        body = render_to_string("joining/email/learner_known.txt", {
+    # In the language of the address's owner (their request's, or their account's), not the form's.
+    language = known.language if isinstance(known, LearnerRequest) else language_of(known)
+    with translation.override(language):
+        subject = str(_("Your request to take LEAP 101"))
+        body, html = mail_render("joining/email/learner_known", {
             "name": data.name, "state": state, "login_link": absolute_url(reverse("login")),
-            "reset_link": absolute_url(reverse("password_reset"))})
+            "reset_link": absolute_url(reverse("password_reset")), "subject": subject}, language=language)
         # At most one such notice per address a day, however often the form is sent with it.
-        mail_on_commit(to=data.email, subject=str(_("Your request to take LEAP 101")), body=body, kind="other",
-                       language=data.language,
+        mail_on_commit(to=data.email, subject=subject, body=body, html=html, kind="other",
+                       language=language,
                        key=f"learner-known:{token_hash(data.email)[:32]}:{timezone.localdate().isoformat()}")
 
 

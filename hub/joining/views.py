@@ -14,9 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hub.jobs import registry as jobs
+from hub.jobs.services import job_start
 from hub.joining import selectors, services, sso
 from hub.joining.errors import HasAccount, InvalidLearnerRequest, JoiningError, LinkUnusable
 from hub.joining.forms import AcceptForm, ImportForm, InviteForm, LearnerDecisionForm, LearnerSignupForm
+from hub.joining.jobs import STAFF_IMPORT
 from hub.joining.models import LINK_UNKNOWN
 from hub.net import client_ip
 from hub.ratelimit import fixed_window_hit
@@ -67,22 +70,22 @@ def invite(request):
 
 @login_required
 def invite_import(request):
+    """The staff list is checked here (UTF-8, columns, row limit: refused whole at once), then imported by
+    the task worker as a job: the person is sent to its page (progress, then the row errors)."""
     rights = _rights_or_403(request)
     form = ImportForm(request.POST or None, request.FILES or None, rights=rights)
-    report = None
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.invitations_import(file=form.cleaned_data["file"], by=request.user,
-                                                 district=form.cleaned_data["district"])
-        except JoiningError as exc:
-            form.add_error(None, str(exc))
+        upload = form.cleaned_data["file"]
+        fatal = jobs.kind_get(STAFF_IMPORT).check(upload)
+        if fatal:
+            form.add_error("file", fatal)
         else:
-            report.errors.sort()
-            (messages.error if report.fatal else messages.success)(request, report.summary)
+            job = job_start(kind=STAFF_IMPORT, owner=request.user, district=form.cleaned_data["district"],
+                            file=upload)
+            return redirect("jobs:detail", pk=job.pk)
     return render(request, "joining/import.html", {
-        "form": form, "report": report, "columns": services.IMPORT_COLUMNS,
-        "max_rows": settings.INVITATION_IMPORT_MAX_ROWS,
-    }, status=400 if (report and report.fatal) or form.errors else 200)
+        "form": form, "columns": services.IMPORT_COLUMNS, "max_rows": settings.INVITATION_IMPORT_MAX_ROWS,
+    }, status=400 if form.errors else 200)
 
 
 def _mine_or_404(request, invitation_id: int):

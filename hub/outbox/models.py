@@ -1,6 +1,7 @@
 """The outbox: one row per email the Hub sends, written in the transaction of the change that causes
 it (a sign-up, a promotion, a reminder), sent by a task worker (`hub.outbox.tasks`)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,11 @@ class Message(TimeStampedModel):
                                related_name="outbox_messages", help_text="The person it concerns, if any.")
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="outbox_messages")
+    # What the message is about (a sign-up, a registration, a certificate): before sending, the worker
+    # asks the check its app registered (`hub.outbox.relevance`) whether it still makes sense.
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text="The kind of thing the message is about, if any.")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True,

@@ -26,6 +26,7 @@ from django_tasks import task
 
 from hub.outbox import errors
 from hub.outbox.models import Kind, Message, State
+from hub.outbox.relevance import about_fields, irrelevance_reason
 from hub.outbox.selectors import messages_for
 
 logger = logging.getLogger(__name__)
@@ -63,10 +64,12 @@ def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
 
 
 def message_queue(*, to: str, subject: str, body: str, html: str = "", kind: str = Kind.OTHER,
-                  person=None, district=None, key: str = "", language: str = "") -> Message | None:
+                  person=None, district=None, key: str = "", language: str = "", about=None) -> Message | None:
     """Record one email and enqueue its sending, in the current transaction. Returns the message, or
     None when there is no address or a message with this `key` is already queued (idempotent: the same
-    notice is never queued twice). Without a key every call is a new message."""
+    notice is never queued twice). Without a key every call is a new message. `about`: the thing the
+    message is about (a sign-up, a registration), checked again just before sending
+    (`hub.outbox.relevance`)."""
     if not to:
         return None
     if district is None and person is not None:
@@ -81,7 +84,8 @@ def message_queue(*, to: str, subject: str, body: str, html: str = "", kind: str
                 message = Message.objects.create(
                     key=key[:200], kind=kind, recipient=to, subject=str(subject)[:300], body_text=str(body),
                     body_html=str(html), person=person, district_id=district_id,
-                    language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:12])
+                    language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:12],
+                    **about_fields(about))
         except IntegrityError:
             if Message.objects.filter(key=key[:200]).exists():
                 return None  # the same notice, already queued
@@ -113,7 +117,8 @@ def messages_queue(items: list[dict]) -> list[Message]:
         rows.append(Message(
             key=key, kind=item.get("kind", Kind.OTHER), recipient=item["to"], subject=str(item["subject"])[:300],
             body_text=str(item["body"]), body_html=str(item.get("html", "")), person=person,
-            district_id=getattr(district, "pk", district), language=(item.get("language") or language)[:12]))
+            district_id=getattr(district, "pk", district), language=(item.get("language") or language)[:12],
+            **about_fields(item.get("about"))))
     messages = Message.objects.bulk_create(rows)
     ids = [message.pk for message in messages]
     if _queue_in_transaction():
@@ -130,7 +135,7 @@ def _skip_reason(message: Message) -> str:
         return "The person's account was switched off or erased."
     if not message.recipient:
         return "No address: the recipient's details were removed."
-    return ""
+    return irrelevance_reason(message)[:ERROR_LENGTH]
 
 
 def _describe(error: Exception) -> str:

@@ -1,4 +1,4 @@
-"""The jobs the beat runs. Each feature app declares its own in a `jobs.py` module and registers them
+"""The jobs the beat runs. Each feature app declares its own in a `scheduled.py` module and registers them
 from its AppConfig.ready() (`job_register`), so `hub` never imports the apps above it.
 
 A job is a name (the management command that does the same by hand), a django-tasks task made with

@@ -55,8 +55,10 @@ def job_statuses(*, now: datetime | None = None) -> list[JobStatus]:
     for job in registered:
         due = job.schedule.latest(now)
         last = latest.get(job.name)
-        covered = last is not None and last.slot >= due
-        missed = (now - due > GRACE and not covered) or (covered and last.state == State.FAILED)
+        # The latest slot the beat has had time to queue: for a job every five minutes the due slot is
+        # always under GRACE old, so "missed" asks about this one.
+        overdue = job.schedule.latest(now - GRACE)
+        missed = last is None or last.slot < overdue or last.state == State.FAILED
         statuses.append(JobStatus(job=job, schedule=job.schedule.describe(), due_slot=due,
                                   next_due=job.schedule.following(now), last=last, busy=job.name in busy,
                                   missed=missed))

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hub.audit.apps.AuditConfig",  # label audit: who did what to whose data (every app writes to it)
     "hub.joining.apps.JoiningConfig",  # label joining: invitations (one by one or from a staff-list CSV)
     "hub.outbox.apps.OutboxConfig",  # label outbox: every email, sent by the task worker (below)
+    "hub.jobs.apps.JobsConfig",  # label jobs: imports and large exports run by the task worker, with progress
     "hub.membership.apps.MembershipConfig",  # label membership: left / moved / deactivated, role changes audited
     "hub.schedule.apps.ScheduleConfig",  # label scheduled: reminders and purges on the task queue, each run recorded
     "courses",
@@ -220,6 +221,15 @@ TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.Databas
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# Jobs (hub.jobs): imports and large exports run by the worker. Their results (row errors, the file)
+# are kept JOB_RESULT_DAYS for the person who asked; a running job with no progress for
+# JOB_STALE_SECONDS lost its worker and is resumed (at most JOB_MAX_ATTEMPTS runs); an export of at
+# most JOB_EXPORT_DIRECT_ROWS rows is still downloaded at once, in the request.
+JOB_RESULT_DAYS = env_int("JOB_RESULT_DAYS", 7)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_EXPORT_DIRECT_ROWS = env_int("JOB_EXPORT_DIRECT_ROWS", 2000)
+JOB_ERRORS_KEPT = 1000
 
 # Open Badges 3.0 (courses.badge_services): the secret the Hub's badge signing keys are sealed with in the
 # database. Set it in production, apart from SECRET_KEY (so that rotating SECRET_KEY does not lose the keys,

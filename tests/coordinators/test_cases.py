@@ -100,14 +100,16 @@ def test_a_large_import_streams_in_batches(coordinator, hartford, school):
     assert took < 20
 
 
-def test_the_import_page_shows_the_report(client, coordinator, school):
+def test_the_import_runs_as_a_job_whose_page_shows_the_report(client, coordinator, school):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(coordinator.user)
     text = HEADER + "H-1,Maya,L,4,Parkville Community School,Spanish,50,8,\nH-2,Leo,Lopez,3,x,English,50,8,\n"
     response = client.post(reverse("coordinators:case_import"),
-                           {"file": SimpleUploadedFile("cases.csv", text.encode(), content_type="text/csv")})
+                           {"file": SimpleUploadedFile("cases.csv", text.encode(), content_type="text/csv")},
+                           follow=True)
     html = response.content.decode()
+    assert response.redirect_chain[0][0].startswith("/jobs/")  # POST, then the job's page (GET)
     assert response.status_code == 200 and "1 added" in html and "Give only the last initial" in html
 
 

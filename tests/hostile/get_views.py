@@ -148,6 +148,11 @@ GET_VIEWS: dict[str, GetView] = {
     "discussion:rooms": GetView("ana", lambda w: reverse("discussion:rooms")),
     "joining:invitations": GetView("carla", lambda w: reverse("joining:invitations")),
     "joining:import": GetView("carla", lambda w: reverse("joining:import")),
+    "jobs:list": GetView("carla", lambda w: reverse("jobs:list")),
+    # The world holds no job: an id that is nobody's (or another person's) is a 404 (tests/jobs).
+    "jobs:detail": GetView("carla", lambda w: reverse("jobs:detail", args=[987654]), ok=(404,)),
+    "jobs:status": GetView("carla", lambda w: reverse("jobs:status", args=[987654]), ok=(404,)),
+    "jobs:download": GetView("carla", lambda w: reverse("jobs:download", args=[987654]), ok=(404,)),
     "joining:learners": GetView("tomas", lambda w: reverse("joining:learners")),
     "joining:learner_waiting": GetView(None, lambda w: reverse("joining:learner_waiting")),
     "membership:people": GetView("carla", lambda w: reverse("membership:people")),

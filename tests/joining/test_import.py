@@ -139,7 +139,9 @@ def test_the_import_page_shows_the_report_and_a_bad_file_is_a_400(inviters, clie
 
     client.force_login(inviters["carla"].user)
     good = SimpleUploadedFile("staff.csv", (HEADER + "Lena,lena@example.org,,Visitor,en\n,x,,Visitor,en\n").encode())
-    page = client.post(reverse("joining:import"), {"file": good, "district": inviters["carla"].home_district_id})
+    page = client.post(reverse("joining:import"), {"file": good, "district": inviters["carla"].home_district_id},
+                       follow=True)
+    assert page.redirect_chain[0][0].startswith("/jobs/")  # imported as a job: its page shows the report
     assert page.status_code == 200
     text = page.content.decode()
     assert "1 invited" in text and "not an email address" in text

@@ -139,3 +139,21 @@ def test_a_message_to_an_erased_person_is_skipped_with_the_reason_and_not_retrie
 
 def test_a_deleted_message_ends_its_task_quietly():
     assert services.message_deliver(message_id=10**9) == "gone"
+
+
+def test_a_message_about_something_asks_its_apps_rule_just_before_sending(orgs, monkeypatch):
+    """`hub.outbox.relevance`: the rule an app registered for the thing decides; no rule, it goes."""
+    from hub.outbox import relevance
+
+    district = orgs["Hartford"]
+    monkeypatch.setattr(relevance, "_checks", {})
+    sent = services.message_queue(to="a@example.org", subject="About Hartford", body="Hi", about=district)
+    assert (sent.about_type.model, sent.about_id) == ("district", district.pk)
+    assert services.message_deliver(message_id=sent.pk) == "sent"  # no rule registered: it still makes sense
+    relevance.relevance_register("hub.District", lambda thing, kind: f"{thing} merged ({kind})")
+    stale = services.message_queue(to="b@example.org", subject="About Hartford", body="Hi", about=district,
+                                   kind="reminder")
+    assert services.message_deliver(message_id=stale.pk) == "skipped"
+    stale.refresh_from_db()
+    assert (stale.state, stale.last_error, stale.attempts) == (State.SKIPPED, "Hartford merged (reminder)", 0)
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]

@@ -5,11 +5,19 @@ starts, on a copy of the migrated database (SQLite, or PostgreSQL in the Postgre
 - The relay down: a family signs up through the real page and sees its private link at once; the
   message waits, retried; the relay comes back; the worker sends it; the listener gets it once.
 - Two workers on PostgreSQL, each message with two send tasks: every message is sent once (the row lock).
+- Two workers started before many messages are queued, one send task each: both take some (SKIP
+  LOCKED: neither waits for the other's row), and every message arrives exactly once.
+- The database drops every connection of a running worker (`pg_terminate_backend`, as a restart or a
+  failover does): the same worker process reconnects and sends a message queued afterwards.
+- The same, while the worker is in the middle of sending (its row lock held, the relay slow to
+  answer): the task the loss cut short runs again after the reconnection and the message is sent
+  (at least once, never lost), its task recorded successful.
 - A message whose person was erased before the worker reached it: skipped with the reason, not retried.
 - `scripts/run_dev.py` (`make run`) starts daphne, a worker and the scheduler, and Ctrl-C stops all three,
   leaving nothing.
 """
 
+import asyncio
 import json
 import re
 import signal
@@ -24,6 +32,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from hub.schedule.registry import jobs
 from tests.support import PYTHON, ROOT, Daphne, free_port, manage, port_open, server_env, unavailable
 from tests.support import TaskWorker as Worker
 
@@ -50,9 +59,11 @@ print("SETUP " + json.dumps({"roundtable": rt.pk}))
 class SmtpRelay:
     """A real SMTP listener on a port chosen now: connections are refused until `start()`."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.port = free_port()
+        self.delay = delay  # seconds each message takes to accept (a slow relay spreads work over workers)
         self.received: list[tuple[list[str], str]] = []
+        self.receiving = 0  # messages whose DATA began (still being accepted, with a delay)
         self.lock = threading.Lock()
         self.controller = None
 
@@ -63,6 +74,10 @@ class SmtpRelay:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                with relay.lock:
+                    relay.receiving += 1
+                if relay.delay:
+                    await asyncio.sleep(relay.delay)
                 with relay.lock:
                     relay.received.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
                 return "250 Message accepted"
@@ -228,6 +243,122 @@ def test_two_workers_holding_tasks_for_the_same_messages_send_each_once(hub_data
             worker.stop()
 
 
+QUEUE_MANY = """
+import json
+from hub.outbox import services
+ids = [services.message_queue(to=f"family{n}@example.org", subject=f"Reminder {n}", body="Tomorrow",
+                              key=f"test:many:{n}").pk for n in range(%(count)d)]
+print("QUEUED " + json.dumps(ids))
+"""
+
+
+def _wait_started(workers: list[Worker]) -> None:
+    for worker in workers:
+        wait_for(lambda w=worker: "Starting worker" in w.output(), timeout=30, what="the worker to start\n"
+                 + worker.output())
+
+
+def test_two_workers_share_many_queued_messages_and_each_arrives_exactly_once(hub_database):
+    if not hub_database.startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass: SKIP LOCKED lets two workers take tasks at once")
+    relay = SmtpRelay(delay=0.05)
+    relay.start()
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    count = 40
+    workers = [Worker(env, "left"), Worker(env, "right")]
+    try:
+        _wait_started(workers)
+        ids = shell(QUEUE_MANY % {"count": count}, env, "QUEUED")
+        wait_for(lambda: db.rows("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == [(count,)],
+                 timeout=90, what="every message sent\n" + workers[0].output() + workers[1].output())
+        time.sleep(0.5)  # a duplicate would be on its way now
+        sent_to = sorted(recipients[0] for recipients, _ in relay.messages())
+        assert sent_to == sorted(f"family{n}@example.org" for n in range(count))  # each exactly once
+        assert db.rows("SELECT COUNT(*) FROM outbox_message WHERE attempts = 1") == [(count,)]
+        claimed = [json.loads(row[0]) if isinstance(row[0], str) else row[0]
+                   for row in db.rows("SELECT worker_ids FROM django_tasks_database_dbtaskresult")]
+        assert len(claimed) == count and all(len(ids) == 1 for ids in claimed), claimed  # each task run once
+        took = {name: sum(1 for ids in claimed if ids[0].startswith(name + "-")) for name in ("left", "right")}
+        assert took["left"] > 0 and took["right"] > 0 and sum(took.values()) == count, took
+        assert len(ids) == count
+    finally:
+        for worker in workers:
+            worker.stop()
+        relay.stop()
+
+
+QUEUE_ONE = """
+import json
+from hub.outbox import services
+print("QUEUED " + json.dumps(services.message_queue(to="%(to)s", subject="Tomorrow", body="Hello").pk))
+"""
+
+
+def test_a_worker_whose_database_connections_were_killed_reconnects_and_sends_what_is_queued_next(
+        hub_database, relay):
+    if not hub_database.startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass: the server is asked to end the worker's connections")
+    from urllib.parse import urlsplit
+
+    relay.start()
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    name = urlsplit(hub_database).path.lstrip("/")
+    worker = Worker(env, "reconnect")
+    sent = "SELECT 1 FROM outbox_message WHERE id = %s AND state = 'sent'"
+    try:
+        before = shell(QUEUE_ONE % {"to": "before@example.org"}, env, "QUEUED")
+        wait_for(lambda: db.rows(sent, (before,)), timeout=60, what="the first message\n" + worker.output())
+        # This copy of the database is the test's own: only its worker is connected to it.
+        killed = db.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                         "AND pid <> pg_backend_pid()", (name,))
+        assert killed and all(ok for ok, in killed), killed
+        after = shell(QUEUE_ONE % {"to": "after@example.org"}, env, "QUEUED")
+
+        def delivered():
+            assert worker.proc.poll() is None, "the worker exited:\n" + worker.output()  # fail at once
+            return db.rows(sent, (after,))
+
+        wait_for(delivered, timeout=60, what="the message queued after the loss\n" + worker.output())
+        assert worker.proc.poll() is None, worker.output()  # the same process, still running
+        assert "lost the database" in worker.output()
+        assert [recipients for recipients, _ in relay.messages()] == [["before@example.org"], ["after@example.org"]]
+    finally:
+        worker.stop()
+
+
+def test_a_send_cut_short_by_the_database_dropping_the_worker_runs_again_and_the_message_is_not_lost(
+        hub_database):
+    if not hub_database.startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass: the server is asked to end the worker's connections")
+    from urllib.parse import urlsplit
+
+    relay = SmtpRelay(delay=2.0)  # the worker waits two seconds on the relay, inside its transaction
+    relay.start()
+    env = hub_env(hub_database, relay)
+    db = Database(hub_database)
+    name = urlsplit(hub_database).path.lstrip("/")
+    worker = Worker(env, "cut")
+    try:
+        message = shell(QUEUE_ONE % {"to": "cut@example.org"}, env, "QUEUED")
+        wait_for(lambda: relay.receiving, timeout=60, what="the worker to start sending\n" + worker.output())
+        db.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()", (name,))
+
+        def sent():
+            assert worker.proc.poll() is None, "the worker exited:\n" + worker.output()
+            return db.rows("SELECT attempts FROM outbox_message WHERE id = %s AND state = 'sent'", (message,))
+
+        wait_for(sent, timeout=60, what="the message sent after the loss\n" + worker.output())
+        assert "cut short by the database; queued to run again" in worker.output()
+        assert db.rows("SELECT status FROM django_tasks_database_dbtaskresult") == [("SUCCESSFUL",)]
+        assert 1 <= len(relay.messages()) <= 2  # at least once: the relay took the first copy the record lost
+    finally:
+        worker.stop()
+        relay.stop()
+
+
 ERASED = """
 import json
 from hub.outbox import services
@@ -294,7 +425,7 @@ def test_make_run_starts_daphne_a_worker_and_the_scheduler_and_ctrl_c_stops_all_
         groups = {web: _group_members(web), worker: _group_members(worker), scheduler: _group_members(scheduler)}
         assert all(groups.values()), groups
         finished = "SELECT count(*) FROM scheduled_run WHERE state = 'finished'"  # the beat's first tick, run
-        wait_for(lambda: Database(hub_database).rows(finished)[0][0] == 4, timeout=30, what="the scheduled runs")
+        wait_for(lambda: Database(hub_database).rows(finished)[0][0] == len(jobs()), timeout=30, what="the scheduled runs")
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         assert proc.wait(30) == 0
         left = {pgid: _group_members(pgid) for pgid in groups}

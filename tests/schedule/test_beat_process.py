@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from hub.schedule.registry import jobs
 from tests.outbox.test_worker_processes import Database
 from tests.support import TaskWorker, manage, server_env
 
@@ -26,13 +27,13 @@ def test_the_beat_queues_the_due_jobs_and_a_real_worker_records_each_run_finishe
     env = server_env(hub_database)
     database = Database(hub_database)
     beat = manage("run_schedule", "--once", env=env, timeout=120)
-    assert beat.stdout.count("Queued ") == 4, beat.stdout + beat.stderr
+    assert beat.stdout.count("Queued ") == len(jobs()), beat.stdout + beat.stderr
     worker = TaskWorker(env, "schedule")
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             runs = database.rows(RUNS)
-            if len(runs) == 4 and all(state in ("finished", "failed") for _, state, _ in runs):
+            if len(runs) == len(jobs()) and all(state in ("finished", "failed") for _, state, _ in runs):
                 break
             time.sleep(0.2)
         else:
@@ -40,6 +41,8 @@ def test_the_beat_queues_the_due_jobs_and_a_real_worker_records_each_run_finishe
     finally:
         worker.stop()
     assert runs == [
+        ("jobs_purge_expired", "finished", "0 expired jobs removed with their files"),
+        ("jobs_recover", "finished", "0 stopped jobs resumed or failed"),
         ("purge_closed_cases", "finished", "0 cases closed more than 365 days ago purged"),
         ("purge_roundtable_contacts", "finished",
          "Contact details of 0 sign-ups removed (roundtables ended more than 90 days ago)"),
@@ -48,4 +51,4 @@ def test_the_beat_queues_the_due_jobs_and_a_real_worker_records_each_run_finishe
     ]
     again = manage("run_schedule", "--once", "-v2", env=env, timeout=120, check=False)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "Nothing due." in again.stdout and len(database.rows(RUNS)) == 4
+    assert "Nothing due." in again.stdout and len(database.rows(RUNS)) == len(jobs())

@@ -114,10 +114,11 @@ def test_run_now_refuses_people_without_the_role_and_unknown_jobs(only_jobs, dai
     assert not Run.objects.exists()
 
 
-def test_the_apps_register_the_four_jobs_each_named_after_the_command_that_does_it_by_hand():
+def test_the_apps_register_their_jobs_each_named_after_the_command_that_does_it_by_hand():
     names = {job.name: job.schedule.describe() for job in jobs()}
     assert names == {"send_session_reminders": "Every hour", "send_certificate_reminders": "Every day at 07:30",
-                     "purge_roundtable_contacts": "Every day at 02:15", "purge_closed_cases": "Every day at 02:45"}
+                     "purge_roundtable_contacts": "Every day at 02:15", "purge_closed_cases": "Every day at 02:45",
+                     "jobs_recover": "Every 5 minutes", "jobs_purge_expired": "Every day at 03:00"}
     assert set(names) <= set(get_commands())
 
 
@@ -130,4 +131,6 @@ def test_the_real_jobs_run_through_their_services_and_say_what_they_did(on_commi
         "send_certificate_reminders": "0 visitor reminders queued; 0 coordinator notices queued",
         "purge_roundtable_contacts": "Contact details of 0 sign-ups removed (roundtables ended more than 90 days ago)",
         "purge_closed_cases": "0 cases closed more than 365 days ago purged",
+        "jobs_recover": "0 stopped jobs resumed or failed",
+        "jobs_purge_expired": "0 expired jobs removed with their files",
     }

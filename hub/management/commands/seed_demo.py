@@ -35,9 +35,11 @@ class Command(BaseCommand):
             raise CommandError(f"seed_demo stopped: {error}") from error
         if not options["quiet_logins"]:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (user name, password, what they see):"))
-            for username, password, note in demo_logins():
+            logins = demo_logins()
+            width = max(len(username) for username, _password, _note in logins)
+            for username, password, note in logins:
                 code = "+ code" if demo_needs_code(username) else ""
-                self.stdout.write(f"  {username:<14} {password:<16} {code:<7} {note}")
+                self.stdout.write(f"  {username:<{width}} {password:<16} {code:<7} {note}")
             self.stdout.write(
                 "\n  '+ code': two-step sign-in. Get the current code with `DEBUG=1 .venv/bin/python manage.py demo_code <user name>`,\n"
                 f"  or add the published demo key {DEMO_TOTP_KEY_BASE32} to an authenticator app\n"
