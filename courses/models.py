@@ -250,6 +250,9 @@ class Certificate(TimeStampedModel):
     reinstate_reason = models.TextField(blank=True)
     renewal = models.OneToOneField("Renewal", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="certificate", help_text="The renewal that issued it, if any.")
+    # Its place in the Hub's revocation status lists (Open Badges, `courses.badge_services`): drawn once,
+    # when its first digital badge is issued, and never reused.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -316,3 +319,31 @@ class CertificateReminder(TimeStampedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["certificate", "days_before", "audience", "sent_to"],
                                                name="certificate_reminder_once")]
+
+
+class BadgeSigningKey(TimeStampedModel):
+    """A key the Hub signs its Open Badges credentials and status lists with (`courses.badge_services`).
+
+    One key is active (it signs); a rotated key is retired: it signs nothing more but stays published in
+    /.well-known/jwks.json, so credentials it signed keep verifying. A withdrawn key (compromised) is no
+    longer published, and what it signed stops verifying. The private half is stored sealed (a JWE, A256KW
+    + A256GCM) under a key derived from settings.BADGE_KEY_SECRET: the database alone does not give it away.
+    """
+
+    kid = models.CharField(max_length=64, unique=True)
+    public_jwk = models.JSONField()
+    private_jwk_sealed = models.TextField()
+    active = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="badge_key_one_active"),
+            models.CheckConstraint(condition=Q(active=False) | Q(retired_at__isnull=True, withdrawn_at__isnull=True),
+                                   name="badge_key_active_not_retired"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import views
+from courses import badge_views, views
 
 app_name = "courses"
 
@@ -12,9 +12,11 @@ urlpatterns = [
     path("modules/<int:module_id>/complete/", views.module_complete, name="module_complete"),
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<str:code>.jwt", badge_views.certificate_badge, name="certificate_badge"),
     path("certificates/<str:code>/revoke/", views.certificate_revoke, name="certificate_revoke"),
     path("certificates/<str:code>/reinstate/", views.certificate_reinstate, name="certificate_reinstate"),
     path("certificates/<str:code>/renewal/", views.certificate_renewal_open, name="certificate_renewal_open"),
     path("courses/<int:course_id>/renew/", views.renewal_start, name="renewal_start"),
+    path("verify/", badge_views.credential_check, name="credential_check"),
     path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
 ]

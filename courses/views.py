@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courses import errors, services
+from courses.badge_forms import CredentialForm
 from courses.models import Certificate, CoursePage, ModulePage
 from courses.selectors import (
     certification_state_of,
@@ -188,7 +189,7 @@ def certificate_verify(request, code: str):
     if certificate is None:
         raise Http404("No certificate has that code.")
     return render(request, "courses/certificate_verify.html",
-                  {"certificate": certificate, "state": certification_state_of(certificate)})
+                  {"certificate": certificate, "state": certification_state_of(certificate), "form": CredentialForm()})
 
 
 @login_required

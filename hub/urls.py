@@ -51,6 +51,7 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("coordinators/", include("coordinators.urls")),
     path("roundtables/", include("roundtable.urls")),
+    path("", include("courses.badge_urls")),  # /badges/... and /.well-known/jwks.json (Open Badges 3.0)
     path("", include("filer.server.urls")),
 ]
 

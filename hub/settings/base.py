@@ -236,6 +236,11 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 JOB_EXPORT_DIRECT_ROWS = env_int("JOB_EXPORT_DIRECT_ROWS", 2000)
 JOB_ERRORS_KEPT = 1000
 
+# Open Badges 3.0 (courses.badge_services): the secret the Hub's badge signing keys are sealed with in the
+# database. Set it in production, apart from SECRET_KEY (so that rotating SECRET_KEY does not lose the keys,
+# and a database copy without the environment cannot sign); unset, it is derived from SECRET_KEY.
+BADGE_KEY_SECRET = env_str("BADGE_KEY_SECRET")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Home Visit Hub"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -211,6 +211,7 @@ NOT_A_CREATE = {
     "courses:certificate_revoke": "revokes a certificate: a second send is refused as already revoked",
     "courses:certificate_reinstate": "reinstates a revoked certificate: a second send is refused as not revoked",
     "courses:certificate_renewal_open": "opens one renewal per person and course: a second send returns it",
+    "courses:credential_check": "checks a pasted or uploaded badge: writes nothing",
     "courses:renewal_start": "starts one renewal per person and course: a second send finds it open",
     "training_sessions:series_edit": "changes a series: the same edit again is the same state",
     "training_sessions:move_occurrence": "moves one date: the same move again is the same state",

@@ -508,6 +508,17 @@ ENDPOINTS: dict[str, Endpoint] = {
         urls={"missing-code": lambda w: reverse("courses:certificate_renewal_open", args=["NOPE-123"]),
               "script-code": lambda w: reverse("courses:certificate_renewal_open", args=["<script>"])},
     ),
+    # The public badge check: anything but one pasted token shaped like a signed JWT is a form error; a
+    # well-shaped token the Hub did not sign gets a verdict (200), and neither writes anything.
+    "courses:credential_check": Endpoint(
+        user=None, url=lambda w: reverse("courses:credential_check"),
+        valid=lambda w: {"credential": "eyJhbGciOiJFUzI1NiJ9.e30.c2lnbmF0dXJl"},
+        fields={"credential": cat.oversized(64 * 1024) + cat.SQL + cat.SCRIPT + cat.UNICODE_TEXT + [
+            ("empty", ""), ("spaces", "   "), ("dots-only", ".."), ("four-parts", "a.b.c.d"),
+            ("json-object", '{"credential": 12}'), ("number", "12"),
+            ("pem-key", "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----")]},
+        inert=("credential",), breaker={"credential": "not a badge"},
+    ),
     "courses:renewal_start": Endpoint(
         user="ana", url=lambda w: reverse("courses:renewal_start", args=[w.course.pk]), refusal="flash",
         urls={"missing-course": lambda w: reverse("courses:renewal_start", args=[987654]),
@@ -638,6 +649,12 @@ REVIEWED_NO_INPUT = {
     "training_sessions:upcoming": "GET; hostile from= and kind= in test_get_queries",
     "courses:certificate_pdf": "GET by code: an unknown code is a 404 (test_replay covers other people's codes)",
     "courses:certificate_verify": "GET by code, public: unknown codes are 404 (test_get_queries)",
+    "courses:certificate_badge": "GET by code: someone else's is a 404, a revoked one is refused "
+                                 "(tests/courses/test_badges.py)",
+    "badges:issuer": "GET only, public, no parameters: the issuer profile",
+    "badges:jwks": "GET only, public, no parameters: the published keys",
+    "badges:achievement": "GET by course code: an unknown code is a 404 (tests/courses/test_badges.py)",
+    "badges:status_list": "GET by <int> number: a list not in use is a 404 (tests/courses/test_badges.py)",
     "training_sessions:month": "GET only; covered with hostile kind= in test_get_queries",
     "training_sessions:month_of": "GET; year/month are <int> in the URL, out of range is 404 (test_get_queries)",
     "training_sessions:mine": "GET only, no parameters",

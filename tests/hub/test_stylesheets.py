@@ -120,6 +120,7 @@ def dynamic_classes() -> dict[str, list[str]]:
     from django.conf import settings
     from django.contrib.messages.constants import DEFAULT_TAGS
 
+    from courses.badge_selectors import Verdict
     from courses.selectors import State
     from hub.capacity import SeatStatus
     from hub.outbox.models import State as MessageState
@@ -135,6 +136,7 @@ def dynamic_classes() -> dict[str, list[str]]:
         "m.state": [value for value, _ in MessageState.choices],  # the outbox: a message's state
         "s.last.state": [value for value, _ in RunState.choices],  # scheduled jobs: a job's last run
         "run.state": [value for value, _ in RunState.choices],     # scheduled jobs: the latest runs
+        "verdict.state": [v for k, v in vars(Verdict).items() if k.isupper()],  # a digital badge checked
     }
 
 
