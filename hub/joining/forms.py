@@ -146,7 +146,7 @@ class LearnerSignupForm(HoneypotMixin, FormTokenMixin, forms.Form):
         self.initial.setdefault("language", language if language in dict(LANGUAGE_CHOICES) else "en")
         for name, field in self.fields.items():
             if field.help_text and not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 
     def _text(self, field: str):
         from hub.joining.errors import InvalidLearnerRequest

@@ -37,5 +37,5 @@ class CodeForm(forms.Form):
             attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
             field.help_text = _("The 6 digits your app shows now.")
         if field.help_text:
-            attrs["aria-describedby"] = "id_otp_token_help"
+            attrs["aria-describedby"] = "id_otp_token_helptext"
         field.widget.attrs.update(attrs)

@@ -167,3 +167,29 @@ def test_sign_out_everywhere_ends_every_session_of_the_person_and_no_one_elses(o
     assert phone.get("/me/").status_code == 302  # the phone is signed out too
     assert someone.get("/me/").status_code == 200
     assert laptop.get("/me/sign-out-everywhere/").status_code in (302, 405)  # GET changes nothing
+
+
+def test_every_help_text_and_error_a_field_points_at_is_on_the_page(client, coordinator, make_person):
+    """Screen readers read a field's help and errors through aria-describedby: each id it names must be an
+    element of the page (Django's widgets name `<id>_helptext`; the shared field template must match)."""
+    import re
+
+    def dangling(response) -> list[str]:
+        text = response.content.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', text))
+        named = {token for value in re.findall(r'aria-describedby="([^"]+)"', text) for token in value.split()}
+        return sorted(named - ids)
+
+    pages = [("/accounts/login/", None), ("/join/leap-101/", None), ("/coordinators/cases/new/", coordinator),
+             ("/sessions/manage/new/", make_person("tomas", roles=(TRAINER,)))]
+    for path, person in pages:
+        client.logout()
+        if person is not None:
+            client.force_login(person.user)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert path == "/accounts/login/" or "aria-describedby" in response.content.decode(), path
+        assert dangling(response) == [], path
+    client.logout()
+    response = client.post("/join/leap-101/", {"email": "not an address", "password": "x"})
+    assert response.status_code in (200, 400) and dangling(response) == []
