@@ -47,8 +47,8 @@ def test_the_beat_queues_the_due_jobs_and_a_real_worker_records_each_run_finishe
         ("purge_closed_cases", "finished", "0 cases closed more than 365 days ago purged"),
         ("purge_roundtable_contacts", "finished",
          "Contact details of 0 sign-ups removed (roundtables ended more than 90 days ago)"),
-        ("send_certificate_reminders", "finished", "0 visitor reminders queued; 0 coordinator notices queued"),
         ("runs_prune", "finished", "0 old runs deleted"),
+        ("send_certificate_reminders", "finished", "0 visitor reminders queued; 0 coordinator notices queued"),
         ("send_session_reminders", "finished", "0 reminders queued"),
     ]
     again = manage("run_schedule", "--once", "-v2", env=env, timeout=120, check=False)
