@@ -117,3 +117,13 @@ def csv_response(*, filename: str, header: list[str], rows: Iterable[Iterable],
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def csv_file_response(file, *, filename: str):
+    """A CSV already written through `csv_lines` (a job's export file), as a private download."""
+    from django.http import FileResponse
+
+    response = FileResponse(file, as_attachment=True, filename=safe_filename(filename or "export.csv"),
+                            content_type="text/csv; charset=utf-8")
+    response["Cache-Control"] = "no-store, private"
+    return response

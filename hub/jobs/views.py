@@ -2,11 +2,12 @@
 download, and "my recent jobs". Only the job's owner reaches any of them; anyone else gets 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from hub.exports import csv_file_response
 from hub.jobs import selectors, services
 from hub.jobs.models import State
 from hub.jobs.registry import kinds
@@ -62,7 +63,4 @@ def job_download(request, pk: int):
     if job.state != State.FINISHED or not job.result_file.name or not job.result_file.storage.exists(
             job.result_file.name):
         raise Http404("This job has no file (or it expired).")
-    response = FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name or "export.csv",
-                            content_type="text/csv; charset=utf-8")
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return csv_file_response(job.result_file.open("rb"), filename=job.result_name or "export.csv")
