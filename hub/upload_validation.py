@@ -52,6 +52,10 @@ NOT_UPLOADS: dict[str, str] = {
     "wagtailimages.Rendition.file": "made by Wagtail from an image that was checked when it was uploaded",
     "wagtailcore.UploadedFile.file": "Wagtail's holding place during a multiple upload, filled only after "
                                      "the upload form (and so the image or document field's check) passed",
+    "jobs.Job.input_file": "a CSV import, stored by hub.jobs.services.job_start only after its kind's check "
+                           "(hub.csv_import.csv_preflight: UTF-8 text with the expected columns) passed in the "
+                           "request; never served back, read only by the importer, which checks each row",
+    "jobs.Job.result_file": "written by the Hub (an export's CSV through hub.exports), never uploaded",
 }
 
 

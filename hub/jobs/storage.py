@@ -1,12 +1,14 @@
 """Where jobs keep their files: the uploaded input and the finished result, in a private folder
 (PRIVATE_MEDIA_ROOT/jobs, outside MEDIA_ROOT: no URL reaches it). They are served only by
-`hub.jobs.views.job_download`, to the job's owner."""
+`hub.jobs.views.job_download`, to the job's owner. Stored names are the Hub's one rule
+(`hub.storage.SafeNameStorage`), though the fields' `upload_to` already names every file by a uuid."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+
+from hub.storage import SafeNameStorage
 
 
-class JobStorage(FileSystemStorage):
+class JobStorage(SafeNameStorage):
     def __init__(self):
         super().__init__(location=str(settings.PRIVATE_MEDIA_ROOT / "jobs"), base_url=None)
 
