@@ -166,8 +166,10 @@ def build_world() -> World:
     w.old_feed_token = session_services.calendar_feed_ensure(person=w.people["ana"]).token
     w.feed_token = session_services.calendar_feed_regenerate(person=w.people["ana"]).token
 
-    # A roundtable next week: one live sign-up, one cancelled (its link was used).
-    starts = timezone.now() + timedelta(days=7)
+    # A roundtable next week, 18:00-20:00 (a fixed hour: the end-time cases "before-start" 17:00 and
+    # "same-as-start" 18:00 depend on it, whatever the hour the suite runs): one live sign-up, one
+    # cancelled (its link was used).
+    starts = datetime.combine(timezone.localdate() + timedelta(days=7), time(18, 0), tzinfo=PROGRAM_TZ)
     w.roundtable = rt_services.roundtable_create(
         by=w.user("tomas"), starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=5,
         title_en="Getting to school every day", title_es="Llegar a la escuela cada día",
