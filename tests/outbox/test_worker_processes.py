@@ -9,6 +9,9 @@ starts, on a copy of the migrated database (SQLite, or PostgreSQL in the Postgre
   LOCKED: neither waits for the other's row), and every message arrives exactly once.
 - The database drops every connection of a running worker (`pg_terminate_backend`, as a restart or a
   failover does): the same worker process reconnects and sends a message queued afterwards.
+- The database server itself stopped under a running worker and started again a few seconds later (a
+  PostgreSQL server of the test's own, `pg_ctl stop` then `start`): the worker keeps running through the
+  outage and sends what was queued after the server came back.
 - The same, while the worker is in the middle of sending (its row lock held, the relay slow to
   answer): the task the loss cut short runs again after the reconnection and the message is sent
   (at least once, never lost), its task recorded successful.
@@ -324,6 +327,104 @@ def test_a_worker_whose_database_connections_were_killed_reconnects_and_sends_wh
         assert worker.proc.poll() is None, worker.output()  # the same process, still running
         assert "lost the database" in worker.output()
         assert [recipients for recipients, _ in relay.messages()] == [["before@example.org"], ["after@example.org"]]
+    finally:
+        worker.stop()
+
+
+class PostgresServer:
+    """A PostgreSQL server of the test's own (initdb in a temporary folder, its own port), so it can be
+    stopped and started again without touching the server the other tests share. Run as the `postgres`
+    user when the tests run as root (PostgreSQL refuses to run as root)."""
+
+    def __init__(self, folder: Path):
+        import os
+        import shutil
+
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        found = str(bins[-1]) if bins else shutil.which("pg_ctl")  # Debian's own folder holds initdb too
+        if not found:
+            unavailable("pg_ctl (PostgreSQL's server tools) is needed to restart a server")
+        self.bin = Path(found).parent
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_postgres:
+            shutil.chown(folder, "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/hub"
+
+    def _run(self, tool: str, *args: str) -> None:
+        done = subprocess.run([*self.as_postgres, str(self.bin / tool), *args], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, f"{tool}: {done.stdout}\n{done.stderr}"
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def load(self, source_url: str) -> None:
+        """The database `hub`, a copy of `source_url`'s (schema and rows), made with pg_dump and psql."""
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "hub")
+        dump = subprocess.run(["pg_dump", "--no-owner", "--no-privileges", source_url.replace("postgres://", "postgresql://", 1)],
+                              capture_output=True, timeout=120)
+        assert dump.returncode == 0, dump.stderr.decode()
+        loaded = subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                                 "postgres", "-d", "hub"], input=dump.stdout, capture_output=True, timeout=120)
+        assert loaded.returncode == 0, loaded.stderr.decode()[-2000:]
+
+
+@pytest.fixture
+def own_server(hub_database, tmp_path_factory):
+    if not hub_database.startswith("postgres"):
+        pytest.skip("runs in the PostgreSQL pass: a PostgreSQL server of the test's own is stopped and started")
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="hub-pg-"))  # short: the server's socket lives here
+    server = PostgresServer(folder)
+    server.start()
+    try:
+        server.load(hub_database)
+        yield server
+    finally:
+        try:
+            server.stop("immediate")
+        except AssertionError:
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_worker_keeps_running_through_a_database_server_restart_and_sends_what_is_queued_after_it(
+        own_server, relay):
+    relay.start()
+    env = hub_env(own_server.url, relay)
+    db = Database(own_server.url)
+    worker = Worker(env, "restart")
+    sent = "SELECT 1 FROM outbox_message WHERE id = %s AND state = 'sent'"
+    try:
+        before = shell(QUEUE_ONE % {"to": "before@example.org"}, env, "QUEUED")
+        wait_for(lambda: db.rows(sent, (before,)), timeout=60, what="the first message\n" + worker.output())
+
+        own_server.stop()  # a real shutdown: every connection closed, new ones refused
+        time.sleep(3)  # the worker polls every 0.2 s: it meets the closed server many times
+        assert worker.proc.poll() is None, "the worker exited while the server was down:\n" + worker.output()
+        own_server.start()
+
+        after = shell(QUEUE_ONE % {"to": "after@example.org"}, env, "QUEUED")
+
+        def delivered():
+            assert worker.proc.poll() is None, "the worker exited:\n" + worker.output()  # fail at once
+            return db.rows(sent, (after,))
+
+        wait_for(delivered, timeout=60, what="the message queued after the restart\n" + worker.output())
+        assert "lost the database" in worker.output()
+        assert [recipients for recipients, _ in relay.messages()] == [["before@example.org"], ["after@example.org"]]
+        assert db.rows("SELECT state, count(*) FROM outbox_message GROUP BY state") == [("sent", 2)]
     finally:
         worker.stop()
 
