@@ -25,6 +25,8 @@ class CoursesConfig(AppConfig):
         nav_register(NavItem(_("Courses"), "/courses/", public=True, order=11))
         nav_register(NavItem("Certificates", "courses:certificate_list", roles=frozenset({TRAINER, STATE_STAFF}),
                              order=60))
+        nav_register(NavItem(_("Course analytics"), "courses:analytics", roles=frozenset({TRAINER, STATE_STAFF}),
+                             order=61))
         # The statewide discussion room: anyone enrolled in LEAP 101.
         from hub.discussion.selectors import community_member_register
         from hub.program import CERTIFICATION_COURSE

@@ -95,12 +95,28 @@ def complete_module(person: Person, module: ModulePage, when) -> None:
     services.module_complete(person=person, module_id=module.pk, now=when)
 
 
-def train(person: Person, course: CoursePage, *, modules: int | None = None, practised=False, when=None):
-    """Bring `person` through the first `modules` modules (all when None), at `when`."""
+def _answer_wrongly_first(person: Person, module: ModulePage, wrong: int) -> None:
+    """A first try with the first `wrong` questions of each check answered wrongly (the course analytics
+    page then has misses and first-try shares to show)."""
+    for block in module.knowledge_checks():
+        answers = {}
+        for n, q in enumerate(block.value["questions"]):
+            right = [i for i, c in enumerate(q["choices"]) if c["correct"]]
+            answers[n] = right if n >= wrong else [next(i for i, c in enumerate(q["choices"]) if not c["correct"])]
+        services.knowledge_check_submit(person=person, module_id=module.pk, check_id=block.id, answers=answers)
+
+
+def train(person: Person, course: CoursePage, *, modules: int | None = None, practised=False, when=None,
+          pace_days: int = 0, wrong_first: int = 0):
+    """Bring `person` through the first `modules` modules (all when None), the last at `when` and each
+    earlier one `pace_days` before the next; `wrong_first` questions of each check missed on a first try."""
     when = when or timezone.now()
     services.enrollment_start(person=person, course=course)
-    for module in services.course_modules(course)[:modules]:
-        complete_module(person, module, when)
+    done = services.course_modules(course)[:modules]
+    for n, module in enumerate(done):
+        if wrong_first:
+            _answer_wrongly_first(person, module, wrong_first)
+        complete_module(person, module, when - timedelta(days=pace_days * (len(done) - 1 - n)))
     if practised:
         services.practice_credit_record(person=person, course_code=course.code, source="demo",
                                         source_ref=f"demo:{course.code}:{person.pk}",
@@ -120,6 +136,8 @@ STAGES = {
     "james": (None, True, 6, "revoke"),           # revoked
     # fatima and nadia: not started
 }
+# username -> (days between modules, questions of each check missed on a first try): for course analytics.
+PACE = {"visitor": (3, 1), "kevin": (6, 2), "marcus": (2, 0), "luis": (1, 1), "dana": (4, 1), "jordan": (2, 0)}
 
 
 @demo_step(order=20)
@@ -133,7 +151,9 @@ def seed_courses() -> str:
         if person is None or person.enrollments.filter(course=leap).exists():
             continue
         when = now - relativedelta(months=months_ago) + timedelta(days=7) if months_ago else now
-        train(person, leap, modules=modules, practised=practised, when=when)
+        pace_days, wrong_first = PACE.get(username, (0, 0))
+        train(person, leap, modules=modules, practised=practised, when=when, pace_days=pace_days,
+              wrong_first=wrong_first)
         if then == "revoke":
             certificate = Certificate.objects.filter(person=person, course=leap).first()
             services.certificate_revoke(

@@ -646,6 +646,9 @@ REVIEWED_NO_INPUT = {
                          "without the role: tests/outbox/test_views.py",
     "courses:my_training": "GET only, no parameters",
     "courses:certificate_list": "GET; hostile q= in test_get_queries",
+    "courses:analytics": "GET; hostile course= in test_get_queries (tests/courses/test_analytics.py)",
+    "courses:analytics_csv": "GET by <int> course id: an unknown course is a 404, readers without the role "
+                             "403 (tests/courses/test_analytics.py)",
     "training_sessions:upcoming": "GET; hostile from= and kind= in test_get_queries",
     "courses:certificate_pdf": "GET by code: an unknown code is a 404 (test_replay covers other people's codes)",
     "courses:certificate_verify": "GET by code, public: unknown codes are 404 (test_get_queries)",

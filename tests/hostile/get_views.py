@@ -106,6 +106,8 @@ GET_VIEWS: dict[str, GetView] = {
                                           {"kind": Param("choice", lambda w: "talk_tuesday")}),
     "courses:certificate_list": GetView("tomas", lambda w: reverse("courses:certificate_list"),
                                         {"q": Param("search", lambda w: "Marcus")}),
+    "courses:analytics": GetView("tomas", lambda w: reverse("courses:analytics"),
+                                 {"course": Param("id", lambda w: str(w.course.pk))}),
     "discussion:room": GetView("ana", lambda w: reverse("discussion:room", args=["district-hartford"]),
                                {"before": Param("id", lambda w: str(w.messages["marcus"].pk))},
                                writes=("hub_roommembership",)),  # the latest page moves the read marker
