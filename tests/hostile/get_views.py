@@ -108,6 +108,7 @@ GET_VIEWS: dict[str, GetView] = {
                                         {"q": Param("search", lambda w: "Marcus")}),
     "courses:analytics": GetView("tomas", lambda w: reverse("courses:analytics"),
                                  {"course": Param("id", lambda w: str(w.course.pk))}),
+    "courses:analytics_csv": GetView("tomas", lambda w: reverse("courses:analytics_csv", args=[w.course.pk])),
     "discussion:room": GetView("ana", lambda w: reverse("discussion:room", args=["district-hartford"]),
                                {"before": Param("id", lambda w: str(w.messages["marcus"].pk))},
                                writes=("hub_roommembership",)),  # the latest page moves the read marker
