@@ -33,6 +33,21 @@ class CoursesConfig(AppConfig):
 
         community_member_register(lambda *, user: self.get_model("Enrollment").objects.filter(
             person__user=user, course__code=CERTIFICATION_COURSE).exists())
+        # The practitioners' room: anyone holding a current certificate of the program's course, by the same
+        # rule the assignment gate asks (certification_statuses), so it follows every issue, expiry and
+        # revocation at once.
+        from hub.discussion.selectors import practitioner_member_register
+
+        def holds_current_certificate(*, user) -> bool:
+            from courses.selectors import certification_statuses
+            from hub.selectors import person_for
+
+            person = person_for(user)
+            if person is None:
+                return False
+            return certification_statuses(people=[person.pk], course_code=CERTIFICATION_COURSE)[person.pk].is_current
+
+        practitioner_member_register(holds_current_certificate)
         # New people start on LEAP 101's course page when they accept an invitation (hub.joining).
         from hub.joining.selectors import landing_register
 

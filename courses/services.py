@@ -310,6 +310,24 @@ def _access_changed(person: Person) -> None:
     transaction.on_commit(lambda: access_changed([user_id]))
 
 
+LAPSE_LOOKBACK = timedelta(minutes=30)
+
+
+def certificate_lapses_announce(*, now: datetime | None = None, lookback: timedelta = LAPSE_LOOKBACK) -> int:
+    """Certificates expire by the clock, with no service call: the people whose certificate ran out in the
+    last `lookback` (longer than the scheduled job's period, so a late run misses nobody) have their open
+    sockets re-check what they may read (the practitioners' room leaves them at once). Rechecking twice is
+    harmless. Returns how many people were told."""
+    from hub.sockets import access_changed
+
+    now = now or timezone.now()
+    user_ids = sorted(set(Certificate.objects.filter(valid_until__gt=now - lookback, valid_until__lte=now)
+                          .values_list("person__user_id", flat=True)))
+    if user_ids:
+        transaction.on_commit(lambda: access_changed(user_ids))
+    return len(user_ids)
+
+
 def _reason_clean(reason, *, what: str) -> str:
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:

@@ -371,14 +371,24 @@ def recordings_search(*, index_page, query: str = "", topic: str = "", topics=No
     return {"recordings": results, "query": query, "topic": topic, "topics": topics}
 
 
+def _ref_ids(external_refs, prefix: str) -> list[int]:
+    return [int(ref.split(":", 1)[1]) for ref in external_refs
+            if ref.startswith(prefix) and ref.split(":", 1)[1].isdigit() and len(ref) < 40]
+
+
 def session_refs_readable(*, user, external_refs) -> set[str]:
-    """Of `external_refs`, the session rooms `user` may read: those of sessions they registered for."""
-    ids = [int(ref.split(":", 1)[1]) for ref in external_refs
-           if ref.startswith("occurrence:") and ref.split(":", 1)[1].isdigit()]
-    if not ids or not user.is_authenticated:
+    """Of `external_refs`, the rooms `user` may read: a session's room ("occurrence:<id>") for the people
+    registered for it (or on its waitlist), and a training cohort's room ("cohort:<id>", one LEAP 101 live
+    training) for the people registered for that training. One query."""
+    ids = _ref_ids(external_refs, "occurrence:")
+    cohorts = _ref_ids(external_refs, "cohort:")
+    if not (ids or cohorts) or not user.is_authenticated:
         return set()
-    mine = Registration.objects.filter(person__user=user, occurrence_id__in=ids, status__in=ACTIVE)
-    return {f"occurrence:{pk}" for pk in mine.values_list("occurrence_id", flat=True)}
+    found = dict(Registration.objects.filter(person__user=user, occurrence_id__in=ids + cohorts, status__in=ACTIVE)
+                 .values_list("occurrence_id", "occurrence__series__kind"))
+    # a cohort room only ever belongs to a LEAP 101 live training
+    return ({f"occurrence:{pk}" for pk in ids if pk in found}
+            | {f"cohort:{pk}" for pk in cohorts if found.get(pk) == Kind.LEAP101_PRACTICE})
 
 
 def practice_plans(*, person, course_codes, now: datetime | None = None) -> dict:

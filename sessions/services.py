@@ -393,6 +393,11 @@ def registration_cancel(*, registration: Registration, by, now: datetime | None 
         raise errors.OccurrencePast("This session is over.")
     promoted = seat_release(seat=registration, capacity=occ.series.capacity, holders=occ.registrations.all())
     _notify_promoted(promoted)
+    # The session's room and its training cohort's room follow the registration: open sockets leave them.
+    from hub.sockets import access_changed
+
+    user_id = registration.person.user_id
+    transaction.on_commit(lambda: access_changed([user_id]))
     return promoted
 
 
@@ -582,3 +587,22 @@ def session_room_open(*, row, viewer):
     return room_for_session(external_ref=occurrence_ref(row.persisted),
                             title=f"{row.series.title}, {day_label(row.start, 'short')}", starts_at=row.start,
                             ends_at=row.end)
+
+
+def cohort_ref(occurrence: SessionOccurrence) -> str:
+    return f"cohort:{occurrence.pk}"
+
+
+@transaction.atomic
+def cohort_room_open(*, row, viewer):
+    """The room of one LEAP 101 live training's cohort: its registrants and the trainers, open for good
+    (the cohort keeps talking after the training). Created on first use."""
+    from hub.discussion.services import room_for_cohort
+
+    if row.series.kind != Kind.LEAP101_PRACTICE or row.persisted is None:
+        raise errors.NotAllowed("Only a LEAP 101 live training has a cohort room.")
+    registered = row.my_registration is not None and row.my_registration.status in ACTIVE
+    if not (registered or viewer.manager):
+        raise errors.NotAllowed("The cohort room is for the people registered for this training.")
+    return room_for_cohort(external_ref=cohort_ref(row.persisted),
+                           title=f"Cohort: {row.series.title}, {day_label(row.start, 'short')}")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:series_id>/<str:key>/session.ics", views.occurrence_ics, name="occurrence_ics"),
     path("<int:series_id>/<str:key>/register/", views.register, name="register"),
     path("<int:series_id>/<str:key>/chat/", views.occurrence_chat, name="occurrence_chat"),
+    path("<int:series_id>/<str:key>/cohort/", views.occurrence_cohort, name="occurrence_cohort"),
     path("<int:series_id>/<str:key>/unregister/", views.unregister, name="unregister"),
     path("<int:series_id>/<str:key>/attendance/", views.attendance, name="attendance"),
     path("<int:series_id>/<str:key>/cancel/", views.cancel_occurrence, name="cancel_occurrence"),

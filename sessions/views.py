@@ -121,6 +121,21 @@ def occurrence(request, series_id: int, key: str):
 
 @login_required
 @require_POST
+def occurrence_cohort(request, series_id: int, key: str):
+    """Open (creating on first use) the room of this LEAP 101 live training's cohort."""
+    from hub.discussion.formatting import room_url
+
+    row, viewer = _row(request, series_id, key)
+    try:
+        room = services.cohort_room_open(row=row, viewer=viewer)
+    except HubError as error:
+        messages.error(request, str(error))
+        return redirect(row.url)
+    return redirect(room_url(room))
+
+
+@login_required
+@require_POST
 def occurrence_chat(request, series_id: int, key: str):
     """Open (creating on first use) the discussion room beside this session."""
     from hub.discussion.formatting import room_url

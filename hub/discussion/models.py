@@ -24,6 +24,8 @@ class Room(TimeStampedModel):
         SESSION = "session", "Live session"
         TRAINERS = "trainers", "Trainers"
         COORDINATORS = "coordinators", "Coordinators"
+        PRACTITIONERS = "practitioners", "Practitioners"
+        COHORT = "cohort", "Training cohort"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     slug = models.SlugField(max_length=80, unique=True)
@@ -33,7 +35,7 @@ class Room(TimeStampedModel):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE, related_name="rooms")
     external_ref = models.CharField(
         max_length=80, blank=True, default="",
-        help_text="For session rooms: what the room belongs to, e.g. occurrence:123.",
+        help_text="For session and cohort rooms: what the room belongs to, e.g. occurrence:123 or cohort:123.",
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,8 @@ every HTML request (`room_can_read`):
 | region | people whose scope (`hub.selectors.scope_for`) touches a district of the region |
 | district | people whose scope includes the district |
 | live session | people a registered session predicate admits (the sessions app), plus trainers; only between `opens_at` and `closes_at` |
+| practitioners | people a registered practitioner predicate admits (courses: a current LEAP 101 certificate, the rule the assignment gate asks), plus trainers and state staff |
+| training cohort | people a registered session predicate admits for the room's reference (sessions: registered for that LEAP 101 live training), plus trainers; never closes |
 | trainers | trainers and state staff |
 | coordinators | coordinators, regional and state staff |
 
@@ -19,7 +21,14 @@ the registries below, from their AppConfig.ready():
 - `community_member_register(predicate)`: `predicate(*, user) -> bool`, who may read the statewide
   community room (courses registers "enrolled in LEAP 101");
 - `session_member_register(predicate)`: `predicate(*, user, external_refs) -> iterable of refs`, who may
-  read the rooms of live sessions (the sessions app registers "registered for this occurrence").
+  read the rooms of live sessions and training cohorts (the sessions app registers "registered for this
+  occurrence");
+- `practitioner_member_register(predicate)`: `predicate(*, user) -> bool`, who may read the practitioners'
+  room (courses registers "holds a current certificate", `CertificationStatus.is_current`).
+
+Membership is never stored: it is asked afresh on every join, frame and page, so it changes the moment what
+it follows changes. The services that change it (a certificate issued, revoked or reinstated, a role, a
+registration given up) call `hub.sockets.access_changed`, and open sockets leave what they may no longer read.
 """
 
 from collections.abc import Callable
@@ -42,6 +51,7 @@ MODERATOR_ROLES = frozenset({TRAINER, COORDINATOR})
 
 _community_predicates: dict[str, Callable] = {}
 _session_predicates: dict[str, Callable] = {}
+_practitioner_predicates: dict[str, Callable] = {}
 
 
 def _key(func: Callable) -> str:
@@ -58,6 +68,15 @@ def session_member_register(predicate: Callable) -> Callable:
     """Register `predicate(*, user, external_refs: list[str]) -> iterable of the refs the user may read`."""
     _session_predicates[_key(predicate)] = predicate
     return predicate
+
+
+def practitioner_member_register(predicate: Callable) -> Callable:
+    _practitioner_predicates[_key(predicate)] = predicate
+    return predicate
+
+
+def practitioner_predicates() -> list[Callable]:
+    return list(_practitioner_predicates.values())
 
 
 def community_predicates() -> list[Callable]:
@@ -78,6 +97,7 @@ class Access:
     district_ids: frozenset[int]
     region_ids: frozenset[int]
     _community: bool | None = None
+    _practitioner: bool | None = None
     _session_refs: dict[str, bool] = field(default_factory=dict)
 
     @property
@@ -91,6 +111,14 @@ class Access:
                 or any(predicate(user=self.user) for predicate in community_predicates())
             )
         return self._community
+
+    def practitioner(self) -> bool:
+        if self._practitioner is None:
+            self._practitioner = (
+                self.state_staff or TRAINER in self.roles
+                or any(predicate(user=self.user) for predicate in practitioner_predicates())
+            )
+        return self._practitioner
 
     def session_refs(self, refs: list[str]) -> None:
         """Ask the session predicates about the refs not asked yet, in one call each."""
@@ -115,7 +143,9 @@ class Access:
             return self.state_staff or TRAINER in self.roles
         if kind == Room.Kind.COORDINATORS:
             return self.state_staff or bool(self.roles & {COORDINATOR, REGIONAL_STAFF})
-        if kind == Room.Kind.SESSION:
+        if kind == Room.Kind.PRACTITIONERS:
+            return self.practitioner()
+        if kind in (Room.Kind.SESSION, Room.Kind.COHORT):
             if not room_is_open(room, now=now):
                 return False
             if self.state_staff or TRAINER in self.roles:
@@ -133,7 +163,7 @@ def access_for(user) -> Access:
     """The person's access, read fresh from the database (roles, scope): 2-3 queries."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Access(user=user, roles=frozenset(), superuser=False, district_ids=frozenset(),
-                      region_ids=frozenset(), _community=False)
+                      region_ids=frozenset(), _community=False, _practitioner=False)
     if hasattr(user, "_hub_roles"):
         del user._hub_roles  # roles may have changed since the socket connected
     districts = list(scope_for(user).values_list("id", "region_id"))
@@ -160,8 +190,8 @@ def room_can_read(*, user, room: Room, access: Access | None = None, now: dateti
 def rooms_readable(*, user, now: datetime | None = None) -> list[Room]:
     """The rooms the person may read, with `unread` (messages by others after their last read).
 
-    A constant number of queries: access (3), the session predicates (one call each), and one query for
-    the rooms with their unread counts.
+    A constant number of queries: access (3), the session predicates (one call each), the practitioner
+    predicates (once), and one query for the rooms with their unread counts.
     """
     access = access_for(user)
     now = now or timezone.now()
@@ -176,9 +206,9 @@ def rooms_readable(*, user, now: datetime | None = None) -> list[Room]:
             messages__hidden_at__isnull=True) & ~Q(messages__author=user)))
         .order_by("kind", "title")
     )
-    access.session_refs([room.external_ref for room in rooms if room.kind == Room.Kind.SESSION])
-    order = [Room.Kind.COMMUNITY, Room.Kind.REGION, Room.Kind.DISTRICT, Room.Kind.SESSION, Room.Kind.TRAINERS,
-             Room.Kind.COORDINATORS]
+    access.session_refs([room.external_ref for room in rooms if room.kind in (Room.Kind.SESSION, Room.Kind.COHORT)])
+    order = [Room.Kind.COMMUNITY, Room.Kind.PRACTITIONERS, Room.Kind.REGION, Room.Kind.DISTRICT, Room.Kind.SESSION,
+             Room.Kind.COHORT, Room.Kind.TRAINERS, Room.Kind.COORDINATORS]
     readable = [room for room in rooms if access.can_read(room, now=now)]
     return sorted(readable, key=lambda room: (order.index(room.kind), room.title))
 

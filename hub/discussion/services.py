@@ -100,6 +100,7 @@ def is_online(user_id: int) -> bool:
 COMMUNITY_SLUG = "community"
 TRAINERS_SLUG = "trainers"
 COORDINATORS_SLUG = "coordinators"
+PRACTITIONERS_SLUG = "practitioners"
 
 
 @transaction.atomic
@@ -108,7 +109,8 @@ def rooms_ensure() -> int:
 
     Returns how many were created. Three queries when nothing is missing.
     """
-    existing = set(Room.objects.exclude(kind=Room.Kind.SESSION).values_list("slug", flat=True))
+    existing = set(Room.objects.exclude(kind__in=(Room.Kind.SESSION, Room.Kind.COHORT))
+                   .values_list("slug", flat=True))
     wanted = [
         Room(kind=Room.Kind.COMMUNITY, slug=COMMUNITY_SLUG, title="Statewide community",
              description="Everyone taking or done with LEAP 101: what worked on a hard visit."),
@@ -116,6 +118,8 @@ def rooms_ensure() -> int:
              description="Hub trainers and state staff."),
         Room(kind=Room.Kind.COORDINATORS, slug=COORDINATORS_SLUG, title="Coordinators",
              description="District coordinators with regional and state staff."),
+        Room(kind=Room.Kind.PRACTITIONERS, slug=PRACTITIONERS_SLUG, title="Certified home visitors",
+             description="People holding a current LEAP 101 certificate, with the trainers."),
     ]
     wanted += [Room(kind=Room.Kind.REGION, slug=f"region-{region.code}", title=f"{region.name} region",
                     region=region) for region in Region.objects.all()]
@@ -145,6 +149,21 @@ def room_for_session(*, external_ref: str, title: str, starts_at: datetime, ends
                                    opens_at=opens_at, closes_at=closes_at)
     room.title, room.opens_at, room.closes_at = title[:200], opens_at, closes_at
     room.save(update_fields=["title", "opens_at", "closes_at", "updated_at"])
+    return room
+
+
+@transaction.atomic
+def room_for_cohort(*, external_ref: str, title: str) -> Room:
+    """The room of one training cohort (e.g. "cohort:123", the people of one LEAP 101 live training), which
+    stays open after the training so the cohort keeps talking. Idempotent by `external_ref`."""
+    if not external_ref or len(external_ref) > 80:
+        raise InvalidMessage("A cohort room needs a reference of 1 to 80 characters.")
+    room = Room.objects.select_for_update().filter(external_ref=external_ref).first()
+    if room is None:
+        return Room.objects.create(kind=Room.Kind.COHORT, slug=f"cohort-{slugify(external_ref)}"[:80],
+                                   title=title[:200], external_ref=external_ref)
+    if room.kind != Room.Kind.COHORT:
+        raise InvalidMessage("That reference belongs to another kind of room.")
     return room
 
 

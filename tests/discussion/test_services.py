@@ -59,8 +59,8 @@ def readable(person):
 
 
 def test_rooms_ensure_makes_the_standing_rooms_once(rooms):
-    assert {"community", "trainers", "coordinators", "region-crec", "district-hartford"} <= set(rooms)
-    assert len(rooms) == 3 + 6 + 15
+    assert {"community", "trainers", "coordinators", "practitioners", "region-crec", "district-hartford"} <= set(rooms)
+    assert len(rooms) == 4 + 6 + 15
     assert discussion.rooms_ensure() == 0
     assert Room.objects.count() == len(rooms)
 
@@ -362,6 +362,6 @@ def test_the_demo_step_builds_rooms_and_conversations_once(orgs):
     from hub.discussion.demo import seed_discussion
 
     seed_site_and_people()
-    assert seed_discussion().startswith("24 rooms and 8 messages created")
+    assert seed_discussion().startswith("25 rooms and 8 messages created")
     assert seed_discussion().startswith("0 rooms and 0 messages created")
     assert Message.objects.filter(room__slug="district-hartford").count() == 3

@@ -218,6 +218,7 @@ NOT_A_CREATE = {
     "training_sessions:attendance": "one attendance per registration (updated in place)",
     "training_sessions:unregister": "cancels a registration: a second send is told it is not registered",
     "training_sessions:occurrence_chat": "opens the session's room, created once (unique per session)",
+    "training_sessions:occurrence_cohort": "opens the training's cohort room, created once (unique per training)",
     "training_sessions:cancel_occurrence": "cancels one date: a second send is told it is already cancelled",
     "discussion:message_edit": "changes a message: the same text again is the same state",
     "discussion:message_delete": "marks a message deleted: again is the same state",

@@ -563,6 +563,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "training_sessions:unregister": Endpoint(user="ana", url=occ("unregister"), urls=occ_urls("unregister")),
     "training_sessions:occurrence_chat": Endpoint(user="ana", url=occ("occurrence_chat"),
                                                   urls=occ_urls("occurrence_chat")),
+    "training_sessions:occurrence_cohort": Endpoint(user="ana", url=occ("occurrence_cohort"),
+                                                    urls=occ_urls("occurrence_cohort")),
     "training_sessions:cancel_occurrence": Endpoint(user="tomas", url=occ("cancel_occurrence"),
                                                     urls=occ_urls("cancel_occurrence")),
     # -- discussion ------------------------------------------------------------------------------------------
