@@ -99,7 +99,7 @@ class Daphne:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> "Daphne":
+    def start(self, timeout: float = 90) -> "Daphne":
         self.log = open(ROOT / f".daphne-{self.port}.log", "w+")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [str(Path(PYTHON).parent / "daphne"), "-b", "127.0.0.1", "-p", str(self.port),
@@ -115,7 +115,7 @@ class Daphne:
                 return self
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError("daphne did not start listening in time")
+        raise RuntimeError(f"daphne did not start listening within {timeout:.0f} s")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
