@@ -419,6 +419,17 @@ ENDPOINTS: dict[str, Endpoint] = {
         urls={"other-districts-case": lambda w: reverse("coordinators:case_assign", args=[w.nh_case.pk])},
         url_expect={"coordinators_auditentry": 1},
     ),
+    "coordinators:waiting_assign": Endpoint(
+        user="carla", url=lambda w: reverse("coordinators:waiting_assign", args=[w.board_case.pk]),
+        valid=lambda w: {"visitor_1": str(w.people["marcus"].pk), "visitor_2": str(w.people["luis"].pk)},
+        fields={"visitor_1": IDS + [("other-districts-visitor", "__jordan__")],
+                "visitor_2": IDS[:-1] + [("other-districts-visitor", "__jordan__")]},
+        urls={"other-districts-case": lambda w: reverse("coordinators:waiting_assign", args=[w.nh_case.pk]),
+              "other-districts-list": lambda w: reverse("coordinators:waiting_assign", args=[w.nh_case.pk])
+              + f"?district={w.new_haven.pk}",
+              "missing-case": lambda w: reverse("coordinators:waiting_assign", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
     "coordinators:visit_new": Endpoint(
         user="marcus", url=lambda w: reverse("coordinators:visit_new", args=[w.case.pk]), valid=visit_valid,
         fields={
