@@ -197,6 +197,21 @@ def test_assigning_from_the_list_assigns_and_returns_to_it(client, hartford, sch
     assert "Sofia Q." not in page.content.decode()
 
 
+def test_the_same_form_sent_twice_assigns_once(client, hartford, school, coordinator, marcus, luis):
+    import re
+
+    case = add_case(hartford, school, coordinator, "W-19", "Sofia", absent=13)
+    client.force_login(coordinator.user)
+    page = client.get(URL).content.decode()
+    form = page[page.index(f'action="{reverse("coordinators:waiting_assign", args=[case.pk])}"'):]
+    token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+    data = {"visitor_1": str(marcus.pk), "visitor_2": str(luis.pk), "form_token": token}
+    url = reverse("coordinators:waiting_assign", args=[case.pk])
+    answers = [client.post(url, data) for _ in range(3)]
+    assert [a.status_code for a in answers] == [302, 302, 302]
+    assert Assignment.objects.filter(case=case).count() == 1
+
+
 def test_a_refused_assignment_changes_nothing_and_shows_the_reasons_on_the_list(client, hartford, school,
                                                                                coordinator, marcus, ana):
     case = add_case(hartford, school, coordinator, "W-15", "Sofia", absent=13)

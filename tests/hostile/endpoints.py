@@ -697,6 +697,8 @@ REVIEWED_NO_INPUT = {
     "coordinators:impact_export": "CSV of aggregates (no names); the page's parameters in test_get_queries",
     "coordinators:audit": "GET; hostile page= in test_get_queries",
     "coordinators:board_home": "GET only: redirects to the person's board",
+    "coordinators:waiting": "GET; hostile district=, school=, band=, family=, page= in test_get_queries; other "
+                            "districts and schools in tests/coordinators/test_waiting (its POST: waiting_assign)",
     "roundtable:upcoming": "GET only, no parameters",
     "roundtable:private": "GET by token: unknown and replayed tokens in test_replay",
     "roundtable:cancel": "POST by token, no fields: replayed and unknown tokens in test_replay",
