@@ -30,12 +30,13 @@ def _row_form(page, row, *, data=None):
 
 
 def _render(request, filters: WaitingFilters, *, status: int = 200, case=None, refusal=None, posted=None):
+    district = views._home_district(request, filters.district)  # another district: 404, audited
     try:
-        page = selectors.waiting_page(user=request.user, filters=filters)
+        page = selectors.waiting_page(user=request.user, district=district, filters=filters)
     except OutOfScope as exc:
         views._filter_denied(request, "waiting.denied", exc)
     if page is None:
-        raise PermissionDenied("You have no district.")
+        raise PermissionDenied("Only district coordinators see the waiting list.")
     forms = {}
     for row in page.rows:
         again = case is not None and row.case.pk == case.pk
@@ -61,6 +62,7 @@ def waiting_assign(request, case_id: int):
     case = views._case_or_404(request, case_id)
     views._manager_or_403(request)
     filters = WaitingFilters.from_query(request.GET)
+    views._home_district(request, filters.district)  # the list to return to is theirs, before anything changes
     form, refusal = views.assign_posted(request, case)
     if refusal is None:
         query = "&".join(part for part in (filters.query_string(),

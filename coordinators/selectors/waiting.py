@@ -46,7 +46,7 @@ from coordinators.selectors.rosters import RosterFilters, RosterRow, roster_peop
 from courses.selectors import STATE_FIELD, State, with_certification_state
 from hub.models import District, Language, Person, School
 from hub.queries import query_read
-from hub.selectors import person_for, scope_for
+from hub.selectors import scope_for
 
 WAITING_PAGE_SIZE = 25
 ENDED = (CaseStatus.CLOSED, CaseStatus.DECLINED)
@@ -167,23 +167,6 @@ class WaitingPage:
     bands: list[tuple[str, str]] = field(default_factory=lambda: [(lv, ABSENCE_LABELS[lv]) for lv in ABSENCE_PRIORITY])
 
 
-def _district(user, filters: WaitingFilters) -> District:
-    """The district asked for (OutOfScope unless the person's scope holds it), else the person's home
-    district, else the first of their scope by name; None when they have none."""
-    scope = scope_for(user)
-    if filters.district is not None:
-        found = scope.filter(pk=filters.district).first()
-        if found is None:
-            raise OutOfScope("district", value=filters.district)
-        return found
-    person = person_for(user)
-    if person is not None and person.home_district_id:
-        found = scope.filter(pk=person.home_district_id).first()
-        if found is not None:
-            return found
-    return scope.order_by("name").first()
-
-
 def free_visitors(*, user, district: District, now: datetime | None = None) -> list[FreeVisitor]:
     """The visitors serving `district` who may take a case there now (the roster's "can take cases now",
     the gate's rule), with their open case load and languages, fewest open cases first. The SQL
@@ -224,16 +207,18 @@ class _CountedPaginator(Paginator):
         self.count = count  # shadows the cached_property: the band counts already give it
 
 
-def waiting_page(*, user, filters: WaitingFilters, now: datetime | None = None) -> WaitingPage | None:
-    """One page of the waiting list of a coordinator's district, with the free visitors; None for a
-    person who manages no cases or has no district. OutOfScope when the district or school asked for
-    is not theirs (the view audits it and answers 404)."""
+def waiting_page(*, user, district: District, filters: WaitingFilters, now: datetime | None = None
+                 ) -> WaitingPage | None:
+    """One page of the waiting list of a coordinator's district (the view picks it as the case forms do:
+    the one asked for, else their home district), with the free visitors; None for a person who manages
+    no cases. OutOfScope when the district or the school asked for is not theirs (the view audits it and
+    answers 404)."""
     if not may_manage_cases(user):
         return None
     now = now or timezone.now()
-    district = _district(user, filters)
-    if district is None:
-        return None
+    scope = scope_for(user)
+    if not scope.filter(pk=district.pk).exists():
+        raise OutOfScope("district", value=district.pk)
     schools = list(School.objects.filter(district=district).order_by("name"))
     if filters.school is not None and filters.school not in {s.pk for s in schools}:
         raise OutOfScope("school", value=filters.school)
@@ -253,7 +238,7 @@ def waiting_page(*, user, filters: WaitingFilters, now: datetime | None = None) 
             flagged=case.flagged_at is not None, visits_made=case.visits_made or 0, family=case.family,
             speakers=speakers, visitors=speakers + [f for f in free if id(f) not in spoken]))
     counts = [(level, ABSENCE_LABELS[level], by_band.get(n, 0)) for n, level in enumerate(ABSENCE_PRIORITY)]
-    return WaitingPage(district=district, districts=list(scope_for(user).order_by("name")), schools=schools,
+    return WaitingPage(district=district, districts=list(scope.order_by("name")), schools=schools,
                        filters=filters, rows=rows, page=page, total=total, counts=counts, free=free,
                        pairs=district_settings(district).visits_in_pairs)
 

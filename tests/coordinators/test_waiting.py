@@ -48,7 +48,7 @@ def names(page) -> list[str]:
 
 
 def page_of(user, **filters):
-    return selectors.waiting_page(user=user, filters=WaitingFilters(**filters))
+    return selectors.waiting_page(user=user, district=user.person.home_district, filters=WaitingFilters(**filters))
 
 
 def test_the_bands_in_sql_are_the_bands_in_python(orgs, hartford, school, coordinator):
@@ -121,7 +121,7 @@ def test_another_districts_id_or_school_is_a_404_and_audited(client, coordinator
     client.force_login(coordinator.user)
     new_haven = orgs["New Haven"]
     assert client.get(URL, {"district": new_haven.pk}).status_code == 404
-    entry = AuditEntry.objects.get(action="waiting.denied", object_type="district")
+    entry = AuditEntry.objects.get(action="district.denied", object_type="district")
     assert entry.actor == coordinator.user and entry.district_id == new_haven.pk
     nh_school = School.objects.get(name="Fair Haven School")
     assert client.get(URL, {"school": nh_school.pk}).status_code == 404
