@@ -278,3 +278,13 @@ def test_the_waiting_since_uses_the_month_of_referral_when_it_is_earlier(hartfor
     add_case(hartford, school, coordinator, "W-18", "Imported", absent=13, months_ago=3)
     [row] = page_of(coordinator.user).rows
     assert row.since.day == 1 and row.since < date.today().replace(day=1)
+
+
+def test_the_list_is_in_spanish_for_a_spanish_reader(client, hartford, school, coordinator, marcus, luis):
+    add_case(hartford, school, coordinator, "W-20", "Sofia", absent=13, months_ago=2)
+    client.force_login(coordinator.user)
+    client.cookies["django_language"] = "es"
+    body = client.get(URL).content.decode()
+    assert "Esperando una visita en Hartford" in body
+    assert "Ausentismo crónico grave" in body and "1 estudiante en espera" in body
+    assert "Visitadores libres para tomar casos" in body
