@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from coordinators.models import (
@@ -76,7 +76,8 @@ def with_waiting_facts(cases: QuerySet[StudentCase]) -> QuerySet[StudentCase]:
     in ABSENCE_PRIORITY), `flagged_at`, `last_visit_on`, `visits_made`, `waiting_since` (a date) and
     `family` (the family's latest answer)."""
     visits = Visit.objects.filter(case_id=OuterRef("pk"))
-    flag = _open_assignment().filter(needs_new_visitor_at__isnull=False).values("needs_new_visitor_at")[:1]
+    flag = (_open_assignment().filter(needs_new_visitor_at__isnull=False).order_by()
+            .values("needs_new_visitor_at")[:1])
     referred = Case(When(referral_month__lt=TruncMonth("created_at", output_field=DateField()),
                          then="referral_month"),
                     default=TruncDate("created_at"), output_field=DateField())
@@ -86,10 +87,8 @@ def with_waiting_facts(cases: QuerySet[StudentCase]) -> QuerySet[StudentCase]:
         last_visit_on=Subquery(visits.order_by("-visited_on", "-number").values("visited_on")[:1]),
         visits_made=Subquery(visits.order_by().values("case_id").annotate(n=Count("pk")).values("n")[:1]),
         family=latest_family_choice(),
-    ).annotate(waiting_since=Case(
-        When(flagged_at__isnull=False, then=TruncDate("flagged_at")),
-        When(last_visit_on__isnull=False, then="last_visit_on"),
-        default=referred, output_field=DateField()))
+    ).annotate(waiting_since=Coalesce(TruncDate("flagged_at"), "last_visit_on", referred, output_field=DateField()))
+    # (COALESCE rather than CASE ... IS NOT NULL: each subquery runs once per case, not twice.)
 
 
 @dataclass
