@@ -36,22 +36,22 @@ def _render(request, filters: WaitingFilters, *, status: int = 200, case=None, r
     except OutOfScope as exc:
         views._filter_denied(request, "waiting.denied", exc)
     if page is None:
-        raise PermissionDenied("Only district coordinators see the waiting list.")
+        raise PermissionDenied("Only coordinators and regional or state staff see the waiting list.")
     forms = {}
-    for row in page.rows:
+    for row in page.rows if page.can_assign else []:
         again = case is not None and row.case.pk == case.pk
         forms[row.case.pk] = _row_form(page, row, data=posted if again else None)
     query = filters.query_string()
     here = "&".join(part for part in (query, f"page={page.page.number}" if page.page.number > 1 else "") if part)
     return render(request, "coordinators/waiting.html", {
-        "w": page, "filters": filters, "rows": [(row, forms[row.case.pk]) for row in page.rows],
+        "w": page, "filters": filters, "rows": [(row, forms.get(row.case.pk)) for row in page.rows],
         "page_query": query, "return_query": here, "refused_case": case, "refusal": refusal or [],
     }, status=status)
 
 
 @login_required
 def waiting(request):
-    views._manager_or_403(request)
+    views._staff_or_403(request)
     return _render(request, WaitingFilters.from_query(request.GET))
 
 

@@ -40,7 +40,7 @@ from coordinators.models import (
     absence_priority,
 )
 from coordinators.queries import WaitingQuery
-from coordinators.selectors.access import OutOfScope, may_manage_cases
+from coordinators.selectors.access import OutOfScope, is_staff_reader, may_manage_cases
 from coordinators.selectors.eligibility import COURSE_CODE, district_settings, latest_family_choice
 from coordinators.selectors.rosters import RosterFilters, RosterRow, roster_people, roster_rows
 from courses.selectors import STATE_FIELD, State, with_certification_state
@@ -163,6 +163,7 @@ class WaitingPage:
     counts: list[tuple[str, str, int]]  # (level, label, cases) over every page, this filter
     free: list[FreeVisitor]
     pairs: bool
+    can_assign: bool  # coordinators assign from the list; regional and state staff read it
     bands: list[tuple[str, str]] = field(default_factory=lambda: [(lv, ABSENCE_LABELS[lv]) for lv in ABSENCE_PRIORITY])
 
 
@@ -208,11 +209,11 @@ class _CountedPaginator(Paginator):
 
 def waiting_page(*, user, district: District, filters: WaitingFilters, now: datetime | None = None
                  ) -> WaitingPage | None:
-    """One page of the waiting list of a coordinator's district (the view picks it as the case forms do:
-    the one asked for, else their home district), with the free visitors; None for a person who manages
-    no cases. OutOfScope when the district or the school asked for is not theirs (the view audits it and
-    answers 404)."""
-    if not may_manage_cases(user):
+    """One page of the waiting list of a district in the person's scope (the view picks it as the case
+    forms do: the one asked for, else their home district), with the free visitors; None for anyone but
+    coordinators and regional or state staff (who read it without the assignment forms). OutOfScope when
+    the district or the school asked for is not theirs (the view audits it and answers 404)."""
+    if not is_staff_reader(user):
         return None
     now = now or timezone.now()
     scope = scope_for(user)
@@ -239,7 +240,7 @@ def waiting_page(*, user, district: District, filters: WaitingFilters, now: date
     counts = [(level, ABSENCE_LABELS[level], by_band.get(n, 0)) for n, level in enumerate(ABSENCE_PRIORITY)]
     return WaitingPage(district=district, districts=list(scope.order_by("name")), schools=schools,
                        filters=filters, rows=rows, page=page, total=total, counts=counts, free=free,
-                       pairs=district_settings(district).visits_in_pairs)
+                       pairs=district_settings(district).visits_in_pairs, can_assign=may_manage_cases(user))
 
 
 __all__ = ["FAMILY_FILTERS", "WAITING_PAGE_SIZE", "FreeVisitor", "WaitingFilters", "WaitingPage", "WaitingRow",

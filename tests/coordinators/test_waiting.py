@@ -130,13 +130,20 @@ def test_another_districts_id_or_school_is_a_404_and_audited(client, coordinator
     assert client.get(URL, {"district": "12abc"}).status_code == 400
 
 
-def test_visitors_and_other_staff_may_not_open_the_list(client, marcus, make_person):
+def test_visitors_may_not_open_the_list_and_state_staff_read_it_without_assigning(
+        client, hartford, school, coordinator, marcus, luis, make_person):
     from hub.roles import STATE_STAFF
 
+    case = add_case(hartford, school, coordinator, "W-21", "Sofia", absent=13)
     client.force_login(marcus.user)
     assert client.get(URL).status_code == 403
     client.force_login(make_person("samira", roles=[STATE_STAFF]).user)
-    assert client.get(URL).status_code == 403
+    body = client.get(URL, {"district": hartford.pk}).content.decode()
+    assert "Sofia Q." in body and "Marcus Bell" in body
+    assert reverse("coordinators:waiting_assign", args=[case.pk]) not in body
+    before = snapshot()
+    assert post_assign(client, case, marcus, luis).status_code == 403
+    assert snapshot() == before
 
 
 def test_a_visitor_whose_certificate_lapsed_is_not_offered(hartford, school, coordinator, marcus, luis, ana):
