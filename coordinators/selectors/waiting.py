@@ -50,9 +50,6 @@ from hub.selectors import scope_for
 
 WAITING_PAGE_SIZE = 25
 ENDED = (CaseStatus.CLOSED, CaseStatus.DECLINED)
-# The family's answer the list shows by default: only a family who said yes can be given visitors
-# (the gate refuses the others with "the family has not said yes"); "other" and "all" show the rest.
-FAMILY_FILTERS = ("yes", "other", "all")
 
 
 def _open_assignment(case_ref: str = "pk"):
@@ -96,6 +93,8 @@ class WaitingFilters:
     district: int | None = None
     school: int | None = None
     band: str = ""
+    # By default only families who said yes: the others cannot be given visitors yet (the gate refuses
+    # them, "the family has not said yes"); "other" and "all" show the rest.
     family: str = "yes"
     page: int = 1
 
@@ -243,6 +242,6 @@ def waiting_page(*, user, district: District, filters: WaitingFilters, now: date
                        pairs=district_settings(district).visits_in_pairs, can_assign=may_manage_cases(user))
 
 
-__all__ = ["FAMILY_FILTERS", "WAITING_PAGE_SIZE", "FreeVisitor", "WaitingFilters", "WaitingPage", "WaitingRow",
+__all__ = ["WAITING_PAGE_SIZE", "FreeVisitor", "WaitingFilters", "WaitingPage", "WaitingRow",
            "cases_unassigned", "cases_waiting", "free_visitors", "waiting_cases", "waiting_page",
            "with_waiting_facts"]
