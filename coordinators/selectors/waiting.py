@@ -94,7 +94,7 @@ class WaitingFilters:
     school: int | None = None
     band: str = ""
     # By default only families who said yes: the others cannot be given visitors yet (the gate refuses
-    # them, "the family has not said yes"); "other" and "all" show the rest.
+    # them: "The family has not said yes to a visit yet"); "other" and "all" show the rest.
     family: str = "yes"
     page: int = 1
 
