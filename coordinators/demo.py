@@ -2,7 +2,8 @@
 New Haven and Bridgeport at every stage (referred, offered, declined, accepted, assigned, visited), with
 visit logs, barriers, referrals and monthly attendance. Built through the services; idempotent.
 
-Hartford keeps two accepted, unassigned cases for the browser journey. New Haven and Bridgeport have a
+Hartford keeps two accepted, unassigned cases for the browser journey, and three more referred months ago
+for the waiting list (`WAITING_CASES`). New Haven and Bridgeport have a
 single certified visitor each (see courses.demo.STAGES), so they are set to allow one-visitor visits.
 """
 
@@ -60,6 +61,17 @@ CASES = [
      "Housing changed twice this year", "assigned", ("rosa",), ()),
     ("Bridgeport", "BPT-3003", "Grace", "N", "2", "Barnum Elementary School", "English", 58, 7,
      "Family unsure about a visit", "declined", (), ()),
+]
+
+# Hartford students waiting for a first visit, referred months ago (the waiting list, /coordinators/waiting/:
+# Mariana first — severe absence, the longest wait; Luis Ortega, free, speaks Spanish).
+# (ref, first, initial, grade, school, language, enrolled, absent, reason, months since the referral)
+WAITING_CASES = [
+    ("HFD-1009", "Mariana", "L", "8", "Burns Latino Studies Academy", "Spanish", 62, 15,
+     "Stopped coming after the winter break", 3),
+    ("HFD-1010", "Omar", "K", "11", "Bulkeley High School", "Arabic", 62, 8, "Misses Mondays and Fridays", 2),
+    ("HFD-1011", "Chloe", "T", "K", "Parkville Community School", "English", 62, 4,
+     "Kindergarten absences adding up", 1),
 ]
 
 COORDINATOR_OF = {"Hartford": "coordinator", "New Haven": "coordinator.nh", "Bridgeport": "coordinator.bpt"}
@@ -141,6 +153,19 @@ def seed_coordinators() -> str | None:
             attendees=people[:1], barriers=list(Barrier.objects.filter(slug__in=barriers[:1])), resources=[],
             next_step="Second visit at school", notes="Attendance better this week."))
         _attendance(case, first_visit, [absent // 3 + 3, absent // 3 + 2, absent // 3 + 3, 2, 1, 1, 0])
+    for ref, first, initial, grade, school_name, language, enrolled, absent, reason, months in WAITING_CASES:
+        if StudentCase.objects.filter(district=hartford, student_ref=ref).exists():
+            continue
+        case = services.case_create(district=hartford, by=coordinator, data=services.CaseData(
+            student_ref=ref, first_name=first, last_initial=initial, grade=grade,
+            school=School.objects.get(district=hartford, name=school_name), home_language=language,
+            days_enrolled=enrolled, days_absent=absent, referral_reason=reason,
+            referral_month=timezone.localdate().replace(day=1) - relativedelta(months=months)))
+        created += 1
+        services.case_family_choice(case=case, kind=CaseEvent.Kind.OFFERED, by=coordinator,
+                                    at=now - timedelta(days=30 * months - 5))
+        services.case_family_choice(case=case, kind=CaseEvent.Kind.ACCEPTED, by=coordinator,
+                                    at=now - timedelta(days=30 * months - 8))
     return f"{StudentCase.objects.count()} student cases ({created} new), {Barrier.objects.count()} barriers"
 
 

@@ -55,11 +55,14 @@ class AssignForm(FormTokenMixin, forms.Form):
     visitor_2 = forms.TypedChoiceField(label="Second visitor", coerce=int, required=False, empty_value=None)
     reassign = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, candidates=(), pairs=True, **kwargs):
+    def __init__(self, *args, candidates=(), pairs=True, notes=None, **kwargs):
+        """`notes`: {person id: words added to their choice} (the waiting list's "speaks Spanish")."""
         super().__init__(*args, **kwargs)
+        notes = notes or {}
         choices = [("", "Choose a visitor")] + [
             (row.person.pk, f"{row.person.full_name} — {row.status.describe()}"
-             + ("" if row.can_take_cases else " (can't take cases now)")) for row in candidates]
+             + ("" if row.can_take_cases else " (can't take cases now)") + notes.get(row.person.pk, ""))
+            for row in candidates]
         self.fields["visitor_1"].choices = choices
         self.fields["visitor_2"].choices = choices
         self.fields["visitor_2"].required = pairs

@@ -9,6 +9,7 @@ and is always district-scoped; every read of it is written to the audit trail
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import GreaterThanOrEqual
 
 from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Partner, Person, School, TimeStampedModel
@@ -115,18 +116,32 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Attendance Works bands, most absent first: (level, from this share of days absent, in percent).
+ABSENCE_BANDS = (("severe", 20), ("chronic", 10), ("at_risk", 5), ("satisfactory", 0))
+# Most urgent first: the bands, then a case with no attendance yet.
+ABSENCE_PRIORITY = tuple(level for level, _ in ABSENCE_BANDS) + ("unknown",)
+
+
 def absence_level(days_enrolled: int, days_absent: int) -> str:
     """Attendance Works bands: satisfactory <5%, at risk 5-9%, chronic 10-19%, severe >=20% absent."""
     if not days_enrolled:
         return "unknown"
-    share = 100 * days_absent / days_enrolled
-    if share < 5:
-        return "satisfactory"
-    if share < 10:
-        return "at_risk"
-    if share < 20:
-        return "chronic"
-    return "severe"
+    for level, share in ABSENCE_BANDS:
+        if 100 * days_absent >= share * days_enrolled:
+            return level
+    return "satisfactory"
+
+
+def absence_priority(prefix: str = "") -> models.Case:
+    """`absence_level` in SQL, as its place in ABSENCE_PRIORITY (0: severe ... 4: no attendance yet), for
+    ordering and filtering cases by band in the database. The same thresholds (ABSENCE_BANDS), in whole
+    numbers: 100 x days absent >= share x days enrolled."""
+    enrolled, absent = models.F(f"{prefix}days_enrolled"), models.F(f"{prefix}days_absent")
+    whens = [models.When(**{f"{prefix}days_enrolled": 0}, then=models.Value(ABSENCE_PRIORITY.index("unknown")))]
+    whens += [models.When(GreaterThanOrEqual(absent * 100, enrolled * share),
+                          then=models.Value(ABSENCE_PRIORITY.index(level))) for level, share in ABSENCE_BANDS if share]
+    return models.Case(*whens, default=models.Value(ABSENCE_PRIORITY.index("satisfactory")),
+                       output_field=models.IntegerField())
 
 
 ABSENCE_LABELS = {"satisfactory": "Satisfactory", "at_risk": "At risk", "chronic": "Chronically absent",

@@ -2,7 +2,7 @@
 cannot take is a 400 page naming it. Which districts, schools and partners a person may ask for is a
 scope rule, checked by the selectors (out of scope: a 404, audited)."""
 
-from coordinators.models import CaseStatus
+from coordinators.models import ABSENCE_LABELS, ABSENCE_PRIORITY, CaseStatus
 from courses.selectors import State
 from hub.queries import PageQuery, QueryChoice, QueryForm, QueryInt, QueryPage, QueryText
 
@@ -27,7 +27,7 @@ class CaseQuery(QueryForm):
     page = QueryPage()
 
 
-__all__ = ["CaseQuery", "DistrictQuery", "PageQuery", "ROSTER_SORTS", "RosterQuery"]
+__all__ = ["CaseQuery", "DistrictQuery", "PageQuery", "ROSTER_SORTS", "RosterQuery", "WaitingQuery"]
 
 
 class DistrictQuery(QueryForm):
@@ -101,3 +101,15 @@ class ImpactQuery(QueryForm):
             except BadImpactQuery as exc:
                 self.add_error(exc.field, str(exc))
         return data
+
+
+class WaitingQuery(QueryForm):
+    """The waiting list's parameters: the district and school (in scope: the selector's rule), the
+    chronic-absence band, the family's answer (yes by default: those can be given visitors) and the page."""
+
+    district = QueryInt(label="District")
+    school = QueryInt(label="School")
+    band = QueryChoice(label="Attendance band", choices=[("", "Any")] + [(lv, ABSENCE_LABELS[lv]) for lv in ABSENCE_PRIORITY])
+    family = QueryChoice(label="Family's answer", choices=[("", "Said yes"), ("yes", "Said yes"),
+                                                           ("other", "Not asked or no answer yet"), ("all", "Any")])
+    page = QueryPage()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordinators import views
+from coordinators import views, waiting_views
 
 app_name = "coordinators"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit"),
     path("board/", views.board_home, name="board_home"),
     path("board/<int:district_id>/", views.board, name="board"),
+    path("waiting/", waiting_views.waiting, name="waiting"),
+    path("waiting/<int:case_id>/assign/", waiting_views.waiting_assign, name="waiting_assign"),
 ]

@@ -306,29 +306,40 @@ def case_choice(request, case_id: int):
     return redirect("coordinators:case_detail", case_id=case.pk)
 
 
+def assign_posted(request, case):
+    """The posted assignment form through the gate (`services.case_assign`: lock, audit, form token), for
+    every page that assigns from a form (the case page, the waiting list). Returns (form, refusal):
+    refusal None when the visitors were assigned (a success message is queued), the gate's reasons when
+    it refused (audited), [] when the form itself was wrong (its errors are on the form)."""
+    view = selectors.case_view(user=request.user, case=case)
+    form = AssignForm(request.POST, candidates=view.candidates, pairs=view.pairs)
+    if not form.is_valid():
+        return form, []
+    ids = [form.cleaned_data["visitor_1"]] + ([form.cleaned_data["visitor_2"]]
+                                               if form.cleaned_data.get("visitor_2") else [])
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user")}
+    try:
+        services.case_assign(case=case, visitors=[people[i] for i in ids if i in people], by=request.user,
+                             reassign=form.cleaned_data["reassign"], form_token=form.cleaned_data["form_token"])
+    except OutsideScope:
+        _denied(request, "case.denied", "studentcase", case.pk)
+    except AssignmentRefused as exc:
+        audit_record(actor=request.user, action="case.assign_refused", obj=case, detail=" | ".join(exc.reasons))
+        return form, exc.reasons
+    messages.success(request, "Visitors assigned: " + " and ".join(people[i].full_name for i in ids) + ".")
+    return form, None
+
+
 @login_required
 @require_POST
 def case_assign(request, case_id: int):
     case = _case_or_404(request, case_id)
     _manager_or_403(request)
-    view = selectors.case_view(user=request.user, case=case)
-    form = AssignForm(request.POST, candidates=view.candidates, pairs=view.pairs)
-    if form.is_valid():
-        ids = [form.cleaned_data["visitor_1"]] + ([form.cleaned_data["visitor_2"]]
-                                                   if form.cleaned_data.get("visitor_2") else [])
-        people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("user")}
-        try:
-            services.case_assign(case=case, visitors=[people[i] for i in ids if i in people], by=request.user,
-                                 reassign=form.cleaned_data["reassign"], form_token=form.cleaned_data["form_token"])
-        except OutsideScope:
-            _denied(request, "case.denied", "studentcase", case_id)
-        except AssignmentRefused as exc:
-            audit_record(actor=request.user, action="case.assign_refused", obj=case,
-                         detail=" | ".join(exc.reasons))
-            return _case_page(request, case, status=409, assign_form=form, assign_refusal=exc.reasons)
-        else:
-            messages.success(request, "Visitors assigned: " + " and ".join(people[i].full_name for i in ids) + ".")
-            return redirect("coordinators:case_detail", case_id=case.pk)
+    form, refusal = assign_posted(request, case)
+    if refusal is None:
+        return redirect("coordinators:case_detail", case_id=case.pk)
+    if refusal:
+        return _case_page(request, case, status=409, assign_form=form, assign_refusal=refusal)
     return _case_page(request, case, status=400, assign_form=form)
 
 

@@ -16,6 +16,8 @@ and is never stored or recomputed here.
 - `board`: the live case board.
 - `lapses`: whom to tell when a visitor's certificate lapses.
 - `retention`: closed cases due for purging.
+- `waiting`: prioritisation — the cases waiting for a visit, most urgent first, and the visitors free
+  to take them.
 
 No module here imports `coordinators.services` (tests/test_architecture.py checks it, through any
 chain of imports): services read through selectors, never the other way round.
@@ -78,6 +80,7 @@ from coordinators.selectors.eligibility import (
     assignment_refusals,
     district_settings,
     family_choice,
+    latest_family_choice,
     person_eligibility,
     serving,
     visit_eligibility,
@@ -123,6 +126,19 @@ from coordinators.selectors.rosters import (
     roster_rows,
 )
 from coordinators.selectors.suppression import SMALL_COUNT, SMALL_GROUP, Cell
+from coordinators.selectors.waiting import (
+    WAITING_PAGE_SIZE,
+    FreeVisitor,
+    WaitingFilters,
+    WaitingPage,
+    WaitingRow,
+    cases_unassigned,
+    cases_waiting,
+    free_visitors,
+    waiting_cases,
+    waiting_page,
+    with_waiting_facts,
+)
 
 __all__ = [
     "AttendanceChange",
@@ -210,4 +226,16 @@ __all__ = [
     "period_read",
     "scope_choices",
     "scope_read",
+    "WAITING_PAGE_SIZE",
+    "FreeVisitor",
+    "WaitingFilters",
+    "WaitingPage",
+    "WaitingRow",
+    "cases_unassigned",
+    "cases_waiting",
+    "free_visitors",
+    "latest_family_choice",
+    "waiting_cases",
+    "waiting_page",
+    "with_waiting_facts",
 ]

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from coordinators.models import Assignment, BoardOpening, CaseStatus, StudentCase, Volunteer
+from coordinators.models import Assignment, BoardOpening, StudentCase, Volunteer
 from coordinators.selectors.access import may_manage_cases, may_see_board
 from coordinators.selectors.eligibility import person_eligibility
+from coordinators.selectors.waiting import cases_unassigned
 from hub.models import District, Partner, Person, School
 from hub.roles import VISITOR, roles_of
 from hub.selectors import person_for, scope_for
@@ -67,10 +68,8 @@ def board_case_data(opening: BoardOpening | None, *, case: StudentCase, voluntee
 
 
 def _open_openings(districts) -> list[BoardOpening]:
-    assigned = Assignment.objects.filter(case_id=OuterRef("case_id"), ended_at__isnull=True)
-    return list(BoardOpening.objects.filter(closed_at__isnull=True, district__in=districts)
-                .exclude(case__status__in=[CaseStatus.CLOSED, CaseStatus.DECLINED])
-                .exclude(Exists(assigned))
+    unassigned = cases_unassigned(StudentCase.objects.filter(district__in=districts)).values("pk")
+    return list(BoardOpening.objects.filter(closed_at__isnull=True, district__in=districts, case__in=unassigned)
                 .select_related("case__school")
                 .prefetch_related(Prefetch("case__volunteers", to_attr="active_volunteer_list",
                                            queryset=_volunteer_prefetch().queryset))
@@ -139,7 +138,7 @@ class BoardPage:
 
 
 def needs_new_visitor(*, district: District) -> list[Assignment]:
-    """Open assignments of the district flagged because a visitor on them left or was deactivated
+    """(With `cases_unassigned`, the two halves of `coordinators.selectors.waiting.cases_waiting`.) Open assignments of the district flagged because a visitor on them left or was deactivated
     (`coordinators.services.assignments_flag_departed`), with their case and visitors: 2 queries."""
     return list(Assignment.objects.filter(case__district=district, ended_at__isnull=True,
                                           needs_new_visitor_at__isnull=False)
@@ -154,10 +153,8 @@ def board_page(*, user, district: District) -> BoardPage:
     openable: list[StudentCase] = []
     if viewer.can_assign:
         on_board = BoardOpening.objects.filter(case_id=OuterRef("pk"), closed_at__isnull=True)
-        assigned = Assignment.objects.filter(case_id=OuterRef("pk"), ended_at__isnull=True)
-        openable = list(StudentCase.objects.filter(district=district)
-                        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.DECLINED])
-                        .exclude(Exists(on_board)).exclude(Exists(assigned))
+        openable = list(cases_unassigned(StudentCase.objects.filter(district=district))
+                        .exclude(Exists(on_board))
                         .select_related("school").order_by("first_name", "pk"))
     partners = pair_candidates(district=district, exclude=viewer.person_id) if viewer.can_volunteer else []
     flagged = needs_new_visitor(district=district) if viewer.can_assign else []

@@ -14,6 +14,7 @@ all ask it, so they cannot disagree. Each path words the reasons for its reader 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from coordinators.models import (
@@ -51,6 +52,11 @@ def family_choice(case: StudentCase) -> str | None:
     """The family's latest choice (offered, accepted, declined) or None."""
     latest = case.events.order_by("-at", "-pk").values_list("kind", flat=True).first()
     return latest
+
+
+def latest_family_choice(case_ref: str = "pk") -> Subquery:
+    """`family_choice` in SQL, to annotate cases with: the kind of the case's latest event (None: not asked)."""
+    return Subquery(CaseEvent.objects.filter(case_id=OuterRef(case_ref)).order_by("-at", "-pk").values("kind")[:1])
 
 
 def serving(person: Person, district_id: int, partner_districts: set[tuple[int, int]]) -> tuple[bool, bool]:

@@ -203,6 +203,11 @@ NOT_A_CREATE = {
     "roundtable:check_in": "sets the sign-up's check-in time: sending it again sets the same",
     "roundtable:roundtable_edit": "changes a roundtable: the same edit again is the same state",
     "roundtable:roundtable_cancel": "cancels a roundtable: a second send is refused as already cancelled",
+    "coordinators:waiting_assign": "adds coordinators:case_assign's Assignment through the same code "
+                                   "(views.assign_posted, services.case_assign's form token), replayed above as "
+                                   "case_assign; the list draws no form for an assigned case, so a fresh form is "
+                                   "the case page's reassignment (tests/coordinators/test_waiting: the same form "
+                                   "sent twice assigns once)",
     "coordinators:visit_edit": "changes a visit: the same edit again writes no second revision",
     "coordinators:referral_outcome": "sets an outcome: the same value again changes nothing",
     "courses:reflection_submit": "one reflection per person and block (update_or_create)",

@@ -419,6 +419,17 @@ ENDPOINTS: dict[str, Endpoint] = {
         urls={"other-districts-case": lambda w: reverse("coordinators:case_assign", args=[w.nh_case.pk])},
         url_expect={"coordinators_auditentry": 1},
     ),
+    "coordinators:waiting_assign": Endpoint(
+        user="carla", url=lambda w: reverse("coordinators:waiting_assign", args=[w.board_case.pk]),
+        valid=lambda w: {"visitor_1": str(w.people["marcus"].pk), "visitor_2": str(w.people["luis"].pk)},
+        fields={"visitor_1": IDS + [("other-districts-visitor", "__jordan__")],
+                "visitor_2": IDS[:-1] + [("other-districts-visitor", "__jordan__")]},
+        urls={"other-districts-case": lambda w: reverse("coordinators:waiting_assign", args=[w.nh_case.pk]),
+              "other-districts-list": lambda w: reverse("coordinators:waiting_assign", args=[w.nh_case.pk])
+              + f"?district={w.new_haven.pk}",
+              "missing-case": lambda w: reverse("coordinators:waiting_assign", args=[987654])},
+        url_expect={"coordinators_auditentry": 1},
+    ),
     "coordinators:visit_new": Endpoint(
         user="marcus", url=lambda w: reverse("coordinators:visit_new", args=[w.case.pk]), valid=visit_valid,
         fields={
@@ -688,6 +699,8 @@ REVIEWED_NO_INPUT = {
     "coordinators:impact_export": "CSV of aggregates (no names); the page's parameters in test_get_queries",
     "coordinators:audit": "GET; hostile page= in test_get_queries",
     "coordinators:board_home": "GET only: redirects to the person's board",
+    "coordinators:waiting": "GET; hostile district=, school=, band=, family=, page= in test_get_queries; other "
+                            "districts and schools in tests/coordinators/test_waiting (its POST: waiting_assign)",
     "roundtable:upcoming": "GET only, no parameters",
     "roundtable:private": "GET by token: unknown and replayed tokens in test_replay",
     "roundtable:cancel": "POST by token, no fields: replayed and unknown tokens in test_replay",

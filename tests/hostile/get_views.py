@@ -98,6 +98,11 @@ GET_VIEWS: dict[str, GetView] = {
                                         {"district": Param("scope-id", _district)}),
     "coordinators:attendance_import": GetView("carla", lambda w: reverse("coordinators:attendance_import"),
                                               {"district": Param("scope-id", _district)}),
+    # The waiting list: another district or school is a 404, audited (tests/coordinators/test_waiting).
+    "coordinators:waiting": GetView("carla", lambda w: reverse("coordinators:waiting"), {
+        "district": Param("id", _district), "school": Param("id", lambda w: str(w.case.school_id)),
+        "band": Param("choice", lambda w: "severe"), "family": Param("choice", lambda w: "all"),
+        "page": Param("page", lambda w: "1")}),
     "training_sessions:upcoming": GetView("ana", lambda w: reverse("training_sessions:upcoming"), {
         "from": Param("date", _today), "kind": Param("choice", lambda w: "connection")}),
     "training_sessions:month": GetView("ana", lambda w: reverse("training_sessions:month"),
