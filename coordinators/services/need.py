@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordinators import errors
@@ -31,6 +32,7 @@ from hub.models import District
 NEED_FILE_MAX_ROWS = 2000
 TWO_PLACES = Decimal("0.01")
 ENROLLMENT_MAX = 10_000_000
+INPUT_FIELDS = [i.key for i in INPUTS]
 # Made-up figures for the demo districts: the demo loads them, state staff may download and upload them.
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "demo_files" / "district-need-example.csv"
 
@@ -164,8 +166,10 @@ def need_figures_import(*, file, school_year: int, by) -> NeedImportResult:
             else:
                 result.unchanged += 1
         DistrictNeedFigures.objects.bulk_create(new)
+        now = timezone.now()
         for figures in changed:
-            figures.save()
+            figures.updated_at = now
+        DistrictNeedFigures.objects.bulk_update(changed, [*INPUT_FIELDS, "imported_by", "updated_at"])
         result.created, result.updated = len(new), len(changed)
         audit_record(actor=by, action="need.import", object_type="need_figures", object_id=str(school_year),
                      detail=result.summary)

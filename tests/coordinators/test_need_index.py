@@ -272,6 +272,23 @@ def test_a_corrected_file_replaces_that_years_figures_and_keeps_other_districts(
     assert DistrictNeedFigures.objects.filter(school_year=YEAR).count() == 3
 
 
+@pytest.mark.django_db
+def test_an_import_costs_the_same_number_of_queries_for_3_or_15_districts(state, orgs):
+    def figures(districts, enrollment):
+        return HEADER + "".join(f"{d.slug},{enrollment},80,50,10,5\n" for d in districts)
+
+    assert selectors.may_upload_need_figures(state.user)  # reads the roles once (kept on the user)
+    counts = []
+    for districts in (list(orgs.values())[:3], list(orgs.values())):
+        for enrollment in (1000, 2000):  # adding, then updating
+            with CaptureQueriesContext(connection) as queries:
+                result = services.need_figures_import(file=upload(figures(districts, enrollment)),
+                                                      school_year=YEAR + len(districts), by=state.user)
+            assert result.applied
+            counts.append(len(queries))
+    assert counts[0] == counts[2] <= 6 and counts[1] == counts[3] <= 6, counts
+
+
 BAD_ROWS = [
     ("unknown-district", "atlantis,1000,80,60,10,0", "district", "no district has the code 'atlantis'"),
     ("duplicate-district", "new-haven,1000,80,60,10,0", "district", "appears again (first on line 3)"),
