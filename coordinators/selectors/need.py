@@ -206,15 +206,16 @@ def need_index(*, district_ids: list[int] | None, year: int | None,
     for r in rows:
         r.rank = ranks[r.district_id]
     rows.sort(key=lambda r: (r.rank, r.name))
-    missing = [] if wanted is None else sorted(
-        set(_district_names(wanted)) - {f.district.name for f in shown})
-    return NeedIndex(year, weights, rows, len(figures), ranges, missing)
+    return NeedIndex(year, weights, rows, len(figures), ranges, _without_figures(wanted, shown))
 
 
-def _district_names(ids) -> list[str]:
+def _without_figures(wanted: set[int] | None, shown: list) -> list[str]:
+    """The districts asked for that have no figures that year (their names): one query."""
     from hub.models import District
 
-    return list(District.objects.filter(pk__in=ids).values_list("name", flat=True))
+    districts = District.objects.all() if wanted is None else District.objects.filter(pk__in=wanted)
+    return list(districts.exclude(pk__in=[f.district_id for f in shown]).order_by("name")
+                .values_list("name", flat=True))
 
 
 def need_csv_header() -> list[str]:
