@@ -33,15 +33,14 @@ class NeedInput:
     label: str
     more_need: str  # "low" or "high": which end of the input means more need
     default_weight: Decimal
-    unit: str  # "%" or "" (students)
 
 
 INPUTS = (
-    NeedInput("attendance_rate", _("Attendance rate"), "low", Decimal(40), "%"),
-    NeedInput("frl_share", _("Free or reduced-price lunch"), "high", Decimal(20), "%"),
-    NeedInput("english_learner_share", _("English learners"), "high", Decimal(15), "%"),
-    NeedInput("remote_share", _("Time in remote learning"), "high", Decimal(10), "%"),
-    NeedInput("enrollment", _("Enrollment"), "high", Decimal(15), ""),
+    NeedInput("attendance_rate", _("Attendance rate"), "low", Decimal(40)),
+    NeedInput("frl_share", _("Free or reduced-price lunch"), "high", Decimal(20)),
+    NeedInput("english_learner_share", _("English learners"), "high", Decimal(15)),
+    NeedInput("remote_share", _("Time in remote learning"), "high", Decimal(10)),
+    NeedInput("enrollment", _("Enrollment"), "high", Decimal(15)),
 )
 INPUT_KEYS = tuple(i.key for i in INPUTS)
 DEFAULT_WEIGHTS = {i.key: i.default_weight for i in INPUTS}
@@ -89,6 +88,11 @@ class InputScore:
     scaled: float  # 0..1, 1 = most need
     points: float  # contribution to the index
     rank_without: int | None = None  # the district's rank with this input left out (None: nothing left)
+
+    @property
+    def shown(self) -> str:
+        """The figure as a person writes it: 91.8%, 80%, 17,300."""
+        return figure_text(self.key, self.value)
 
     def moved(self, rank: int) -> int | None:
         """Places this input moved the district up the need ranking (negative: down)."""
@@ -140,7 +144,16 @@ class NeedIndex:
         """Each input, its weight, its share of the total weight (percent), its lowest and highest figure."""
         total = self.weight_total
         return [(i, self.weights[i.key], float(self.weights[i.key] / total * 100) if total else 0.0,
-                 *self.ranges[i.key]) for i in INPUTS]
+                 *(figure_text(i.key, v) for v in self.ranges[i.key])) for i in INPUTS]
+
+
+def figure_text(key: str, value) -> str:
+    if value is None:
+        return ""
+    if key == "enrollment":
+        return f"{int(value):,}"
+    text = f"{Decimal(value):f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def _scaled(value, low, high, more_need: str) -> float:

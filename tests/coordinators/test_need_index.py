@@ -133,6 +133,7 @@ def test_the_page_shows_the_method_the_weights_the_chart_and_its_tables(client, 
         'data-district="hartford"')
     assert 'name="w_attendance_rate"' in html and 'value="40"' in html
     assert "moved it up 2 places" in html
+    assert "(80%)" in html and "(3,000)" in html and "80% – 90%" in html  # the figures as people write them
     assert "No figures for this school year: Bridgeport, CREC, Danbury" in html  # the 12 others, named
     assert reverse("coordinators:need_export") in html and reverse("coordinators:need_upload") in html
 
