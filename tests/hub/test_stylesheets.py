@@ -139,7 +139,7 @@ def dynamic_classes() -> dict[str, list[str]]:
         "run.state": [value for value, _ in RunState.choices],     # scheduled jobs: the latest runs
         "verdict.state": [v for k, v in vars(Verdict).items() if k.isupper()],  # a digital badge checked
         "input.key": list(NEED_INPUT_KEYS),  # the district need index: one colour per input
-        "seg.key": list(NEED_INPUT_KEYS),
+        "seg_key": list(NEED_INPUT_KEYS),
     }
 
 
