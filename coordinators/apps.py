@@ -37,3 +37,7 @@ class CoordinatorsConfig(AppConfig):
         from hub.schedule.registry import job_register
 
         job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs
+        from django.utils.translation import gettext_lazy
+
+        nav_register(NavItem(gettext_lazy("District need"), "coordinators:need_index",
+                             roles=frozenset({REGIONAL_STAFF, STATE_STAFF}), order=33))

@@ -190,3 +190,18 @@ def seed_impact_evaluation() -> str | None:
     made = impact_data_generate(students=IMPACT_DEMO_STUDENTS, seed=IMPACT_DEMO_SEED, districts=districts,
                                 trend=2.0)
     return f"impact evaluation: {made.summary}"
+
+
+@demo_step(order=46)
+def seed_district_need() -> str | None:
+    """Last school year's district figures for the demo districts (the example file state staff can
+    download from /coordinators/need/upload/), imported through the service as the `state` login, so the
+    need index (/coordinators/need/) shows a ranking. This school year is left for the upload."""
+    from coordinators.selectors.need import current_school_year
+
+    state = _user("state")
+    if state is None:
+        return None
+    with services.NEED_EXAMPLE_FILE.open("rb") as handle:
+        result = services.need_figures_import(file=handle, school_year=current_school_year() - 1, by=state)
+    return f"district need figures: {result.summary}"

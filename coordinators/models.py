@@ -417,3 +417,44 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor} volunteers for case {self.case_id}"
+
+
+# -- prioritisation: the district need index (issue 16) ----------------------------------------------
+
+def _percent_between_0_and_100(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}) & Q(**{f"{name}__lte": 100}),
+                                  name=f"need_{name}_0_to_100")
+
+
+class DistrictNeedFigures(TimeStampedModel):
+    """A district's figures for one school year, from the state's district data file (state staff upload
+    it: `coordinators.services.need_figures_import`). The need index (`coordinators.selectors.need`) ranks
+    districts by them. Rates and shares are percentages (0 to 100), written with two decimals at most."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="need_figures")
+    school_year = models.PositiveSmallIntegerField(help_text="The year the school year starts (2025 = 2025–26).")
+    enrollment = models.PositiveIntegerField(help_text="Students enrolled.")
+    attendance_rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Attendance rate, %.")
+    frl_share = models.DecimalField(max_digits=5, decimal_places=2,
+                                    help_text="Share eligible for free or reduced-price lunch, %.")
+    english_learner_share = models.DecimalField(max_digits=5, decimal_places=2,
+                                                help_text="Share of English learners, %.")
+    remote_share = models.DecimalField(max_digits=5, decimal_places=2,
+                                       help_text="Share of time in remote learning, %.")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-school_year", "district__name"]
+        verbose_name_plural = "district need figures"
+        constraints = [
+            models.UniqueConstraint(fields=["district", "school_year"], name="need_figures_once_per_year"),
+            models.CheckConstraint(condition=Q(enrollment__gte=0), name="need_enrollment_not_negative"),
+            models.CheckConstraint(condition=Q(school_year__gte=2000) & Q(school_year__lte=2100),
+                                   name="need_school_year_2000_to_2100"),
+            *(_percent_between_0_and_100(name) for name in
+              ("attendance_rate", "frl_share", "english_learner_share", "remote_share")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.school_year}–{(self.school_year + 1) % 100:02d}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordinators import views, waiting_views
+from coordinators import need_views, views, waiting_views
 
 app_name = "coordinators"
 
@@ -28,4 +28,10 @@ urlpatterns = [
     path("board/<int:district_id>/", views.board, name="board"),
     path("waiting/", waiting_views.waiting, name="waiting"),
     path("waiting/<int:case_id>/assign/", waiting_views.waiting_assign, name="waiting_assign"),
+    # Prioritisation (issue 16): the district need index, for state and regional staff.
+    path("need/", need_views.need_index, name="need_index"),
+    path("need/need-index.csv", need_views.need_export, name="need_export"),
+    path("need/upload/", need_views.need_upload, name="need_upload"),
+    path("need/template.csv", need_views.need_template, name="need_template"),
+    path("need/example.csv", need_views.need_example, name="need_example"),
 ]

@@ -9,6 +9,7 @@
 - `batch_write` writes a batch of new and changed rows; on a database error it retries row by row, each
   row whole or not at all.
 - Cells that look like formulas (=, +, -, @) are given as the text they are; exports neutralise them.
+- Its messages (a file refused whole, a line that is not CSV) are in the reader's language (gettext).
 """
 
 import codecs
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 CHUNK = 1 << 16
 MAX_ERRORS_KEPT = 1000
@@ -61,8 +63,8 @@ def utf8_check(binary) -> None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise EncodingProblem(
-            f"The file is not UTF-8 text (byte {offset + exc.start + 1} can't be read). In Excel, save it with "
-            "“CSV UTF-8 (comma delimited)”; nothing was imported.") from None
+            _("The file is not UTF-8 text (byte %(byte)s can't be read). In Excel, save it with "
+              "“CSV UTF-8 (comma delimited)”; nothing was imported.") % {"byte": offset + exc.start + 1}) from None
     binary.seek(0)
 
 
@@ -97,10 +99,10 @@ def csv_rows(binary, columns: list[str], report: ImportReport, optional: list[st
     try:
         header = next(reader)
     except StopIteration:
-        report.fatal = "The file is empty; nothing was imported."
+        report.fatal = _("The file is empty; nothing was imported.")
         return
     except csv.Error as exc:
-        report.fatal = f"The file could not be read as CSV ({exc}); nothing was imported."
+        report.fatal = _("The file could not be read as CSV (%(error)s); nothing was imported.") % {"error": exc}
         return
     names = [header_normalise(h) for h in header]
     missing = [c for c in columns if c not in names]
@@ -108,14 +110,17 @@ def csv_rows(binary, columns: list[str], report: ImportReport, optional: list[st
     if missing or unexpected or len(set(names)) != len(names):
         parts = []
         if missing:
-            parts.append("missing " + ", ".join(missing))
+            parts.append(_("missing %(columns)s") % {"columns": ", ".join(missing)})
         if unexpected:
-            parts.append("unexpected " + ", ".join(repr(u) for u in unexpected))
+            parts.append(_("unexpected %(columns)s") % {"columns": ", ".join(repr(u) for u in unexpected)})
         if len(set(names)) != len(names):
-            parts.append("a column is named twice")
-        report.fatal = (f"The columns are wrong ({'; '.join(parts)}). The first line must name these columns: "
-                        f"{', '.join(columns)}" + (f" (and may add {', '.join(optional)})" if optional else "")
-                        + ". Nothing was imported.")
+            parts.append(_("a column is named twice"))
+        allowed = ", ".join(columns)
+        if optional:
+            allowed = _("%(columns)s (and may add %(optional)s)") % {"columns": allowed,
+                                                                    "optional": ", ".join(optional)}
+        report.fatal = _("The columns are wrong (%(problems)s). The first line must name these columns: "
+                         "%(allowed)s. Nothing was imported.") % {"problems": "; ".join(parts), "allowed": allowed}
         return
     while True:
         try:
@@ -124,13 +129,14 @@ def csv_rows(binary, columns: list[str], report: ImportReport, optional: list[st
             return
         except csv.Error as exc:
             report.rows += 1
-            report.error(reader.line_num, f"this line could not be read as CSV ({exc})")
+            report.error(reader.line_num, _("this line could not be read as CSV (%(error)s)") % {"error": exc})
             continue
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
         if len(cells) != len(names):
-            report.error(reader.line_num, f"{len(cells)} cells where the header has {len(names)}")
+            report.error(reader.line_num, _("%(cells)s cells where the header has %(columns)s")
+                         % {"cells": len(cells), "columns": len(names)})
             continue
         yield reader.line_num, {n: c.strip() for n, c in zip(names, cells, strict=True) if n}
 

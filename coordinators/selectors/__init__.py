@@ -239,3 +239,29 @@ __all__ = [
     "waiting_page",
     "with_waiting_facts",
 ]
+
+# Prioritisation (issue 16): the district need index.
+from coordinators.selectors.need import (  # noqa: E402 - kept apart from the lists above
+    FILE_COLUMNS as NEED_FILE_COLUMNS,
+)
+from coordinators.selectors.need import (  # noqa: E402
+    FILE_OPTIONAL_COLUMNS as NEED_FILE_OPTIONAL_COLUMNS,
+)
+from coordinators.selectors.need import INPUTS as NEED_INPUTS  # noqa: E402
+from coordinators.selectors.need import (  # noqa: E402
+    NeedIndex,
+    may_see_need_index,
+    may_upload_need_figures,
+    need_csv_header,
+    need_index,
+    need_rows,
+    need_template_rows,
+    need_years,
+    school_year_label,
+)
+
+__all__ += [
+    "NEED_FILE_COLUMNS", "NEED_FILE_OPTIONAL_COLUMNS", "NEED_INPUTS", "NeedIndex", "may_see_need_index",
+    "may_upload_need_figures", "need_csv_header", "need_index", "need_rows", "need_template_rows", "need_years",
+    "school_year_label",
+]

@@ -67,3 +67,9 @@ __all__ = [
     "visit_log",
     "volunteer_withdraw",
 ]
+
+# Prioritisation (issue 16): the district data file.
+from coordinators.services.need import EXAMPLE_FILE as NEED_EXAMPLE_FILE  # noqa: E402
+from coordinators.services.need import NeedImportResult, RowError, need_figures_import  # noqa: E402
+
+__all__ += ["NEED_EXAMPLE_FILE", "NeedImportResult", "RowError", "need_figures_import"]

@@ -180,6 +180,8 @@ CREATES: dict[str, Create] = {
 
 # Endpoints of `endpoints.ENDPOINTS` that add no row of their own, and why a second send is harmless.
 NOT_A_CREATE = {
+    "coordinators:need_upload": "upserts the district figures by (district, school year), all or nothing: the same "
+                                "file again changes nothing (tests/coordinators/test_need_index.py)",
     "joining:learner_signup": "one request per address (a constraint) and a one-time form token: the same form "
                               "again returns the first request and sends no second email; a fresh form for the "
                               "same address makes nothing new (tests/joining/test_learners.py, test_learner_race.py)",

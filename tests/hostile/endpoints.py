@@ -55,6 +55,15 @@ def _today_iso():
     return timezone.localdate().isoformat()
 
 
+def need_upload_valid(w) -> dict:
+    """A district data file for two world districts, as a fresh upload (a file is read once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = ("district,enrollment,attendance_rate,frl_share,english_learner_share,remote_share\n"
+            "hartford,17300,84.6,83.2,19.7,5\nnew-haven,19000,85.9,77.4,18.6,4\n")
+    return {"school_year": "2025", "file": SimpleUploadedFile("districts.csv", text.encode(), content_type="text/csv")}
+
+
 NUMBER = [(i, v) for i, v in cat.WRONG_NUMBERS] + [("list-for-scalar", ["1", "twelve"])]
 IDS = cat.WRONG_IDS
 CHOICE = cat.WRONG_CHOICES
@@ -402,6 +411,14 @@ ENDPOINTS: dict[str, Endpoint] = {
               "district-not-a-number": lambda w: reverse("coordinators:case_new") + "?district=abc"},
         url_expect={"coordinators_auditentry": 1},
     ),
+    # The district data file (state staff): the school year is a choice; a file field given text instead of
+    # a file is a missing file. Bad files and bad rows: tests/hostile/test_need_uploads.py.
+    "coordinators:need_upload": Endpoint(
+        user="samira", url=lambda w: reverse("coordinators:need_upload"), valid=need_upload_valid,
+        fields={"school_year": NUMBER + CHOICE + [("before-2000", "1999"), ("far-future", "2100")],
+                "file": [("text-for-a-file", "hartford,1,80,60,10,0"), ("empty-text", ""),
+                         ("list-for-a-file", ["a", "b"])]},
+    ),
     "coordinators:case_choice": Endpoint(
         user="carla", url=lambda w: reverse("coordinators:case_choice", args=[w.board_case.pk]),
         valid=lambda w: {"kind": "offered", "note": ""},
@@ -698,6 +715,11 @@ REVIEWED_NO_INPUT = {
                            "tests/coordinators/test_impact",
     "coordinators:impact_export": "CSV of aggregates (no names); the page's parameters in test_get_queries",
     "coordinators:audit": "GET; hostile page= in test_get_queries",
+    "coordinators:need_index": "GET; hostile scope=, year= and weights in test_get_queries; other regions and "
+                               "roles in tests/coordinators/test_need_index",
+    "coordinators:need_export": "CSV of district figures (no people); the page's parameters in test_get_queries",
+    "coordinators:need_template": "CSV download, no parameters: the districts' codes and names",
+    "coordinators:need_example": "CSV download, no parameters: the demo district file",
     "coordinators:board_home": "GET only: redirects to the person's board",
     "coordinators:waiting": "GET; hostile district=, school=, band=, family=, page= in test_get_queries; other "
                             "districts and schools in tests/coordinators/test_waiting (its POST: waiting_assign)",

@@ -71,6 +71,15 @@ IMPACT = {
     "to": Param("month", lambda w: "2026-06"), "breakdown": Param("choice", lambda w: "band"),
 }
 
+# The district need index (state and regional staff): the scope (state or region:<id>; another region is a
+# 404, audited: tests/coordinators/test_need_index), the school year and a weight per input (a plain number
+# from 0 to 100: a value it cannot take is named on the page, 400).
+NEED = {
+    "scope": Param("choice", lambda w: "state"), "year": Param("id", lambda w: "2025"),
+    **{f"w_{key}": Param("weight", lambda w: "12.5") for key in (
+        "attendance_rate", "frl_share", "english_learner_share", "remote_share", "enrollment")},
+}
+
 
 def _recording(w):
     from sessions.models import RecordingPage
@@ -90,6 +99,11 @@ GET_VIEWS: dict[str, GetView] = {
                                       {"district": Param("id", _district)}),
     "coordinators:impact": GetView("carla", lambda w: reverse("coordinators:impact"), IMPACT),
     "coordinators:impact_export": GetView("carla", lambda w: reverse("coordinators:impact_export"), IMPACT),
+    "coordinators:need_index": GetView("samira", lambda w: reverse("coordinators:need_index"), NEED),
+    "coordinators:need_export": GetView("samira", lambda w: reverse("coordinators:need_export"), NEED),
+    "coordinators:need_upload": GetView("samira", lambda w: reverse("coordinators:need_upload")),
+    "coordinators:need_template": GetView("samira", lambda w: reverse("coordinators:need_template")),
+    "coordinators:need_example": GetView("samira", lambda w: reverse("coordinators:need_example")),
     "coordinators:audit": GetView("carla", lambda w: reverse("coordinators:audit"),
                                   {"page": Param("page", lambda w: "1")}),
     "coordinators:case_new": GetView("carla", lambda w: reverse("coordinators:case_new"),
@@ -266,6 +280,8 @@ ACCEPTED = {
     "choice": _ALWAYS | {"spaces"},
     "month": _ALWAYS | {"spaces"},
     "scope-id": _ALWAYS,
+    # A weight: 0 to 100 in plain digits, two decimals at most (tests/coordinators/test_need_index.py).
+    "weight": _ALWAYS | {"spaces", "zero", "float", "float-whole"},
     # Text is a search for that text: only what is not text (NUL, controls, bytes that are not UTF-8) and
     # what is too long are refused.
     "search": {vid for vid, _ in HOSTILE_VALUES} - {

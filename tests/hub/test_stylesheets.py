@@ -120,6 +120,7 @@ def dynamic_classes() -> dict[str, list[str]]:
     from django.conf import settings
     from django.contrib.messages.constants import DEFAULT_TAGS
 
+    from coordinators.selectors.need import INPUT_KEYS as NEED_INPUT_KEYS
     from courses.badge_selectors import Verdict
     from courses.selectors import State
     from hub.capacity import SeatStatus
@@ -137,6 +138,8 @@ def dynamic_classes() -> dict[str, list[str]]:
         "s.last.state": [value for value, _ in RunState.choices],  # scheduled jobs: a job's last run
         "run.state": [value for value, _ in RunState.choices],     # scheduled jobs: the latest runs
         "verdict.state": [v for k, v in vars(Verdict).items() if k.isupper()],  # a digital badge checked
+        "input.key": list(NEED_INPUT_KEYS),  # the district need index: one colour per input
+        "seg_key": list(NEED_INPUT_KEYS),
     }
 
 
