@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordinators import views
+from coordinators import fidelity_views, views
 
 app_name = "coordinators"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit"),
     path("board/", views.board_home, name="board_home"),
     path("board/<int:district_id>/", views.board, name="board"),
+    path("fidelity/", fidelity_views.fidelity, name="fidelity"),
+    path("fidelity/fidelity.csv", fidelity_views.fidelity_export, name="fidelity_export"),
+    path("fidelity/targets/", fidelity_views.fidelity_targets, name="fidelity_targets"),
 ]

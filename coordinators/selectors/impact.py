@@ -107,9 +107,11 @@ class Period:
         return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
 
 
-def period_read(first: str | date | None, last: str | date | None, *, today: date | None = None) -> Period:
-    """The period asked for (YYYY-MM each); empty `last` is this month, empty `first` 36 months before it.
-    BadImpactQuery for a month that is none, `first` after `last`, or more than ten years."""
+def period_read(first: str | date | None, last: str | date | None, *, today: date | None = None,
+                default_months: int = DEFAULT_PERIOD_MONTHS) -> Period:
+    """The period asked for (YYYY-MM each); empty `last` is this month, empty `first` `default_months`
+    (36) months before it. BadImpactQuery for a month that is none, `first` after `last`, or more than ten
+    years. The fidelity page reads its period here too (12 months by default)."""
     this_month = (today or timezone.localdate()).replace(day=1)
 
     def read(value, name):
@@ -123,7 +125,7 @@ def period_read(first: str | date | None, last: str | date | None, *, today: dat
             raise BadImpactQuery(name, str(exc)) from None
 
     end = read(last, "to") or this_month
-    start = read(first, "from") or month_add(end, -(DEFAULT_PERIOD_MONTHS - 1))
+    start = read(first, "from") or month_add(end, -(default_months - 1))
     if start > end:
         raise BadImpactQuery("to", _("The period ends (%(to)s) before it starts (%(from)s).")
                              % {"to": f"{end:%Y-%m}", "from": f"{start:%Y-%m}"})
