@@ -71,6 +71,9 @@ IMPACT = {
     "to": Param("month", lambda w: "2026-06"), "breakdown": Param("choice", lambda w: "band"),
 }
 
+# The fidelity page reads the impact page's scope and months (no breakdown).
+FIDELITY = {k: IMPACT[k] for k in ("scope", "from", "to")}
+
 
 def _recording(w):
     from sessions.models import RecordingPage
@@ -90,6 +93,8 @@ GET_VIEWS: dict[str, GetView] = {
                                       {"district": Param("id", _district)}),
     "coordinators:impact": GetView("carla", lambda w: reverse("coordinators:impact"), IMPACT),
     "coordinators:impact_export": GetView("carla", lambda w: reverse("coordinators:impact_export"), IMPACT),
+    "coordinators:fidelity": GetView("carla", lambda w: reverse("coordinators:fidelity"), FIDELITY),
+    "coordinators:fidelity_export": GetView("carla", lambda w: reverse("coordinators:fidelity_export"), FIDELITY),
     "coordinators:audit": GetView("carla", lambda w: reverse("coordinators:audit"),
                                   {"page": Param("page", lambda w: "1")}),
     "coordinators:case_new": GetView("carla", lambda w: reverse("coordinators:case_new"),
