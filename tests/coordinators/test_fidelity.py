@@ -197,6 +197,9 @@ def test_the_page_shows_a_chart_and_a_table_per_measure_and_the_summary(known, c
     assert "62.5%" in html and "not met" in html and TOO_FEW in html
     assert f'data-unit="school:{known["school"].pk}"' in html  # school rows within the district
     assert reverse("coordinators:fidelity_export") in html and reverse("coordinators:fidelity_targets") in html
+    spanish = client.get(reverse("coordinators:fidelity"), {"scope": f"district:{known['hartford'].pk}"},
+                         HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Visitas hechas en pareja" in spanish and "demasiado pocos para mostrar" in spanish
 
 
 # -- scope and who may ----------------------------------------------------------------------------------
@@ -245,7 +248,8 @@ def test_only_state_staff_set_the_targets(client, orgs, make_person, state):
     assert bad.status_code == 400 and "100" in bad.content.decode() and not FidelityTargets.objects.exists()
     spanish = client.post(reverse("coordinators:fidelity_targets"), {**values, "pairs_share": "abc"},
                           HTTP_ACCEPT_LANGUAGE="es")
-    assert spanish.status_code == 400
+    assert spanish.status_code == 400 and "Visitas hechas en pareja (%, como mínimo)" in spanish.content.decode()
+    assert "número entero" in spanish.content.decode()  # the field error in the reader's language
     ok = client.post(reverse("coordinators:fidelity_targets"), values)
     assert ok.status_code == 302 and FidelityTargets.objects.get().pairs_share == 50
     assert selectors.fidelity_targets().updated_by == state.user
