@@ -34,17 +34,20 @@ Every average and share over fewer than 20 cases, visits or people, and a count 
 period's last month) against the three months before it pooled, shown only when both sides may be.
 
 How it is computed: four queries over the data (cases, visits, referrals, visitors), each one GROUP
-BY school of conditional aggregates over a derived table of one row per case, visit, referral or
-visitor (correlated subqueries on indexed columns); Python only adds the schools up into their
-districts and the scope. The number of queries is fixed whatever the data (tests pin it).
+BY school of conditional aggregates (one column per measure and month bucket) over a derived table of
+one row per case, contact, referral or visitor. Cases are joined to their visits and choices each
+aggregated per case in one pass (`impact.first_visit_day`, the first visit's rule as an aggregate);
+each contact's previous one is a window (LAG over the case's contacts by number); the visitors of a
+home visit are counted only for the months asked. Python only adds the schools up into their districts
+and the scope. The number of queries is fixed whatever the data (tests pin it).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, Lag, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,7 +55,7 @@ from django.utils.translation import gettext_lazy
 from coordinators.models import CaseEvent, FidelityTargets, Referral, StudentCase, Visit
 from coordinators.months import month_add
 from coordinators.selectors.eligibility import COURSE_CODE
-from coordinators.selectors.impact import TOO_FEW, ImpactScope, Period, first_visit_of
+from coordinators.selectors.impact import TOO_FEW, ImpactScope, Period, first_visit_day
 from coordinators.selectors.suppression import count_too_small, group_too_small
 from courses.selectors import State, with_certification_state
 from hub.models import District, Person, School
@@ -295,10 +298,15 @@ class _Aggregates:
 
 
 def _grouped(inner, aggregates: _Aggregates) -> list[dict]:
-    """Rows of `inner` (a values() queryset with school_key and district_key) grouped by school: one query.
-    The OFFSET fence keeps the database from folding the derived table into the outer query (which
-    would evaluate each correlated subquery once per aggregate that reads it)."""
+    """Rows of `inner` (a values() queryset with school_key and district_key) grouped by school: one query."""
     sql, params = inner.query.sql_with_params()
+    return _grouped_sql(sql, list(params), aggregates)
+
+
+def _grouped_sql(sql: str, params: list, aggregates: _Aggregates) -> list[dict]:
+    """The rows of a derived table (`sql`, with school_key and district_key) grouped by school. The
+    OFFSET fence keeps the database from folding the derived table into the outer query (which would
+    evaluate each correlated subquery once per aggregate that reads it)."""
     fence = " LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else " OFFSET 0"
     query = (f"SELECT school_key, district_key, {', '.join(aggregates.selects)} FROM ({sql}{fence}) rows_ "
              "GROUP BY school_key, district_key")
@@ -308,44 +316,63 @@ def _grouped(inner, aggregates: _Aggregates) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
 def _case_rows(district_ids: list[int], before: date, bounds) -> list[dict]:
-    made = Visit.objects.filter(case_id=OuterRef("pk")).exclude(kind=Visit.Kind.ATTEMPTED)
-    events = CaseEvent.objects.filter(case_id=OuterRef("pk"))
-    home = Visit.objects.filter(case_id=OuterRef("pk"), kind=Visit.Kind.HOME_VISIT).order_by()
+    """One row per case referred before `before`, joined to its visits and its family's choices each
+    aggregated per case in one pass (no per-case subquery), then grouped by school."""
     end = timezone.make_aware(datetime.combine(before, time.min))
-    inner = (StudentCase.objects.filter(district_id__in=district_ids, created_at__lt=end).order_by()
-             .annotate(school_key=F("school_id"), district_key=F("district_id"), ref_day=TruncDate("created_at"),
-                       first_visit=Subquery(first_visit_of(OuterRef("pk")).values("visited_on")[:1]),
-                       first_made=Subquery(made.order_by("visited_on").values("visited_on")[:1]),
-                       first_event=Subquery(events.order_by("at").annotate(day=TruncDate("at")).values("day")[:1]),
-                       home_visits=Coalesce(Subquery(home.values("case_id").annotate(n=Count("pk")).values("n")),
-                                            Value(0)),
-                       answered=Exists(events), said_yes=Exists(events.filter(kind=CaseEvent.Kind.ACCEPTED)),
-                       contacted=Exists(made))
-             .values("school_key", "district_key", "ref_day", "first_visit", "first_made", "first_event",
-                     "home_visits", "answered", "said_yes", "contacted"))
+    cases = (StudentCase.objects.filter(district_id__in=district_ids, created_at__lt=end).order_by()
+             .annotate(case_key=F("pk"), school_key=F("school_id"), district_key=F("district_id"),
+                       ref_day=TruncDate("created_at"))
+             .values("case_key", "school_key", "district_key", "ref_day"))
+    made = ~Q(kind=Visit.Kind.ATTEMPTED)
+    visits = (Visit.objects.filter(case__district_id__in=district_ids, visited_on__lt=before).order_by()
+              .values("case_id")
+              .annotate(first_visit=first_visit_day(), first_made=Min("visited_on", filter=made),
+                        home_visits=Count("pk", filter=Q(kind=Visit.Kind.HOME_VISIT)),
+                        contacts=Count("pk", filter=made))
+              .values("case_id", "first_visit", "first_made", "home_visits", "contacts"))
+    events = (CaseEvent.objects.filter(case__district_id__in=district_ids, at__lt=end).order_by()
+              .values("case_id")
+              .annotate(first_event=Min(TruncDate("at")), choices=Count("pk"),
+                        yes=Count("pk", filter=Q(kind=CaseEvent.Kind.ACCEPTED)))
+              .values("case_id", "first_event", "choices", "yes"))
+    (c_sql, c_params), (v_sql, v_params), (e_sql, e_params) = _sql(cases), _sql(visits), _sql(events)
+    joined = (f"SELECT c.school_key, c.district_key, c.ref_day, v.first_visit, v.first_made, "
+              f"COALESCE(v.home_visits, 0) AS home_visits, COALESCE(v.contacts, 0) AS contacts, e.first_event, "
+              f"COALESCE(e.choices, 0) AS choices, COALESCE(e.yes, 0) AS yes "
+              f"FROM ({c_sql}) c LEFT JOIN ({v_sql}) v ON v.case_id = c.case_key "
+              f"LEFT JOIN ({e_sql}) e ON e.case_id = c.case_key")
     contact = ("(CASE WHEN first_event IS NULL THEN first_made WHEN first_made IS NULL THEN first_event "
                "WHEN first_made < first_event THEN first_made ELSE first_event END)")
     a = _Aggregates(bounds)
     a.add("first_contact", contact, value=_days(contact, "ref_day"))
     a.add("first_visit", "first_visit", value=_days("first_visit", "ref_day"))
     a.add("two_visits", "first_visit", numerator="home_visits >= 2")
-    a.add("offered", "ref_day", numerator="answered OR contacted")
-    a.add("accepted", "ref_day", counted="answered OR contacted", numerator="said_yes OR contacted")
-    return _grouped(inner, a)
+    a.add("offered", "ref_day", numerator="choices > 0 OR contacts > 0")
+    a.add("accepted", "ref_day", counted="choices > 0 OR contacts > 0", numerator="yes > 0 OR contacts > 0")
+    return _grouped_sql(joined, c_params + v_params + e_params, a)
 
 
 def _visit_rows(district_ids: list[int], low: date, high: date, bounds, follow_up_days: int) -> list[dict]:
+    """One row per contact (attempts excluded) of the scope before `high`, with the day of the case's
+    contact before it (a window over the case's contacts in order) and, for the home visits of the
+    months asked, how many visitors went; grouped by school."""
     through = Visit.attendees.through
-    earlier = (Visit.objects.filter(case_id=OuterRef("case_id"), number__lt=OuterRef("number"))
-               .exclude(kind=Visit.Kind.ATTEMPTED).order_by("-number").values("visited_on")[:1])
-    inner = (Visit.objects.filter(case__district_id__in=district_ids, visited_on__gte=low, visited_on__lt=high)
+    visitors = Subquery(through.objects.filter(visit_id=OuterRef("pk")).order_by().values("visit_id")
+                        .annotate(n=Count("pk")).values("n"))
+    counted = Q(kind=Visit.Kind.HOME_VISIT, visited_on__gte=low)
+    inner = (Visit.objects.filter(case__district_id__in=district_ids, visited_on__lt=high)
              .exclude(kind=Visit.Kind.ATTEMPTED).order_by()
              .annotate(school_key=F("case__school_id"), district_key=F("case__district_id"),
-                       visitors=Coalesce(Subquery(through.objects.filter(visit_id=OuterRef("pk")).order_by()
-                                                  .values("visit_id").annotate(n=Count("pk")).values("n")),
-                                         Value(0)),
-                       previous_on=Subquery(earlier))
+                       visitors=Case(When(counted, then=Coalesce(visitors, Value(0))), default=Value(0),
+                                     output_field=IntegerField()),
+                       previous_on=Window(Lag("visited_on"), partition_by=[F("case_id")],
+                                          order_by=[F("number").asc()]))
              .values("school_key", "district_key", "visited_on", "kind", "place", "visitors", "previous_on"))
     a = _Aggregates(bounds)
     home = [Visit.Kind.HOME_VISIT.value]

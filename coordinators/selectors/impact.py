@@ -41,6 +41,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -231,6 +232,13 @@ def first_visit_of(case_ref) -> QuerySet[Visit]:
             .annotate(home_first=Case(When(kind=Visit.Kind.HOME_VISIT, then=Value(0)), default=Value(1),
                                       output_field=IntegerField()))
             .order_by("home_first", "visited_on", "number"))
+
+
+def first_visit_day():
+    """`first_visit_of`'s rule as an aggregate over a case's visits (GROUP BY case): the day of the first
+    home visit, else of the first contact made — for reading many cases in one pass (the fidelity page)."""
+    return Coalesce(Min("visited_on", filter=Q(kind=Visit.Kind.HOME_VISIT)),
+                    Min("visited_on", filter=~Q(kind=Visit.Kind.ATTEMPTED)))
 
 
 class MonthStart(Func):
@@ -650,6 +658,6 @@ def impact_data(table: ImpactTable, breakdown: str = "") -> dict:
 
 __all__ = ["BREAKDOWN_KEYS", "BadImpactQuery", "Breakdown", "CSV_HEADER", "Estimate", "HORIZONS", "ImpactRow",
            "ImpactScope", "ImpactTable", "Moments", "Period", "TOO_FEW", "breakdown_choices", "case_change",
-           "change_summary", "cohort_label", "comparison_students", "first_visit_of", "impact_data",
+           "change_summary", "cohort_label", "comparison_students", "first_visit_day", "first_visit_of", "impact_data",
            "impact_rows", "impact_table", "month_from_index", "period_read", "scope_choices", "scope_read",
            "served_students"]
