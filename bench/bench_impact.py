@@ -10,7 +10,9 @@ smoke run. The full size is the issue's: 100,000 students over 100 districts, ab
 Generates its data with `coordinators.impact_data.impact_data_generate` (bulk_create) in a throwaway
 database (a SQLite file, then a PostgreSQL database `hub_bench_impact_<pid>`, dropped afterwards), then
 times `coordinators.selectors.impact_table` in-process for the state over 24 months and for the
-busiest district: p50 and p95 and the number of queries. The issue's budget is p95 <= 300 ms on
+busiest district: p50 and p95 and the number of queries; then the fidelity report
+(`selectors.fidelity_report`, 12 months) and its whole page rendered, for the same two scopes, with its
+p95 as a ratio to the impact table's. The issue's budget is p95 <= 300 ms on
 PostgreSQL; the last line is `RESULTS <json>`.
 """
 
@@ -57,29 +59,65 @@ def generate(args) -> dict:
             "district": districts[0].pk}
 
 
-def time_table(scope: str, iterations: int) -> dict:
+def _timed(run, iterations: int) -> tuple[dict, object]:
+    """p50/p95 of `run()` over `iterations` calls after one warm-up, and the queries of the first call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from coordinators import selectors
-
-    period = selectors.period_read("", "")
-    timings, queries = [], 0
+    timings, queries, result = [], 0, None
     for n in range(iterations + 1):
         started = time.perf_counter()
         if n == 0:
             with CaptureQueriesContext(connection) as captured:
-                table = selectors.impact_table(scope=selectors.scope_read(scope), period=period)
+                result = run()
             queries = len(captured)
         else:
-            table = selectors.impact_table(scope=selectors.scope_read(scope), period=period)
+            result = run()
         took = (time.perf_counter() - started) * 1000
         if n >= 1:  # one warm-up call
             timings.append(took)
     timings.sort()
     return {"p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 1),
-            "queries": queries, "students_1m": table.overall.estimates[1].n}
+            "queries": queries}, result
+
+
+def time_table(scope: str, iterations: int) -> dict:
+    from coordinators import selectors
+
+    period = selectors.period_read("", "")
+    figures, table = _timed(lambda: selectors.impact_table(scope=selectors.scope_read(scope), period=period),
+                            iterations)
+    return {**figures, "students_1m": table.overall.estimates[1].n}
+
+
+def time_fidelity(scope: str, iterations: int) -> dict:
+    """The fidelity page (issue 16): its selector, and the whole view rendered (the HTML of 11 small
+    multiples and their tables) for a state staff member, on the same data, default period (12 months)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import RequestFactory
+
+    from coordinators import fidelity_views, selectors
+    from hub.roles import STATE_STAFF
+
+    period = selectors.period_read("", "", default_months=selectors.FIDELITY_DEFAULT_MONTHS)
+    figures, report = _timed(lambda: selectors.fidelity_report(scope=selectors.scope_read(scope), period=period),
+                             iterations)
+    user, _ = get_user_model().objects.get_or_create(username="bench-state", defaults={"is_active": True})
+    user.groups.add(Group.objects.get_or_create(name=STATE_STAFF)[0])
+    factory = RequestFactory()
+
+    def page():
+        request = factory.get("/coordinators/fidelity/", {"scope": scope})
+        request.user = user
+        response = fidelity_views.fidelity(request)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    page_figures, _response = _timed(page, iterations)
+    return {**figures, "page_p50_ms": page_figures["p50_ms"], "page_p95_ms": page_figures["p95_ms"],
+            "page_queries": page_figures["queries"], "cases_first_visit": report.overall.cells["first_visit"].period.n}
 
 
 def worker(args) -> None:
@@ -90,10 +128,13 @@ def worker(args) -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     made = generate(args)
-    out = {"data": made, "cases": {}}
+    out = {"data": made, "cases": {}, "fidelity": {}}
     for label, scope in (("state, 36 months", "state"), ("one district, 36 months", f"district:{made['district']}")):
         out["cases"][label] = time_table(scope, args.iterations)
         print(f"  {label:<28} {json.dumps(out['cases'][label])}", file=sys.stderr, flush=True)
+    for label, scope in (("state, 12 months", "state"), ("one district, 12 months", f"district:{made['district']}")):
+        out["fidelity"][label] = time_fidelity(scope, args.iterations)
+        print(f"  fidelity {label:<19} {json.dumps(out['fidelity'][label])}", file=sys.stderr, flush=True)
     print("WORKER " + json.dumps(out), flush=True)
 
 
@@ -143,6 +184,20 @@ def main() -> None:
                   f"{r['students_1m']:,} students at 1 month{budget}")
             rows.append({"bench": "impact", "metric": f"{backend} {label} p95", "value": r["p95_ms"], "unit": "ms",
                          "note": f"p50 {r['p50_ms']} ms, {r['queries']} queries, {args.students} students"})
+        # The fidelity page on the same data: p95 against the budget, and as a ratio to the impact table's p95
+        # for the same scope (the reference this benchmark already measures).
+        references = list(out["cases"].values())
+        for (label, r), reference in zip(out["fidelity"].items(), references, strict=False):
+            ratio = r["p95_ms"] / reference["p95_ms"] if reference["p95_ms"] else 0.0
+            budget = " (budget p95 <= 300 ms)" if backend == "PostgreSQL" else ""
+            print(f"  fidelity {label:<19} p50 {r['p50_ms']:9.1f} ms  p95 {r['p95_ms']:9.1f} ms  {r['queries']} queries  "
+                  f"{ratio:.2f}x the impact table; whole page p95 {r['page_p95_ms']:.1f} ms ({r['page_queries']} "
+                  f"queries){budget}")
+            if not r["cases_first_visit"]:
+                problems.append(f"{backend}: the fidelity report counted no first visit ({label})")
+            rows.append({"bench": "impact", "metric": f"{backend} fidelity {label} p95", "value": r["p95_ms"],
+                         "unit": "ms", "note": f"p50 {r['p50_ms']} ms, {r['queries']} queries, {ratio:.2f}x the impact "
+                                               f"table, page p95 {r['page_p95_ms']} ms, {args.students} students"})
     from harness import emit
 
     emit(rows, problems)

@@ -59,3 +59,63 @@ def line_chart(series: list[Series], *, x_values: list[int], x_label=str, y_unit
     x_ticks = [(round(sx(x), 1), x_label(x)) for x in x_values]
     return LineChart(width, height, series, x_ticks, y_ticks, left, height - bottom, top, width - right,
                      zero_x=round(sx(0), 1) if x_min <= 0 <= x_max else None)
+
+
+# -- small multiples: one small column chart per fidelity measure -------------------------------------
+
+@dataclass
+class Column:
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str
+    met: bool | None
+
+
+@dataclass
+class ColumnChart:
+    """A small column chart: one column per district or school (hidden values leave a gap), a target line."""
+
+    width: int
+    height: int
+    columns: list[Column]
+    target_y: float | None
+    top_label: str
+    left: int
+    bottom: int
+    top: int
+    right: int
+    shown: int
+    hidden: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.shown
+
+
+def column_chart(values: list[tuple[str, float | None, str, bool | None]], *, target: float | None,
+                 top: float | None = None, unit: str = "", width: int = 320, height: int = 140) -> ColumnChart:
+    """`values`: (label, value or None when hidden, its text, target met). `top` fixes the scale (100 for
+    percents); else the largest value or the target, whichever is higher, rounded up."""
+    left, right, top_margin, bottom_margin = 36, 8, 10, 8
+    seen = [v for _l, v, _t, _m in values if v is not None]
+    if top is None:
+        top = max([*seen, target or 0, 1])
+        top = math.ceil(top * 1.1)
+    plot_w, plot_h = width - left - right, height - top_margin - bottom_margin
+    slot = plot_w / max(1, len(values))
+    gap = min(4.0, slot * 0.2)
+    columns = []
+    for i, (label, value, text, met) in enumerate(values):
+        if value is None:
+            continue
+        h = max(0.0, min(1.0, value / top)) * plot_h
+        columns.append(Column(label, round(left + i * slot + gap / 2, 1), round(top_margin + plot_h - h, 1),
+                              round(max(1.0, slot - gap), 1), round(h, 1), text, met))
+    target_y = None
+    if target is not None:
+        target_y = round(top_margin + plot_h - max(0.0, min(1.0, target / top)) * plot_h, 1)
+    return ColumnChart(width, height, columns, target_y, f"{top:g}{unit}", left, height - bottom_margin,
+                       top_margin, width - right, len(columns), len(values) - len(columns))

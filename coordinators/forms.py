@@ -107,3 +107,49 @@ class ImportForm(forms.Form):
 
 class ReferralOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label="Outcome", choices=Referral.Outcome.choices)
+
+
+class FidelityTargetsForm(forms.ModelForm):
+    """The state's fidelity targets (state staff only; `services.fidelity_targets_set` saves them). Shares
+    are whole percents 0-100, days 0-365."""
+
+    SHARE_FIELDS = ("two_visits_share", "pairs_share", "in_person_share", "follow_up_share", "offered_share",
+                    "accepted_share", "connected_share", "certified_share")
+    DAY_FIELDS = ("first_contact_days", "first_visit_days", "follow_up_days")
+
+    class Meta:
+        from coordinators.models import FidelityTargets
+
+        model = FidelityTargets
+        fields = ("first_contact_days", "first_visit_days", "two_visits_share", "pairs_share", "in_person_share",
+                  "follow_up_days", "follow_up_share", "offered_share", "accepted_share", "connected_share",
+                  "certified_share")
+
+    def __init__(self, *args, **kwargs):
+        from django.utils.translation import gettext_lazy
+
+        super().__init__(*args, **kwargs)
+        labels = {
+            "first_contact_days": gettext_lazy("Days from referral to first contact (average, at most)"),
+            "first_visit_days": gettext_lazy("Days from referral to the first visit (average, at most)"),
+            "two_visits_share": gettext_lazy("Cases with two or more visits (%, at least)"),
+            "pairs_share": gettext_lazy("Visits made in pairs (%, at least)"),
+            "in_person_share": gettext_lazy("Visits in person (%, at least)"),
+            "follow_up_days": gettext_lazy("Follow-up: days from one contact to the next (at most)"),
+            "follow_up_share": gettext_lazy("Contacts followed up within those days (%, at least)"),
+            "offered_share": gettext_lazy("Families offered a visit (%, at least)"),
+            "accepted_share": gettext_lazy("Families offered who accept (%, at least)"),
+            "connected_share": gettext_lazy("Referrals connected (%, at least)"),
+            "certified_share": gettext_lazy("Visitors with a current certificate (%, at least)"),
+        }
+        for name, form_field in self.fields.items():
+            form_field.label = labels[name]
+            form_field.help_text = ""
+            form_field.min_value = 0
+            form_field.max_value = 100 if name in self.SHARE_FIELDS else 365
+            form_field.validators = [v for v in form_field.validators
+                                     if type(v).__name__ not in ("MinValueValidator", "MaxValueValidator")]
+            from django.core.validators import MaxValueValidator, MinValueValidator
+
+            form_field.validators += [MinValueValidator(0), MaxValueValidator(form_field.max_value)]
+            form_field.widget.attrs.update({"min": 0, "max": form_field.max_value, "inputmode": "numeric"})

@@ -458,3 +458,51 @@ class DistrictNeedFigures(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.district} {self.school_year}–{(self.school_year + 1) % 100:02d}"
+
+
+# -- fidelity: the targets the state sets (issue 16) -----------------------------------------------
+
+class FidelityTargets(TimeStampedModel):
+    """The state's fidelity targets, one row for every district (state staff edit it on the fidelity page
+    through `coordinators.services.fidelity_targets_set`; until then the defaults below hold).
+
+    Defaults (our design choice, in line with the program's model: contact within a week of the
+    referral, a first visit within two weeks, visits in pairs and in person, several visits each,
+    follow-up kept up between them, referrals followed to a connection, every visitor certified):
+    average days to first contact <= 7 and to the first visit <= 14; >= 60% of cases visited twice or
+    more; >= 80% of visits in pairs; >= 70% in person; >= 80% of contacts within 30 days of the one
+    before; >= 90% of families offered a visit and >= 60% of those accepting; >= 50% of referrals
+    connected; >= 90% of visitors holding a current certificate."""
+
+    first_contact_days = models.PositiveSmallIntegerField(
+        "days from referral to first contact (average, at most)", default=7)
+    first_visit_days = models.PositiveSmallIntegerField(
+        "days from referral to the first visit (average, at most)", default=14)
+    two_visits_share = models.PositiveSmallIntegerField("cases with two or more visits (%, at least)", default=60)
+    pairs_share = models.PositiveSmallIntegerField("visits made in pairs (%, at least)", default=80)
+    in_person_share = models.PositiveSmallIntegerField("visits in person (%, at least)", default=70)
+    follow_up_days = models.PositiveSmallIntegerField(
+        "follow-up: days between one contact and the next (at most)", default=30)
+    follow_up_share = models.PositiveSmallIntegerField(
+        "contacts followed up within those days (%, at least)", default=80)
+    offered_share = models.PositiveSmallIntegerField("families offered a visit (%, at least)", default=90)
+    accepted_share = models.PositiveSmallIntegerField("families offered who accept (%, at least)", default=60)
+    connected_share = models.PositiveSmallIntegerField("referrals connected to the service (%, at least)",
+                                                       default=50)
+    certified_share = models.PositiveSmallIntegerField("visitors with a current certificate (%, at least)",
+                                                       default=90)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name_plural = "fidelity targets"
+        constraints = [
+            models.CheckConstraint(condition=Q(two_visits_share__lte=100) & Q(pairs_share__lte=100)
+                                   & Q(in_person_share__lte=100) & Q(follow_up_share__lte=100)
+                                   & Q(offered_share__lte=100) & Q(accepted_share__lte=100)
+                                   & Q(connected_share__lte=100) & Q(certified_share__lte=100),
+                                   name="fidelity_shares_within_100"),
+        ]
+
+    def __str__(self) -> str:
+        return "Fidelity targets"

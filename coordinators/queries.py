@@ -113,3 +113,25 @@ class WaitingQuery(QueryForm):
     family = QueryChoice(label="Family's answer", choices=[("", "Said yes"), ("yes", "Said yes"),
                                                            ("other", "Not asked or no answer yet"), ("all", "Any")])
     page = QueryPage()
+class FidelityQuery(QueryForm):
+    """The fidelity page's parameters: the scope (the impact page's) and the period (from/to, the months
+    in which things happened; empty: the 12 months to this one). Read by the impact page's own rules."""
+
+    scope = QueryScope(label="Scope")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = QueryMonth(label="From (month)")
+        self.fields["to"] = QueryMonth(label="To (month)")
+
+    def clean(self):
+        from coordinators.selectors.fidelity import FIDELITY_DEFAULT_MONTHS
+        from coordinators.selectors.impact import BadImpactQuery, period_read
+
+        data = super().clean()
+        if "from" in data and "to" in data:
+            try:
+                data["period"] = period_read(data["from"], data["to"], default_months=FIDELITY_DEFAULT_MONTHS)
+            except BadImpactQuery as exc:
+                self.add_error(exc.field, str(exc))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordinators import need_views, views, waiting_views
+from coordinators import fidelity_views, need_views, views, waiting_views
 
 app_name = "coordinators"
 
@@ -34,4 +34,7 @@ urlpatterns = [
     path("need/upload/", need_views.need_upload, name="need_upload"),
     path("need/template.csv", need_views.need_template, name="need_template"),
     path("need/example.csv", need_views.need_example, name="need_example"),
+    path("fidelity/", fidelity_views.fidelity, name="fidelity"),
+    path("fidelity/fidelity.csv", fidelity_views.fidelity_export, name="fidelity_export"),
+    path("fidelity/targets/", fidelity_views.fidelity_targets, name="fidelity_targets"),
 ]

@@ -443,13 +443,19 @@ def _impact(request):
     the scope checked (another district or region: 404, audited)."""
     _staff_or_403(request)
     query = query_read(ImpactQuery, request.GET)
-    try:
-        scope = selectors.scope_read(query["scope"] or None, user=request.user)
-    except OutOfScope as exc:
-        _denied(request, "impact.denied", "district", (query["scope"] or "").partition(":")[2],
-                districts=exc.districts)
+    scope = scope_or_404(request, query["scope"], action="impact.denied")
     table = selectors.impact_table(scope=scope, period=query["period"])
     return query, table
+
+
+def scope_or_404(request, text: str, *, action: str):
+    """The scope a figures page asked for (state, region:<id>, district:<id>; empty: the person's own), as
+    the person may see it: another district or region, or the state asked by someone who does not see it
+    whole, is a 404, audited under `action` (the impact and fidelity pages share this)."""
+    try:
+        return selectors.scope_read(text or None, user=request.user)
+    except OutOfScope as exc:
+        _denied(request, action, "district", (text or "").partition(":")[2], districts=exc.districts)
 
 
 def _impact_chart(table):

@@ -12,6 +12,7 @@ and is never stored or recomputed here.
 - `audit`: the audit trail as staff read it.
 - `dashboards`: training figures and the headline impact figure.
 - `impact`: the impact table (attendance change after the first visit, breakdowns, the comparison).
+- `fidelity`: the fidelity measures against the state's targets, per district and school, with drift.
 - `suppression`: the small-cell rule every figure across districts follows.
 - `board`: the live case board.
 - `lapses`: whom to tell when a visitor's certificate lapses.
@@ -84,6 +85,16 @@ from coordinators.selectors.eligibility import (
     person_eligibility,
     serving,
     visit_eligibility,
+)
+from coordinators.selectors.fidelity import (
+    FIDELITY_CSV_HEADER,
+    FIDELITY_DEFAULT_MONTHS,
+    MEASURES,
+    FidelityReport,
+    fidelity_report,
+    fidelity_rows,
+    fidelity_targets,
+    may_set_fidelity_targets,
 )
 from coordinators.selectors.impact import (
     BREAKDOWN_KEYS,
@@ -238,6 +249,14 @@ __all__ = [
     "waiting_cases",
     "waiting_page",
     "with_waiting_facts",
+    "FIDELITY_CSV_HEADER",
+    "FIDELITY_DEFAULT_MONTHS",
+    "MEASURES",
+    "FidelityReport",
+    "fidelity_report",
+    "fidelity_rows",
+    "fidelity_targets",
+    "may_set_fidelity_targets",
 ]
 
 # Prioritisation (issue 16): the district need index.

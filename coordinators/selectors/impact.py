@@ -41,6 +41,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -107,9 +108,11 @@ class Period:
         return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
 
 
-def period_read(first: str | date | None, last: str | date | None, *, today: date | None = None) -> Period:
-    """The period asked for (YYYY-MM each); empty `last` is this month, empty `first` 36 months before it.
-    BadImpactQuery for a month that is none, `first` after `last`, or more than ten years."""
+def period_read(first: str | date | None, last: str | date | None, *, today: date | None = None,
+                default_months: int = DEFAULT_PERIOD_MONTHS) -> Period:
+    """The period asked for (YYYY-MM each); empty `last` is this month, empty `first` `default_months`
+    (36) months before it. BadImpactQuery for a month that is none, `first` after `last`, or more than ten
+    years. The fidelity page reads its period here too (12 months by default)."""
     this_month = (today or timezone.localdate()).replace(day=1)
 
     def read(value, name):
@@ -123,7 +126,7 @@ def period_read(first: str | date | None, last: str | date | None, *, today: dat
             raise BadImpactQuery(name, str(exc)) from None
 
     end = read(last, "to") or this_month
-    start = read(first, "from") or month_add(end, -(DEFAULT_PERIOD_MONTHS - 1))
+    start = read(first, "from") or month_add(end, -(default_months - 1))
     if start > end:
         raise BadImpactQuery("to", _("The period ends (%(to)s) before it starts (%(from)s).")
                              % {"to": f"{end:%Y-%m}", "from": f"{start:%Y-%m}"})
@@ -229,6 +232,13 @@ def first_visit_of(case_ref) -> QuerySet[Visit]:
             .annotate(home_first=Case(When(kind=Visit.Kind.HOME_VISIT, then=Value(0)), default=Value(1),
                                       output_field=IntegerField()))
             .order_by("home_first", "visited_on", "number"))
+
+
+def first_visit_day():
+    """`first_visit_of`'s rule as an aggregate over a case's visits (GROUP BY case): the day of the first
+    home visit, else of the first contact made — for reading many cases in one pass (the fidelity page)."""
+    return Coalesce(Min("visited_on", filter=Q(kind=Visit.Kind.HOME_VISIT)),
+                    Min("visited_on", filter=~Q(kind=Visit.Kind.ATTEMPTED)))
 
 
 class MonthStart(Func):
@@ -648,6 +658,6 @@ def impact_data(table: ImpactTable, breakdown: str = "") -> dict:
 
 __all__ = ["BREAKDOWN_KEYS", "BadImpactQuery", "Breakdown", "CSV_HEADER", "Estimate", "HORIZONS", "ImpactRow",
            "ImpactScope", "ImpactTable", "Moments", "Period", "TOO_FEW", "breakdown_choices", "case_change",
-           "change_summary", "cohort_label", "comparison_students", "first_visit_of", "impact_data",
+           "change_summary", "cohort_label", "comparison_students", "first_visit_day", "first_visit_of", "impact_data",
            "impact_rows", "impact_table", "month_from_index", "period_read", "scope_choices", "scope_read",
            "served_students"]

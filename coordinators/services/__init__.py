@@ -7,6 +7,7 @@
 - `catalogue`: the barrier catalogue and each district's resources.
 - `board`: the live case board.
 - `retention`: purging closed cases.
+- `fidelity`: the state's fidelity targets.
 
 Each service checks its own rule (who may, in which scope) and raises a `coordinators.errors` error
 that writes nothing. The reads with a rule in them that the services rely on — may this person manage
@@ -35,6 +36,7 @@ from coordinators.services.board import (
 from coordinators.services.cases import CaseData, case_create, case_family_choice, case_validate, locked_case
 from coordinators.services.catalogue import BARRIERS, barriers_ensure, resource_create
 from coordinators.services.district_settings import data_sharing_agreement_record, district_settings_set
+from coordinators.services.fidelity import fidelity_targets_set
 from coordinators.services.retention import closed_cases_purge
 from coordinators.services.visits import VisitData, referral_outcome_set, visit_edit, visit_log
 from hub.audit.services import audit_record
@@ -58,6 +60,7 @@ __all__ = [
     "case_validate",
     "case_volunteer",
     "closed_cases_purge",
+    "fidelity_targets_set",
     "data_sharing_agreement_record",
     "district_settings_set",
     "locked_case",

@@ -212,6 +212,7 @@ NOT_A_CREATE = {
                                    "sent twice assigns once)",
     "coordinators:visit_edit": "changes a visit: the same edit again writes no second revision",
     "coordinators:referral_outcome": "sets an outcome: the same value again changes nothing",
+    "coordinators:fidelity_targets": "sets the state's one row of targets: the same values again change nothing",
     "courses:reflection_submit": "one reflection per person and block (update_or_create)",
     "courses:module_complete": "one completion per person and module (update_or_create)",
     "courses:enroll": "one enrolment per person and course (get_or_create)",

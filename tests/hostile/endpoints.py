@@ -198,6 +198,15 @@ LEARNER_TEXT = cat.SCRIPT[:2] + cat.FORMULAS + [("only-spaces", "   "), ("missin
                                                 ("escape-char", "Elsewhere\x1bSchools")]
 
 
+FIDELITY_TARGET_FIELDS = ("first_contact_days", "first_visit_days", "two_visits_share", "pairs_share",
+                          "in_person_share", "follow_up_days", "follow_up_share", "offered_share", "accepted_share",
+                          "connected_share", "certified_share")
+
+
+def fidelity_targets_valid(w):
+    return {name: "50" if name.endswith("_share") else "10" for name in FIDELITY_TARGET_FIELDS}
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     # -- scheduled jobs (hub.schedule) ---------------------------------------------------------------------
     "scheduled:run_now": Endpoint(
@@ -482,6 +491,11 @@ ENDPOINTS: dict[str, Endpoint] = {
         urls={"other-district": lambda w: reverse("coordinators:board", args=[w.new_haven.pk])},
         url_expect={"coordinators_auditentry": 1},
     ),
+    "coordinators:fidelity_targets": Endpoint(
+        user="samira", url=lambda w: reverse("coordinators:fidelity_targets"), valid=fidelity_targets_valid,
+        fields={name: NUMBER + ([("over-100", "101")] if name.endswith("_share") else [("over-a-year", "366")])
+                for name in FIDELITY_TARGET_FIELDS},
+    ),
     # -- courses ---------------------------------------------------------------------------------------------
     "courses:check_submit": Endpoint(
         user="ana", url=lambda w: reverse("courses:check_submit", args=[w.modules[0].pk, w.check_id]),
@@ -720,6 +734,9 @@ REVIEWED_NO_INPUT = {
     "coordinators:need_export": "CSV of district figures (no people); the page's parameters in test_get_queries",
     "coordinators:need_template": "CSV download, no parameters: the districts' codes and names",
     "coordinators:need_example": "CSV download, no parameters: the demo district file",
+    "coordinators:fidelity": "GET; hostile scope=, from=, to= in test_get_queries; other districts in "
+                             "tests/coordinators/test_fidelity",
+    "coordinators:fidelity_export": "CSV of aggregates (no names); the page's parameters in test_get_queries",
     "coordinators:board_home": "GET only: redirects to the person's board",
     "coordinators:waiting": "GET; hostile district=, school=, band=, family=, page= in test_get_queries; other "
                             "districts and schools in tests/coordinators/test_waiting (its POST: waiting_assign)",

@@ -79,6 +79,8 @@ NEED = {
     **{f"w_{key}": Param("weight", lambda w: "12.5") for key in (
         "attendance_rate", "frl_share", "english_learner_share", "remote_share", "enrollment")},
 }
+# The fidelity page reads the impact page's scope and months (no breakdown).
+FIDELITY = {k: IMPACT[k] for k in ("scope", "from", "to")}
 
 
 def _recording(w):
@@ -104,6 +106,8 @@ GET_VIEWS: dict[str, GetView] = {
     "coordinators:need_upload": GetView("samira", lambda w: reverse("coordinators:need_upload")),
     "coordinators:need_template": GetView("samira", lambda w: reverse("coordinators:need_template")),
     "coordinators:need_example": GetView("samira", lambda w: reverse("coordinators:need_example")),
+    "coordinators:fidelity": GetView("carla", lambda w: reverse("coordinators:fidelity"), FIDELITY),
+    "coordinators:fidelity_export": GetView("carla", lambda w: reverse("coordinators:fidelity_export"), FIDELITY),
     "coordinators:audit": GetView("carla", lambda w: reverse("coordinators:audit"),
                                   {"page": Param("page", lambda w: "1")}),
     "coordinators:case_new": GetView("carla", lambda w: reverse("coordinators:case_new"),
