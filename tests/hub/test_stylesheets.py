@@ -120,6 +120,7 @@ def dynamic_classes() -> dict[str, list[str]]:
     from django.conf import settings
     from django.contrib.messages.constants import DEFAULT_TAGS
 
+    from coordinators.models import ABSENCE_PRIORITY
     from coordinators.selectors.need import INPUT_KEYS as NEED_INPUT_KEYS
     from courses.badge_selectors import Verdict
     from courses.selectors import State
@@ -140,6 +141,7 @@ def dynamic_classes() -> dict[str, list[str]]:
         "verdict.state": [v for k, v in vars(Verdict).items() if k.isupper()],  # a digital badge checked
         "input.key": list(NEED_INPUT_KEYS),  # the district need index: one colour per input
         "seg_key": list(NEED_INPUT_KEYS),
+        "row.level": list(ABSENCE_PRIORITY),  # the waiting list: a student's chronic-absence band
     }
 
 
