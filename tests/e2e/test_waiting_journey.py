@@ -23,7 +23,7 @@ def test_coordinator_assigns_the_most_urgent_waiting_student_from_the_list(page)
     page.get_by_role("heading", name="Waiting for a visit in Hartford").wait_for()
     assert_accessible(page)
 
-    first = page.locator("ol.waiting-list > li").first
+    first = page.locator("ol#waiting-cases > li").first
     # Mariana (demo): severely chronically absent and referred three months ago, ahead of this month's.
     assert first.get_by_role("heading", level=3).inner_text().startswith("Mariana L.")
     assert "Severely chronically absent" in first.inner_text()
