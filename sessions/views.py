@@ -119,19 +119,25 @@ def occurrence(request, series_id: int, key: str):
     return _render(request, "sessions/occurrence.html", context)
 
 
+def _room_opened(request, series_id: int, key: str, open_room):
+    """(row, room) with the room `open_room(row=..., viewer=...)` opens for this session, or (row, None) with
+    the refusal shown as a message."""
+    row, viewer = _row(request, series_id, key)
+    try:
+        return row, open_room(row=row, viewer=viewer)
+    except HubError as error:
+        messages.error(request, str(error))
+        return row, None
+
+
 @login_required
 @require_POST
 def occurrence_cohort(request, series_id: int, key: str):
     """Open (creating on first use) the room of this LEAP 101 live training's cohort."""
     from hub.discussion.formatting import room_url
 
-    row, viewer = _row(request, series_id, key)
-    try:
-        room = services.cohort_room_open(row=row, viewer=viewer)
-    except HubError as error:
-        messages.error(request, str(error))
-        return redirect(row.url)
-    return redirect(room_url(room))
+    row, room = _room_opened(request, series_id, key, services.cohort_room_open)
+    return redirect(row.url if room is None else room_url(room))
 
 
 @login_required
@@ -140,11 +146,8 @@ def occurrence_chat(request, series_id: int, key: str):
     """Open (creating on first use) the discussion room beside this session."""
     from hub.discussion.formatting import room_url
 
-    row, viewer = _row(request, series_id, key)
-    try:
-        room = services.session_room_open(row=row, viewer=viewer)
-    except HubError as error:
-        messages.error(request, str(error))
+    row, room = _room_opened(request, series_id, key, services.session_room_open)
+    if room is None:
         return redirect(row.url)
     if not room.opens_at <= timezone.now() <= room.closes_at:
         messages.info(request, "The session chat is open from an hour before the session to a day after it.")
