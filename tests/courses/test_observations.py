@@ -287,3 +287,27 @@ def test_trainers_give_and_take_the_coach_role_and_each_change_is_audited(traine
         coach_role_set(login="dana", coach=True, by=visitor.user)
     with pytest.raises(membership_errors.NotFound):
         coach_role_set(login="nobody-here", coach=True, by=trainer.user)
+
+
+def test_the_analytics_page_shows_the_observations_per_scenario_in_constant_queries(
+        client, practice, coach, visitor, rubric, observed_course, trainer, make_person):
+    client.force_login(trainer.user)
+    address = reverse("courses:analytics") + f"?course={observed_course.pk}"
+    client.get(address)  # the first request of a session writes it
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    before, html = count()
+    assert "Coach observations per scenario" in html and "<th scope=\"row\">A first visit at the kitchen table" in html
+    for n in range(3):
+        person = make_person(f"p{n}", roles=[VISITOR])
+        session_services.registration_create(series=practice.series, start=practice.original_start, person=person,
+                                             now=practice.original_start - timedelta(days=1))
+        record(practice, coach, person, rubric, outcome="ready" if n else "practise_again")
+    after, html = count()
+    assert after == before
+    assert "<td>3</td><td>2</td><td>1</td>" in html.replace("\n", "").replace(" ", "")
