@@ -311,3 +311,19 @@ def test_the_analytics_page_shows_the_observations_per_scenario_in_constant_quer
     after, html = count()
     assert after == before
     assert "<td>3</td><td>2</td><td>1</td>" in html.replace("\n", "").replace(" ", "")
+
+
+def test_the_coaches_page_gives_and_takes_the_role_and_refuses_others(client, trainer, make_person):
+    make_person("dana", roles=[VISITOR], first_name="Dana", last_name="Whitfield")
+    client.force_login(trainer.user)
+    response = client.post(reverse("courses:coaches"), {"login": "dana"})
+    assert response.status_code == 302
+    page = client.get(reverse("courses:coaches")).content.decode()
+    assert "Dana Whitfield" in page and "Take away Dana Whitfield's coach role" in page
+    again = client.post(reverse("courses:coaches"), {"login": "dana"})
+    assert again.status_code == 400 and "Dana Whitfield is a coach already." in again.content.decode()
+    dana = get_user_model().objects.get(username="dana")
+    client.post(reverse("courses:coach_take", args=[dana.person.pk]))
+    assert COACH not in roles_of(get_user_model().objects.get(pk=dana.pk))
+    client.force_login(dana)
+    assert client.get(reverse("courses:coaches")).status_code == 403
