@@ -321,3 +321,21 @@ def figures_csv_rows(figures: CourseFigures) -> tuple[list[str], list[list]]:
             rows.append(["answer", q.module.title, f"Q{q.number}: {c.text}{' (right)' if c.correct else ''}",
                          "", "", "", "", q.first_tries, c.first_try.percent, q.attempts, c.overall.percent])
     return header, rows
+
+
+def observation_section(*, course: CoursePage) -> AnalyticsSection | None:
+    """Coach observations per scenario of the course: how many, how many "ready", how many "practise again".
+    Counts only (no participant or coach is named). Nothing for a course that neither asks for observations
+    nor has any. Three queries."""
+    from django.utils.translation import gettext as _
+
+    from courses.selectors import observation_figures
+
+    rows = observation_figures(course=course)
+    if not course.requires_coach_observation and not any(n for _s, n, _r, _a in rows):
+        return None
+    return AnalyticsSection(
+        title=_("Coach observations per scenario"),
+        header=[_("Scenario"), _("Observations"), _("Ready"), _("Practise again")],
+        rows=[[scenario.title, n, ready, again] for scenario, n, ready, again in rows],
+        note=_("Role plays a coach observed at a live practice, by the scenario played, and their outcomes."))

@@ -27,6 +27,7 @@ class CoursesConfig(AppConfig):
                              order=60))
         nav_register(NavItem(_("Course analytics"), "courses:analytics", roles=frozenset({TRAINER, STATE_STAFF}),
                              order=61))
+        nav_register(NavItem(_("Coaches"), "courses:coaches", roles=frozenset({TRAINER, STATE_STAFF}), order=62))
         # The statewide discussion room: anyone enrolled in LEAP 101.
         from hub.discussion.selectors import community_member_register
         from hub.program import CERTIFICATION_COURSE
@@ -63,6 +64,9 @@ class CoursesConfig(AppConfig):
         reason_messages_register(MESSAGES)
         page_views_register(index_rows=views.course_index_rows, course=views.course_serve,
                             module=views.module_serve)
+        from courses.analytics_selectors import analytics_section_register, observation_section
+
+        analytics_section_register("observations", observation_section)  # coach observations per scenario
         from courses import scheduled
         from hub.schedule.registry import job_register
 

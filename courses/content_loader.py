@@ -124,6 +124,7 @@ class Course:
     certificate_valid_months: int
     modules: tuple[Module, ...]
     path: str
+    requires_coach_observation: bool = False
 
     @property
     def estimated_minutes(self) -> int:
@@ -147,6 +148,7 @@ class Scenario:
     debrief_questions: tuple[str, ...]
     culture_language_notes: str
     path: str
+    rubric: tuple[str, ...] = ()
 
     def model_fields(self) -> dict:
         """The `courses.models.Scenario` fields, less the slug (lists become one item per line)."""
@@ -194,6 +196,7 @@ SCENARIO_SECTIONS = {
     "Coach prompts": ("coach_prompts", True, True),
     "Debrief questions": ("debrief_questions", True, True),
     "Culture and language notes": ("culture_language_notes", False, False),
+    "Rubric": ("rubric", True, False),  # what a coach observing the role play marks met or not yet
 }
 
 
@@ -534,6 +537,7 @@ def _load_course(folder: Path, scenarios: set[str], seen: dict[tuple[str, str], 
         title=course.text("title", max_length=255), summary=course.text("summary"),
         audience=course.text("audience", max_length=300), sequential=course.boolean("sequential"),
         requires_live_practice=course.boolean("requires_live_practice"),
+        requires_coach_observation=course.boolean("requires_coach_observation", default=False),
         certificate_valid_months=course.integer("certificate_valid_months", high=600),
     )
     files = course.strings("modules")

@@ -14,10 +14,34 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses import content_loader, services
-from courses.models import Certificate, CourseIndexPage, CoursePage, ModulePage, Scenario
+from courses.models import (
+    Certificate,
+    CourseIndexPage,
+    CoursePage,
+    ModulePage,
+    Observation,
+    PracticeCredit,
+    Scenario,
+)
+from courses.selectors import PracticeFacts, course_scenarios, practice_source_register
 from hub.demo import demo_check, demo_step
 from hub.models import HomePage, Person
 from hub.program import CERTIFICATION_COURSE
+from hub.roles import COACH
+
+DEMO_PRACTICE = "demo"  # the demo's own live practices, before any session was scheduled: one per credit
+
+
+def _demo_practice(*, source_ref: str) -> PracticeFacts | None:
+    """A demo practice credit is a practice its one participant attended (so a demo coach can observe it)."""
+    credit = PracticeCredit.objects.filter(source=DEMO_PRACTICE, source_ref=source_ref).select_related("course").first()
+    if credit is None:
+        return None
+    return PracticeFacts(course_code=credit.course.code, held_on=credit.attended_on, started=True, cancelled=False,
+                         participant_ids=frozenset({credit.person_id}))
+
+
+practice_source_register(DEMO_PRACTICE, _demo_practice)
 
 
 def _raw_block(block: content_loader.Block, *, scenarios: dict[str, Scenario]) -> dict:
@@ -58,7 +82,9 @@ def ensure_course_content(content: content_loader.Content | None = None) -> str:
     content = content or content_loader.load_content()
     scenarios = {}
     for spec in content.scenarios:
-        scenarios[spec.slug] = Scenario.objects.get_or_create(slug=spec.slug, defaults=spec.model_fields())[0]
+        scenarios[spec.slug], made = Scenario.objects.get_or_create(slug=spec.slug, defaults=spec.model_fields())
+        if not made and spec.rubric and not scenarios[spec.slug].rubric:  # a library seeded before rubrics
+            Scenario.objects.filter(pk=scenarios[spec.slug].pk).update(rubric="\n".join(spec.rubric))
     home = HomePage.objects.first()
     index = CourseIndexPage.objects.first()
     if index is None:
@@ -72,6 +98,7 @@ def ensure_course_content(content: content_loader.Content | None = None) -> str:
                 title=spec.title, slug=spec.slug, code=spec.code, summary=spec.summary,
                 audience=spec.audience, estimated_minutes=spec.estimated_minutes,
                 sequential=spec.sequential, requires_live_practice=spec.requires_live_practice,
+                requires_coach_observation=spec.requires_coach_observation,
                 certificate_valid_months=spec.certificate_valid_months))
             created += 1
         existing = set(ModulePage.objects.child_of(course).values_list("slug", flat=True))
@@ -107,9 +134,11 @@ def _answer_wrongly_first(person: Person, module: ModulePage, wrong: int) -> Non
 
 
 def train(person: Person, course: CoursePage, *, modules: int | None = None, practised=False, when=None,
-          pace_days: int = 0, wrong_first: int = 0):
+          pace_days: int = 0, wrong_first: int = 0, practise_again_first: bool = False):
     """Bring `person` through the first `modules` modules (all when None), the last at `when` and each
-    earlier one `pace_days` before the next; `wrong_first` questions of each check missed on a first try."""
+    earlier one `pace_days` before the next; `wrong_first` questions of each check missed on a first try.
+    `practised`: a live practice attended, and a coach's "ready" there when the course asks for one (after a
+    "practise again" with `practise_again_first`)."""
     when = when or timezone.now()
     services.enrollment_start(person=person, course=course)
     done = services.course_modules(course)[:modules]
@@ -118,9 +147,41 @@ def train(person: Person, course: CoursePage, *, modules: int | None = None, pra
             _answer_wrongly_first(person, module, wrong_first)
         complete_module(person, module, when - timedelta(days=pace_days * (len(done) - 1 - n)))
     if practised:
-        services.practice_credit_record(person=person, course_code=course.code, source="demo",
-                                        source_ref=f"demo:{course.code}:{person.pk}",
-                                        attended_on=(when - timedelta(days=3)).date(), now=when)
+        source_ref = f"demo:{course.code}:{person.pk}"
+        services.practice_credit_record(person=person, course_code=course.code, source=DEMO_PRACTICE,
+                                        source_ref=source_ref, attended_on=(when - timedelta(days=3)).date(), now=when)
+        if course.requires_coach_observation:
+            observe(person, course, source_ref=source_ref, when=when, practise_again_first=practise_again_first)
+
+
+def _demo_coach():
+    return get_user_model().objects.filter(groups__name=COACH, is_active=True).order_by("pk").first()
+
+
+def observe(person: Person, course: CoursePage, *, source_ref: str, when, practise_again_first: bool = False,
+            source: str = DEMO_PRACTICE, outcome: str = Observation.Outcome.READY) -> None:
+    """A demo coach's observation of `person` at a practice, through the service (nothing without a coach):
+    the course's first scenario, most criteria met; with `practise_again_first`, a "practise again" before."""
+    coach = _demo_coach()
+    scenarios = course_scenarios(course=course)
+    if coach is None or not scenarios:
+        return
+    if practise_again_first:
+        scenario = scenarios[min(1, len(scenarios) - 1)]
+        services.observation_record(
+            by=coach, participant_id=person.pk, course_code=course.code, scenario_id=scenario.pk, source=source,
+            source_ref=source_ref, met=range(len(scenario.rubric_list) // 2), outcome=Observation.Outcome.PRACTISE_AGAIN,
+            note="Warm opening. The parent did little of the talking: ask one open question, then wait.",
+            now=when - timedelta(hours=1))
+    scenario = scenarios[0]
+    rubric = scenario.rubric_list
+    ready = outcome == Observation.Outcome.READY
+    services.observation_record(
+        by=coach, participant_id=person.pk, course_code=course.code, scenario_id=scenario.pk, source=source,
+        source_ref=source_ref, met=range(len(rubric) if ready else len(rubric) // 2), outcome=outcome,
+        note=("Honest, calm answer to the hard question and a clear close. Ready for a first visit." if ready else
+              "Good start. Practise saying plainly that the visit is voluntary, before anything else."),
+        now=when)
 
 
 # username -> (LEAP 101 modules done or None for all, practised, months ago certified, then)
@@ -136,6 +197,8 @@ STAGES = {
     "james": (None, True, 6, "revoke"),           # revoked
     # fatima and nadia: not started
 }
+# Certified visitors a coach first asked to practise again (the course analytics show both outcomes).
+PRACTISED_AGAIN = {"luis", "rosa"}
 # username -> (days between modules, questions of each check missed on a first try): for course analytics.
 PACE = {"visitor": (3, 1), "kevin": (6, 2), "marcus": (2, 0), "luis": (1, 1), "dana": (4, 1), "jordan": (2, 0)}
 
@@ -153,7 +216,7 @@ def seed_courses() -> str:
         when = now - relativedelta(months=months_ago) + timedelta(days=7) if months_ago else now
         pace_days, wrong_first = PACE.get(username, (0, 0))
         train(person, leap, modules=modules, practised=practised, when=when, pace_days=pace_days,
-              wrong_first=wrong_first)
+              wrong_first=wrong_first, practise_again_first=username in PRACTISED_AGAIN)
         if then == "revoke":
             certificate = Certificate.objects.filter(person=person, course=leap).first()
             services.certificate_revoke(

@@ -49,3 +49,29 @@ class ContentError(CourseError):
         self.path, self.problem, self.field, self.line = path, problem, field, line
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
+
+
+class ObservationRefused(CourseError):
+    """A coach's observation the rule refuses; nothing is written. `code` says which rule."""
+
+    code = "refused"
+
+
+class NotACoach(ObservationRefused):
+    code = "not_a_coach"
+
+
+class PracticeNotOfCourse(ObservationRefused):
+    code = "practice_not_of_course"
+
+
+class NotAtPractice(ObservationRefused):
+    code = "not_at_practice"
+
+
+class ScenarioNotInCourse(ObservationRefused):
+    code = "scenario_not_in_course"
+
+
+class InvalidObservation(ObservationRefused):
+    code = "invalid"

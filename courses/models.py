@@ -63,6 +63,8 @@ class Scenario(index.Indexed, TimeStampedModel):
     coach_prompts = models.TextField(help_text="One prompt per line.")
     debrief_questions = models.TextField(help_text="One question per line.")
     culture_language_notes = models.TextField("culture and language notes", blank=True)
+    rubric = models.TextField(blank=True, help_text="What a coach looks for when observing this role play: one "
+                                                    "criterion per line (each is marked met or not yet).")
 
     panels = [
         FieldPanel("title"), FieldPanel("slug"), FieldPanel("stage"), FieldPanel("setting"),
@@ -70,7 +72,7 @@ class Scenario(index.Indexed, TimeStampedModel):
         MultiFieldPanel([FieldPanel("role_visitor_a"), FieldPanel("role_visitor_b"), FieldPanel("role_parent"),
                          FieldPanel("role_student")], heading="Roles"),
         FieldPanel("opening"), FieldPanel("coach_prompts"), FieldPanel("debrief_questions"),
-        FieldPanel("culture_language_notes"),
+        FieldPanel("culture_language_notes"), FieldPanel("rubric"),
     ]
     search_fields = [index.SearchField("title"), index.SearchField("family_situation"),
                      index.FilterField("stage")]
@@ -92,6 +94,11 @@ class Scenario(index.Indexed, TimeStampedModel):
     @property
     def debrief_question_list(self) -> list[str]:
         return [line.strip() for line in self.debrief_questions.splitlines() if line.strip()]
+
+    @property
+    def rubric_list(self) -> list[str]:
+        """The rubric's criteria, in order (a coach's marks are kept by this position)."""
+        return [line.strip() for line in self.rubric.splitlines() if line.strip()]
 
 
 class CourseIndexPage(Page):
@@ -129,11 +136,15 @@ class CoursePage(Page):
     requires_live_practice = models.BooleanField(
         default=False, help_text="A certificate also needs attendance at a live practice session."
     )
+    requires_coach_observation = models.BooleanField(
+        default=False, help_text="A certificate also needs a coach's \u201cready\u201d after observing one of the "
+                                 "course's role plays at a live practice.")
     certificate_valid_months = models.PositiveSmallIntegerField(default=24)
 
     content_panels = Page.content_panels + [
         FieldPanel("code"), FieldPanel("summary"), FieldPanel("audience"), FieldPanel("estimated_minutes"),
         MultiFieldPanel([FieldPanel("sequential"), FieldPanel("requires_live_practice"),
+                         FieldPanel("requires_coach_observation"),
                          FieldPanel("certificate_valid_months")], heading="Progress and certification rule"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
@@ -227,6 +238,48 @@ class PracticeCredit(TimeStampedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "source_ref"], name="practice_credit_once")]
         indexes = [models.Index(fields=["course", "person"])]
+
+
+class Observation(TimeStampedModel):
+    """A coach's record of one role play a participant played at a live practice: the scenario, a mark per
+    rubric criterion, a short note and the outcome. Written only by `courses.services.observation_record`;
+    the practice is named by the app that runs it (source, source_ref), as a PracticeCredit's is."""
+
+    NOTE_MAX_LENGTH = 1000
+
+    class Outcome(models.TextChoices):
+        READY = "ready", "Ready"
+        PRACTISE_AGAIN = "practise_again", "Practise again"
+
+    coach = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="observations_made")
+    participant = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="observations")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="observations")
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="observations")
+    source = models.CharField(max_length=60, help_text="Who runs the practice, e.g. training_sessions.occurrence")
+    source_ref = models.CharField(max_length=100, help_text="The practice's id there.")
+    practised_on = models.DateField()
+    marks = models.JSONField(default=list, help_text='[{"criterion": text, "met": bool}] in rubric order, as the '
+                                                      "rubric read when the coach recorded it.")
+    note = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    form_token = form_token_field()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["course", "participant", "-created_at"]),
+                   models.Index(fields=["course", "scenario"])]
+        constraints = [
+            form_token_unique("coach", name="observation_once_per_form"),
+            models.CheckConstraint(condition=Q(outcome__in=["ready", "practise_again"]), name="observation_outcome"),
+            models.CheckConstraint(condition=~Q(coach=models.F("participant")), name="observation_not_of_oneself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario.title}: {self.participant} {self.outcome} ({self.practised_on})"
+
+    @property
+    def ready(self) -> bool:
+        return self.outcome == self.Outcome.READY
 
 
 def certificate_code() -> str:

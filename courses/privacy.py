@@ -69,3 +69,14 @@ def _reminders_sent_to(subject):
     if not subject.user.email:
         return CertificateReminder.objects.none()
     return CertificateReminder.objects.filter(sent_to__iexact=subject.user.email)
+holding_register(
+    "courses.Observation", subject=PERSON, find="participant__user", section="Coach observations of your role plays",
+    fields=[("Course", "course.code"), ("Scenario", "scenario.title"), ("Practised on", "practised_on"),
+            ("Outcome", "outcome"), ("Rubric marks", "marks"), ("Coach's note", "note")],
+    erase=keep(), reason=TRAINING)
+holding_register(
+    "courses.Observation", subject=PERSON, find="coach__user", section="Role plays you observed as a coach",
+    fields=[("Course", "course.code"), ("Scenario", "scenario.title"), ("Practised on", "practised_on"),
+            ("Outcome", "outcome")],
+    erase=keep(), reason="Who observed a role play, for the record of the certificate it counts towards; the "
+                         "account is anonymised.")

@@ -52,6 +52,10 @@ MESSAGES = {
         lambda p: _("You still need to attend a %(course)s live practice session.") % p,
         lambda p: _("%(name)s has not attended a %(course)s live practice session yet.") % p,
     ),
+    "observation_missing": (
+        lambda p: _("You still need a coach's “ready” on a role play at a %(course)s live practice.") % p,
+        lambda p: _("%(name)s does not have a coach's “ready” on a %(course)s role play yet.") % p,
+    ),
     "certificate_expired": (
         lambda p: _("Your %(course)s certificate expired on %(on)s.") % {**p, "on": day(p["on"])},
         lambda p: _("%(name)s's %(course)s certificate expired on %(on)s.") % {**p, "on": day(p["on"])},

@@ -35,8 +35,10 @@ from courses.models import (
     Enrollment,
     ModuleCompletion,
     ModulePage,
+    Observation,
     PracticeCredit,
     Renewal,
+    Scenario,
 )
 from hub.dates import day_label
 from hub.models import Person
@@ -72,6 +74,7 @@ class Need:
 
     MODULE = "module"  # a required module, completed once (its knowledge checks passed)
     PRACTICE = "practice"  # attendance at a live practice session, when the course asks for one
+    OBSERVATION = "observation"  # a coach's "ready" on a role play at a live practice, when the course asks
     RENEWAL_MODULE = "renewal_module"  # a module of the renewal path, completed again in the open renewal
 
 
@@ -84,6 +87,22 @@ class Requirement:
     done: bool
     on: date | datetime | None = None  # when it was done: a completion's time, a practice's day
     module_id: int | None = None
+    observation: "ObservationSummary | None" = None  # for OBSERVATION: the "ready" one, else the latest
+
+
+@dataclass(frozen=True)
+class ObservationSummary:
+    """What a participant is shown of a coach's observation (the coach is not named: only their words)."""
+
+    outcome: str  # Observation.Outcome
+    scenario: str
+    practised_on: date
+    note: str
+    marks: tuple[tuple[str, bool], ...]  # (criterion, met) in rubric order
+
+    @property
+    def ready(self) -> bool:
+        return self.outcome == Observation.Outcome.READY
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,10 @@ class CertificationStatus:
     @property
     def practice_missing(self) -> bool:
         return any(r.kind == Need.PRACTICE and not r.done for r in self.requirements)
+
+    @property
+    def observation_missing(self) -> bool:
+        return any(r.kind == Need.OBSERVATION and not r.done for r in self.requirements)
 
     @property
     def rule_met(self) -> bool:
@@ -169,6 +192,8 @@ class CertificationStatus:
             found = [Reason("course_not_started", {"course": course, "modules": self.missing})]
             if self.practice_missing:
                 found.append(Reason("practice_missing", {"course": course}))
+            if self.observation_missing:
+                found.append(Reason("observation_missing", {"course": course}))
             return tuple(found)
         if self.state == State.IN_PROGRESS:
             found = []
@@ -177,6 +202,8 @@ class CertificationStatus:
                                                         "count": len(self.missing)}))
             if self.practice_missing:
                 found.append(Reason("practice_missing", {"course": course}))
+            if self.observation_missing:
+                found.append(Reason("observation_missing", {"course": course}))
             return tuple(found)
         if self.state == State.REVOKED:
             found = [Reason("certificate_revoked", {"course": course, "on": self.revoked_at, "by": self.revoked_by})]
@@ -223,7 +250,8 @@ def certification_statuses(*, people, course_code: str, now: datetime | None = N
     a completed required module or an enrollment means in progress, else not started. Beside the state,
     what the rule counts, each with its state (`CertificationStatus.requirements`): the required modules
     (done, and when), the live practice if the course requires it (attended, and on which day), and the
-    renewal path's modules as done in the open renewal. A new certificate is only ever issued by
+    renewal path's modules as done in the open renewal, and a coach's "ready" observation if the course
+    requires one (an eighth query, only then). A new certificate is only ever issued by
     `courses.services` when `rule_met` says so. `with_certification_state` implements the state in SQL;
     keep the two in step (tests/courses/test_certification_sql.py compares them).
     """
@@ -259,7 +287,7 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
     codes = list(dict.fromkeys(course_codes))
     if courses is None:
         courses = list(CoursePage.objects.filter(code__in=codes).only(
-            "pk", "code", "title", "path", "depth", "requires_live_practice"))
+            "pk", "code", "title", "path", "depth", "requires_live_practice", "requires_coach_observation"))
     by_code = {c.code: c for c in courses}
     found = {code: {pid: CertificationStatus(code, State.NOT_STARTED, 0, 0) for pid in ids}
              for code in codes if code not in by_code}
@@ -288,6 +316,7 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
     for course_id, pid, day in (PracticeCredit.objects.filter(course_id__in=course_ids, person_id__in=ids)
                                 .order_by("attended_on").values_list("course_id", "person_id", "attended_on")):
         practised[course_id, pid] = day
+    observed = _observations_of([c.pk for c in by_code.values() if c.requires_coach_observation], ids)
     renewals: dict[tuple[int, int], dict[int, datetime]] = {}  # -> modules completed in the open renewal
     for course_id, pid, module_id, at in Renewal.objects.filter(
             course_id__in=course_ids, person_id__in=ids, closed_at__isnull=True
@@ -305,6 +334,10 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
             needs = [Requirement(Need.MODULE, m.title, m.pk in mine, mine.get(m.pk), m.pk) for m in modules]
             if course.requires_live_practice:
                 needs.append(Requirement(Need.PRACTICE, "Live practice", practised_on is not None, practised_on))
+            if course.requires_coach_observation:
+                shown = observed.get((course.pk, pid))
+                needs.append(Requirement(Need.OBSERVATION, "Coach's observation", bool(shown and shown.ready),
+                                         shown.practised_on if shown else None, observation=shown))
             in_renewal = renewals.get((course.pk, pid))
             again = in_renewal or {}
             certificate = certificates.get((course.pk, pid))
@@ -330,6 +363,25 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
                                                        m.pk) for m in path),
                 revoked_at=revoked_at, revoked_by=revoked_by, renewal_open=in_renewal is not None,
             )
+    return found
+
+
+def _observations_of(course_ids, person_ids) -> dict[tuple[int, int], ObservationSummary]:
+    """{(course id, person id): the observation the rule shows}: the latest "ready" one if there is one (the
+    rule counts it), else the latest. One query, none when no course asks for an observation."""
+    found: dict[tuple[int, int], ObservationSummary] = {}
+    if not course_ids or not person_ids:
+        return found
+    for row in (Observation.objects.filter(course_id__in=course_ids, participant_id__in=person_ids)
+                .order_by("created_at", "pk")
+                .values_list("course_id", "participant_id", "outcome", "scenario__title", "practised_on", "note",
+                             "marks")):
+        course_id, pid, outcome, scenario, day, note, marks = row
+        key = (course_id, pid)
+        if key in found and found[key].ready and outcome != Observation.Outcome.READY:
+            continue  # a "ready" stays what counts, and what is shown
+        found[key] = ObservationSummary(outcome, scenario, day, note, tuple(
+            (str(m.get("criterion", "")), bool(m.get("met"))) for m in (marks or []) if isinstance(m, dict)))
     return found
 
 
@@ -646,3 +698,79 @@ def certificate_message_reason(certificate: Certificate, kind: str) -> str:
     if certificate.is_revoked:
         return "The certificate was revoked."
     return ""
+
+
+# -- coach-observed role plays -----------------------------------------------------------------------
+
+def may_coach(user) -> bool:
+    """Holders of the coach role (given by trainers and state staff) record role-play observations."""
+    from hub.roles import COACH, has_role
+
+    return bool(user is not None and user.is_authenticated and user.is_active and has_role(user, COACH))
+
+
+@dataclass(frozen=True)
+class PracticeFacts:
+    """What the app running a live practice says about it, for the observation rule: the course it counts
+    for, its day, whether it has started or was cancelled, and who is at it (a seat, not marked absent)."""
+
+    course_code: str
+    held_on: date
+    started: bool
+    cancelled: bool
+    participant_ids: frozenset[int]
+
+
+# The apps that run live practices (sessions) say what a practice is, by its (source, source_ref): courses
+# never reads them. `lookup(*, source_ref)` returns PracticeFacts, or None when there is no such practice.
+_practice_sources: dict[str, Callable] = {}
+
+
+def practice_source_register(source: str, lookup: Callable) -> None:
+    _practice_sources[source] = lookup
+
+
+def practice_facts(*, source: str, source_ref: str) -> PracticeFacts | None:
+    lookup = _practice_sources.get(source)
+    return lookup(source_ref=str(source_ref)) if lookup is not None else None
+
+
+def course_scenarios(*, course: CoursePage) -> list[Scenario]:
+    """The scenarios a course uses: those of its published modules' role-play blocks, in module order
+    (the course's scenarios are what its modules teach; an observation is of one of them). Two queries."""
+    ids: list[int] = []
+    for body in ModulePage.objects.live().child_of(course).order_by("path").values_list("body", flat=True):
+        raw = getattr(body, "raw_data", body) or []
+        for item in raw:
+            value = item.get("value") if isinstance(item, dict) else None
+            if item.get("type") == "scenario" and isinstance(value, dict) and isinstance(value.get("scenario"), int):
+                if value["scenario"] not in ids:
+                    ids.append(value["scenario"])
+    found = {s.pk: s for s in Scenario.objects.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def observations_at(*, source: str, source_ref: str) -> dict[int, list[Observation]]:
+    """{participant id: the observations recorded at this practice, newest first}: one query (the coach's
+    page shows what was recorded already)."""
+    found: dict[int, list[Observation]] = {}
+    for observation in (Observation.objects.filter(source=source, source_ref=str(source_ref))
+                        .select_related("scenario").order_by("-created_at", "-pk")):
+        found.setdefault(observation.participant_id, []).append(observation)
+    return found
+
+
+def observation_figures(*, course: CoursePage) -> list[tuple[Scenario, int, int, int]]:
+    """Per scenario of the course (and any other scenario observed for it): (scenario, observations, ready,
+    practise again). Counts only, naming nobody: three queries."""
+    counts = {row["scenario_id"]: row for row in (
+        Observation.objects.filter(course=course).order_by().values("scenario_id")
+        .annotate(n=Count("pk"), ready=Count("pk", filter=Q(outcome=Observation.Outcome.READY))))}
+    scenarios = course_scenarios(course=course)
+    known = {s.pk for s in scenarios}
+    scenarios += list(Scenario.objects.filter(pk__in=[pk for pk in counts if pk not in known]).order_by("title"))
+    rows = []
+    for scenario in scenarios:
+        row = counts.get(scenario.pk, {"n": 0, "ready": 0})
+        rows.append((scenario, row["n"], row["ready"], row["n"] - row["ready"]))
+    return rows

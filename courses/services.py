@@ -22,6 +22,7 @@ from courses.models import (
     KnowledgeCheckAttempt,
     ModuleCompletion,
     ModulePage,
+    Observation,
     PracticeCredit,
     Reflection,
     Renewal,
@@ -29,8 +30,11 @@ from courses.models import (
 )
 from courses.selectors import (
     certification_statuses_by_course,
+    course_scenarios,
+    may_coach,
     may_manage_certificates,
     module_is_unlocked,
+    practice_facts,
     renewal_path,
 )
 from hub.dates import day_label
@@ -226,6 +230,94 @@ def practice_credit_withdraw(*, source: str, source_ref: str) -> bool:
     """Attendance was corrected to absent: the credit no longer counts (certificates already issued stand)."""
     deleted, _ = PracticeCredit.objects.filter(source=source, source_ref=str(source_ref)).delete()
     return bool(deleted)
+
+
+# -- coach-observed role plays ------------------------------------------------------------------
+
+def _observation_text(note) -> str:
+    note = note.strip() if isinstance(note, str) else ""
+    if len(note) > Observation.NOTE_MAX_LENGTH:
+        raise errors.InvalidObservation(_("The note is %(n)s characters; keep it to %(max)s.") % {
+            "n": f"{len(note):,}", "max": f"{Observation.NOTE_MAX_LENGTH:,}"})
+    if "\x00" in note or any(ord(c) < 32 and c not in "\n\r\t" for c in note):
+        raise errors.InvalidObservation(_("The note contains a control character; remove it and save again."))
+    return note
+
+
+def _observation_marks(rubric: list[str], met) -> list[dict]:
+    """[{"criterion", "met"}] for every rubric line, from the positions (0-based) the coach ticked."""
+    try:
+        ticked = {int(n) for n in (met or ())}
+    except (TypeError, ValueError):
+        raise errors.InvalidObservation(_("Those rubric marks could not be read.")) from None
+    if any(not 0 <= n < len(rubric) for n in ticked):
+        raise errors.InvalidObservation(_("Those rubric marks do not match the scenario's rubric."))
+    return [{"criterion": line, "met": n in ticked} for n, line in enumerate(rubric)]
+
+
+@transaction.atomic
+def observation_record(*, by, participant_id, course_code: str, scenario_id, source: str, source_ref: str,
+                       met=(), note: str = "", outcome: str, form_token=None, now: datetime | None = None
+                       ) -> tuple[Observation, bool]:
+    """A coach records a role play a participant played at a live practice: which scenario (one the course's
+    modules use), each rubric criterion met or not yet (`met`: the positions ticked), a short note, and
+    "ready" or "practise again". Then the certificate follows if this was the last thing missing.
+
+    Refused, with the reason and nothing written: `by` is not a coach; the practice (`source`, `source_ref`,
+    described by the app that runs it through `practice_source_register`) does not exist, is not one of this
+    course's, was cancelled or has not started; the participant is not at it (a seat, not marked absent) or
+    is the coach; the scenario is not in the course; an outcome, mark or note it cannot take. The same form
+    sent twice (`form_token`) is the observation it made the first time. (observation, created)."""
+    from hub.selectors import person_for
+
+    coach = person_for(by) if may_coach(by) else None
+    if coach is None:
+        raise errors.NotACoach(_("Only coaches record role-play observations; a Hub trainer gives the coach role."))
+    course = CoursePage.objects.filter(code=course_code).first()
+    facts = practice_facts(source=source, source_ref=source_ref)
+    if course is None or facts is None:
+        raise errors.PracticeNotOfCourse(_("There is no such live practice."))
+    if facts.course_code != course.code:
+        raise errors.PracticeNotOfCourse(_("That live practice is not one of %(course)s's.") % {"course": course.title})
+    if facts.cancelled:
+        raise errors.PracticeNotOfCourse(_("That live practice was cancelled."))
+    if not facts.started:
+        raise errors.PracticeNotOfCourse(_("Record observations once the practice has started."))
+    try:
+        pid = int(participant_id)
+    except (TypeError, ValueError):
+        pid = None
+    participant = Person.objects.filter(pk=pid).first() if pid and pid in facts.participant_ids else None
+    if participant is None:
+        raise errors.NotAtPractice(_("That person is not a participant of this live practice (registered, and not "
+                                     "marked absent)."))
+    if participant.pk == coach.pk:
+        raise errors.NotAtPractice(_("A coach does not record an observation of their own role play."))
+    try:
+        sid = int(scenario_id)
+    except (TypeError, ValueError):
+        sid = None
+    scenario = next((s for s in course_scenarios(course=course) if s.pk == sid), None)
+    if scenario is None:
+        raise errors.ScenarioNotInCourse(_("Choose one of %(course)s's role-play scenarios.") % {"course": course.title})
+    if outcome not in Observation.Outcome.values:
+        raise errors.InvalidObservation(_("Choose “ready” or “practise again”."))
+    marks = _observation_marks(scenario.rubric_list, met)
+    note = _observation_text(note)
+
+    def record() -> Observation:
+        observation = Observation.objects.create(
+            coach=coach, participant=participant, course=course, scenario=scenario, source=source,
+            source_ref=str(source_ref), practised_on=facts.held_on, marks=marks, note=note, outcome=outcome,
+            form_token=form_token)
+        if now is not None:
+            Observation.objects.filter(pk=observation.pk).update(created_at=now)
+        return observation
+
+    observation, created = create_once(Observation, token=form_token, owner={"coach": coach}, create=record)
+    if created:
+        certificate_issue_if_eligible(person=participant, course=course, now=now)
+    return observation, created
 
 
 # -- certificates ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import analytics_views, badge_views, views
+from courses import analytics_views, badge_views, coach_views, views
 
 app_name = "courses"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("modules/<int:module_id>/complete/", views.module_complete, name="module_complete"),
     path("analytics/", analytics_views.course_analytics, name="analytics"),
     path("analytics/<int:course_id>.csv", analytics_views.course_analytics_csv, name="analytics_csv"),
+    path("coaches/", coach_views.coach_list, name="coaches"),
+    path("coaches/<int:person_id>/take-away/", coach_views.coach_take, name="coach_take"),
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<str:code>.jwt", badge_views.certificate_badge, name="certificate_badge"),

@@ -9,8 +9,14 @@ STATE_STAFF = "State staff"
 # sessions, the statewide community room and certificates; no district, so no cases, rosters or district
 # rooms (`hub.selectors.scope_for` gives them none). They sign up at /join/leap-101/ (hub.joining).
 LEARNER = "Learner"
+# Someone who observes role plays at LEAP 101 live practice and records "ready" or "practise again"
+# (`courses.services.observation_record`). Given to an existing account, on top of its other roles, by a
+# trainer or state staff (`hub.membership.services.coach_role_set`), never by invitation.
+COACH = "Coach"
 
-ALL_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF, LEARNER)
+ALL_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF, LEARNER, COACH)
+# The roles an invitation can carry (a coach is chosen among people already on the Hub).
+INVITATION_ROLES = (VISITOR, TRAINER, COORDINATOR, REGIONAL_STAFF, STATE_STAFF, LEARNER)
 
 # Roles that edit content in the Wagtail admin (and so need `is_staff` for django-filer's picker).
 CONTENT_EDITORS = frozenset({TRAINER, STATE_STAFF})

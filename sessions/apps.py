@@ -33,6 +33,10 @@ class SessionsConfig(AppConfig):
         from sessions.selectors import practice_plans
 
         practice_planner_register(practice_plans)  # My training: the live practice a person has booked
+        from courses.selectors import practice_source_register
+        from sessions.selectors import OBSERVATION_SOURCE, practice_facts_of
+
+        practice_source_register(OBSERVATION_SOURCE, practice_facts_of)  # coaches' observations at a practice
         RecordingIndexPage.recordings_page = staticmethod(recordings_page)
         import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         from hub.outbox.relevance import relevance_register

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courses.errors import UnknownCourse
+from courses.errors import CourseError, UnknownCourse
+from courses.models import Observation, Scenario
 from hub.demo import demo_step
 from hub.errors import HubError
 from hub.models import District, HomePage, Person
@@ -18,6 +19,7 @@ from hub.program import PROGRAM_TZ
 from sessions import services
 from sessions.models import Audience, Kind, RecordingIndexPage, RecordingPage, Registration, Repeat, Series
 
+PRACTICE_SCENARIOS = ["first-visit-the-first-phone-call", "first-visit-a-wary-welcome"]
 VISITORS = ["visitor", "marcus", "dana", "luis", "fatima", "jordan", "beatriz", "kevin", "rosa", "james", "nadia"]
 COORDINATORS = ["coordinator", "coordinator.nh", "coordinator.bpt"]
 
@@ -106,7 +108,7 @@ def seed_sessions() -> str:
                     "as the live practice LEAP 101 needs for the certificate.",
         repeat=Repeat.BIWEEKLY, weekday=2, first_date=year_start, last_date=year_end, start_time=time(17, 0),
         duration_minutes=90, capacity=8, join_link="https://meet.homevisithub.org/leap-101-practice",
-        facilitators=trainers[:1])
+        facilitators=trainers[:1], scenarios=list(Scenario.objects.filter(slug__in=PRACTICE_SCENARIOS)))
     coordinators = _series(
         slug="district-coordinator-meetings", by=trainer, kind=Kind.COORDINATOR_MEETING,
         title="District Coordinator Meeting", audience=Audience.COORDINATORS,
@@ -144,6 +146,7 @@ def seed_sessions() -> str:
         for start in past:
             _register(series, start, people)
             _attend(series, start, present, trainer)
+    _observe_ana(practice, day_start, now, trainer)
     # Coming sessions: seats taken; the next practice is full with a waitlist.
     coming = {s: [o for o in services.occurrences_of_series(series=s, start=now, end=horizon) if o > now]
               for s in (talk, connection, practice, coordinators)}
@@ -159,6 +162,25 @@ def seed_sessions() -> str:
     recordings = _recordings(talk, day_start, now)
     return (f"{Series.objects.count()} series, {Registration.objects.count()} registrations, "
             f"{recordings} recordings")
+
+
+def _observe_ana(practice: Series, since: datetime, now: datetime, coach) -> None:
+    """At the latest practice Ana attended, the coach (Tomás) watched her first phone call: practise again.
+    Her My training shows the note and the marks; she still has modules to finish."""
+    past = [s for s in services.occurrences_of_series(series=practice, start=since, end=now)
+            if s + timedelta(hours=2) < now][-1:]
+    ana = Person.objects.filter(user__username="visitor").first()
+    scenario = Scenario.objects.filter(slug=PRACTICE_SCENARIOS[0]).first()
+    if not past or ana is None or scenario is None or Observation.objects.filter(participant=ana).exists():
+        return
+    try:
+        services.practice_observation_record(
+            occurrence=services.occurrence_ensure(series=practice, start=past[0]), by=coach, participant_id=ana.pk,
+            scenario_id=scenario.pk, met=[0, 1, 2], outcome=Observation.Outcome.PRACTISE_AGAIN,
+            note="A warm, clear introduction and a real positive about the student. When the parent asked "
+                 "whether her daughter is in trouble, answer that first, plainly, then say the visit is voluntary.")
+    except CourseError:
+        return  # LEAP 101 is not published, or the coach is not a coach in this demo
 
 
 def _recordings(talk: Series, since: datetime, now: datetime) -> int:

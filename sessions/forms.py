@@ -1,12 +1,13 @@
 """Forms of the trainer and member pages. They check shapes; the rules live in `sessions.services`."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Scenario
 from hub.forms import ModelIdsField
 from hub.idempotency import FormTokenMixin
 from hub.models import District, Person
-from hub.queries import QueryChoice, QueryDate, QueryForm, QueryText
+from hub.queries import QueryChoice, QueryDate, QueryForm, QueryInt, QueryText
 from hub.roles import STATE_STAFF, TRAINER
 from sessions.models import NTH, WEEKDAYS, Audience, Kind, Repeat
 
@@ -90,3 +91,29 @@ class RecordingsQuery(QueryForm):
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", "All topics")] + [(t.slug, t.name) for t in topics]
+
+
+class ObservationQuery(QueryForm):
+    """The coach's page: whose role play, and which scenario (the rubric shown follows it)."""
+
+    participant = QueryInt(label="Participant")
+    scenario = QueryInt(label="Scenario")
+
+
+class ObservationForm(FormTokenMixin, forms.Form):
+    """A coach's observation of one role play. The form checks shapes; who may be observed, at which
+    practice and in which scenario is the rule of `courses.services.observation_record`."""
+
+    participant = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    scenario = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    met = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+                                         label=_("What the rubric asks"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=1000,
+                           label=_("Note for the participant"),
+                           help_text=_("Short and specific: what went well, what to practise. At most 1,000 characters."))
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, label=_("Outcome"),
+                                choices=[("ready", _("Ready")), ("practise_again", _("Practise again"))])
+
+    def __init__(self, *args, rubric=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["met"].choices = [(n, line) for n, line in enumerate(rubric)]

@@ -424,3 +424,34 @@ def registration_message_reason(registration: Registration, kind: str) -> str:
     if registration.status not in ACTIVE:
         return "The registration was cancelled."
     return ""
+
+
+# -- coach-observed role plays at a LEAP 101 live practice (the rule: courses.services.observation_record) ----
+
+OBSERVATION_SOURCE = "training_sessions.occurrence"
+
+
+def practice_participants(*, occurrence: SessionOccurrence) -> list[Registration]:
+    """Who is at a live practice, for its coach: a confirmed seat not marked absent, or marked present."""
+    return [reg for reg in registrants(occurrence=occurrence)
+            if (reg.status == SeatStatus.CONFIRMED and getattr(registration_attendance(reg), "present", True))
+            or getattr(registration_attendance(reg), "present", False)]
+
+
+def practice_facts_of(*, source_ref: str):
+    """What courses needs to know of one occurrence to accept an observation at it (registered with
+    `courses.selectors.practice_source_register` from SessionsConfig.ready()): 2 queries."""
+    from courses.selectors import PracticeFacts
+
+    try:
+        pk = int(source_ref)
+    except (TypeError, ValueError):
+        return None
+    occurrence = SessionOccurrence.objects.select_related("series", "occurrence").filter(pk=pk).first()
+    if occurrence is None:
+        return None
+    course_code = CERTIFICATION_COURSE if occurrence.series.kind == Kind.LEAP101_PRACTICE else ""
+    return PracticeFacts(course_code=course_code, held_on=occurrence.occurrence.start.astimezone(PROGRAM_TZ).date(),
+                         started=occurrence.occurrence.start <= timezone.now(),
+                         cancelled=occurrence.occurrence.cancelled,
+                         participant_ids=frozenset(r.person_id for r in practice_participants(occurrence=occurrence)))

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Calendar, Event, Occurrence, Rule
 
-from courses.services import practice_credit_record, practice_credit_withdraw
+from courses.services import observation_record, practice_credit_record, practice_credit_withdraw
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from hub.dates import day_label
 from hub.idempotency import create_once
@@ -492,6 +492,17 @@ def attendance_mark(*, registration: Registration, present: bool, by, now: datet
         elif was_present:
             practice_credit_withdraw(source=ATTENDANCE_SOURCE, source_ref=str(attendance.pk))
     return attendance
+
+
+def practice_observation_record(*, occurrence: SessionOccurrence, by, participant_id, scenario_id, met=(),
+                                note: str = "", outcome: str, form_token=None):
+    """A coach's observation of a role play at this LEAP 101 live practice: courses' rule decides
+    (`courses.services.observation_record`), asking this app who is at the practice (`practice_facts_of`)."""
+    from sessions.selectors import OBSERVATION_SOURCE
+
+    return observation_record(by=by, participant_id=participant_id, course_code=CERTIFICATION_COURSE,
+                              scenario_id=scenario_id, source=OBSERVATION_SOURCE, source_ref=str(occurrence.pk),
+                              met=met, note=note, outcome=outcome, form_token=form_token)
 
 
 # -- calendar feeds ----------------------------------------------------------------------------------

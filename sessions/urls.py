@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:series_id>/<str:key>/cohort/", views.occurrence_cohort, name="occurrence_cohort"),
     path("<int:series_id>/<str:key>/unregister/", views.unregister, name="unregister"),
     path("<int:series_id>/<str:key>/attendance/", views.attendance, name="attendance"),
+    path("<int:series_id>/<str:key>/observations/", views.observations, name="observations"),
     path("<int:series_id>/<str:key>/cancel/", views.cancel_occurrence, name="cancel_occurrence"),
     path("<int:series_id>/<str:key>/move/", views.move_occurrence, name="move_occurrence"),
 ]

@@ -8,15 +8,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.selectors import may_coach
 from hub.capacity import SeatStatus, waitlist_position
 from hub.errors import HubError
 from hub.program import PROGRAM_TZ
 from hub.queries import CALENDAR_FIRST, CALENDAR_LAST, query_read
 from sessions import errors, ical, selectors, services
-from sessions.forms import CalendarQuery, MoveForm, RecordingUploadForm, SeriesForm, UpcomingQuery
+from sessions.forms import (
+    CalendarQuery,
+    MoveForm,
+    ObservationForm,
+    ObservationQuery,
+    RecordingUploadForm,
+    SeriesForm,
+    UpcomingQuery,
+)
 from sessions.models import CalendarFeed, Kind, Series
 
 
@@ -115,6 +126,8 @@ def occurrence(request, series_id: int, key: str):
         context["move_form"] = MoveForm(initial={"new_date": local.date(), "new_time": local.time()})
         context["attendance_open"] = row.start <= timezone.now() and not row.cancelled
     context["scenarios"] = list(row.series.scenarios.all()) if row.series.kind == Kind.LEAP101_PRACTICE else []
+    context["may_observe"] = (row.series.kind == Kind.LEAP101_PRACTICE and row.persisted is not None
+                              and not row.cancelled and row.start <= timezone.now() and may_coach(request.user))
     context["facilitators"] = list(row.series.facilitators.select_related("user"))
     return _render(request, "sessions/occurrence.html", context)
 
@@ -138,6 +151,70 @@ def occurrence_cohort(request, series_id: int, key: str):
 
     row, room = _room_opened(request, series_id, key, services.cohort_room_open)
     return redirect(row.url if room is None else room_url(room))
+
+
+@login_required
+def observations(request, series_id: int, key: str):
+    """A coach's page at a LEAP 101 live practice: the participants, what was recorded already, and the
+    form for one role play (choose a participant and a scenario, then tick the rubric, note, outcome)."""
+    from courses.selectors import course_scenarios, observations_at
+    from courses.services import course_by_code
+    from hub.program import CERTIFICATION_COURSE
+
+    if not may_coach(request.user):
+        raise PermissionDenied(_("Only coaches record role-play observations; a Hub trainer gives the coach role."))
+    row, _viewer = _row(request, series_id, key)
+    if row.series.kind != Kind.LEAP101_PRACTICE or row.persisted is None or row.cancelled:
+        raise Http404(_("This is not a LEAP 101 live practice with participants."))
+    if row.start > timezone.now():
+        raise PermissionDenied(_("Record observations once the practice has started."))
+    query = query_read(ObservationQuery, request.GET)
+    try:
+        course = course_by_code(CERTIFICATION_COURSE)
+    except HubError:
+        raise Http404(_("LEAP 101 is not published.")) from None
+    scenarios = course_scenarios(course=course)
+    participants = selectors.practice_participants(occurrence=row.persisted)
+    data = request.POST if request.method == "POST" else None
+    chosen_person = query["participant"] if data is None else _as_id(data.get("participant"))
+    chosen_scenario = query["scenario"] if data is None else _as_id(data.get("scenario"))
+    participant = next((r.person for r in participants if r.person_id == chosen_person), None)
+    scenario = next((s for s in scenarios if s.pk == chosen_scenario), None)
+    form, status = None, 200
+    if participant is not None and scenario is not None or data is not None:
+        form = ObservationForm(data, rubric=scenario.rubric_list if scenario else (),
+                               initial={"participant": chosen_person, "scenario": chosen_scenario})
+    if data is not None:
+        if form.is_valid():
+            try:
+                observation, _created = services.practice_observation_record(
+                    occurrence=row.persisted, by=request.user, participant_id=form.cleaned_data["participant"],
+                    scenario_id=form.cleaned_data["scenario"], met=form.cleaned_data["met"],
+                    note=form.cleaned_data["note"], outcome=form.cleaned_data["outcome"],
+                    form_token=form.cleaned_data["form_token"])
+            except HubError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Observation recorded: %(name)s, %(scenario)s, %(outcome)s.") % {
+                    "name": observation.participant.full_name, "scenario": observation.scenario.title,
+                    "outcome": _("ready") if observation.ready else _("practise again")})
+                return redirect(reverse("training_sessions:observations", args=[series_id, key]))
+        status = 400
+    recorded = observations_at(source=selectors.OBSERVATION_SOURCE, source_ref=str(row.persisted.pk))
+    for reg in participants:
+        reg.observations = recorded.get(reg.person_id, [])
+    return _render(request, "sessions/observations.html", {
+        "row": row, "series": row.series, "participants": participants, "scenarios": scenarios,
+        "participant": participant, "scenario": scenario, "form": form,
+    }, status=status)
+
+
+def _as_id(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
 
 
 @login_required

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Partner, School, TimeStampedModel
-from hub.roles import ALL_ROLES
+from hub.roles import INVITATION_ROLES
 
-ROLE_CHOICES = [(role, role) for role in ALL_ROLES]
+ROLE_CHOICES = [(role, role) for role in INVITATION_ROLES]
 LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
 
 # Why a link cannot be used (the page says which).

@@ -67,3 +67,17 @@ def owner_district_of(*, person_id=None, move_id=None) -> int | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return None
+
+
+def may_give_coach_role(user) -> bool:
+    """Trainers and state staff (and superusers) give and take away the coach role."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or roles_of(user) & {TRAINER, STATE_STAFF}))
+
+
+def coaches() -> QuerySet[Person]:
+    """The people who hold the coach role (active accounts), by name: one query."""
+    from hub.roles import COACH
+
+    return (Person.objects.filter(user__groups__name=COACH, user__is_active=True).select_related("user")
+            .order_by("user__last_name", "user__first_name", "pk"))

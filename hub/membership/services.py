@@ -196,3 +196,42 @@ def move_withdraw(*, move_id, by) -> Departure:
         move.decided_by, move.decided_at = by, timezone.now()
         move.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
         return move
+
+
+def coach_role_set(*, login: str, coach: bool, by) -> Person:
+    """Give (`coach`) or take away the coach role of the account whose user name or email is `login`.
+
+    Trainers and state staff only (`may_give_coach_role`). The change is audited like every role change
+    (`hub.membership.recording`, via "coach role"); giving it twice, or taking it from someone who does not
+    hold it, is refused with the reason and changes nothing."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from hub.membership.selectors import may_give_coach_role
+    from hub.roles import COACH
+    from hub.services import roles_ensure
+
+    if not may_give_coach_role(by):
+        raise errors.NotAllowed(_("Only Hub trainers and state staff give or take away the coach role."))
+    login = (login or "").strip() if isinstance(login, str) else ""
+    if not login or len(login) > 254 or "\x00" in login:
+        raise errors.NotFound(_("Give the user name or email of someone who has an account on the Hub."))
+    with transaction.atomic(), changes_by(by=by, via="coach role"):
+        user = (get_user_model().objects.select_for_update().filter(Q(username__iexact=login) | Q(email__iexact=login),
+                                                                   is_active=True).order_by("pk").first())
+        person = Person.objects.filter(user=user).select_related("user").first() if user else None
+        if person is None:
+            raise errors.NotFound(_("Nobody active on the Hub has the user name or email “%(login)s”.") % {
+                "login": login})
+        group = roles_ensure()[COACH]
+        holds = user.groups.filter(pk=group.pk).exists()
+        if coach and holds:
+            raise errors.Refused(_("%(name)s is a coach already.") % {"name": person.full_name})
+        if not coach and not holds:
+            raise errors.Refused(_("%(name)s is not a coach.") % {"name": person.full_name})
+        if coach:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+        user.__dict__.pop("_hub_roles", None)
+    return person

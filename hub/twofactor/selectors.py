@@ -5,14 +5,15 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
+from hub.roles import COACH, COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
 
-# Roles whose holders must use a second factor (besides any is_staff or is_superuser account).
-ROLES_REQUIRING_SECOND_FACTOR = frozenset({COORDINATOR, TRAINER, REGIONAL_STAFF, STATE_STAFF})
+# Roles whose holders must use a second factor (besides any is_staff or is_superuser account). A coach's
+# "ready" counts towards the certificate that clears a visitor for cases, so coaches are among them.
+ROLES_REQUIRING_SECOND_FACTOR = frozenset({COORDINATOR, TRAINER, REGIONAL_STAFF, STATE_STAFF, COACH})
 
 
 def second_factor_required(user) -> bool:
-    """The one rule: coordinators, trainers, regional and state staff, and every staff or superuser
+    """The one rule: coordinators, trainers, coaches, regional and state staff, and every staff or superuser
     account must pass the second step. Visitors and families need not (visitors may opt in)."""
     if user is None or not user.is_authenticated:
         return False

@@ -143,3 +143,40 @@ def test_the_annotation_costs_two_small_queries_and_a_filter_is_one_query(stages
         annotated = with_certification_state(Person.objects.all(), course_code="LEAP-101", now=NOW)
     with django_assert_num_queries(1):
         assert annotated.filter(**{STATE_FIELD: State.REVOKED}).count() == 2
+
+
+@pytest.fixture
+def observed_stages(stages, course, modules, make_person, orgs, scenario):
+    """Two more stages once the course asks for a coach's "ready": everything else done and a "practise
+    again" (no certificate: in progress), then a "ready" (the certificate follows: certified)."""
+    from courses.models import CoursePage
+    from courses.selectors import PracticeFacts, practice_source_register
+    from hub.roles import COACH
+
+    CoursePage.objects.filter(pk=course.pk).update(requires_coach_observation=True)
+    coach = make_person(roles=[COACH])
+    again, ready = (make_person(roles=[VISITOR], home_district=orgs["Hartford"]) for _ in range(2))
+    practice_source_register("sql-test", lambda *, source_ref: PracticeFacts(
+        "LEAP-101", date.today(), True, False, frozenset({again.pk, ready.pk})))
+    for person, outcome in ((again, "practise_again"), (ready, "ready")):
+        finish(person, course, modules)
+        services.practice_credit_record(person=person, course_code="LEAP-101", source="test",
+                                        source_ref=f"obs-{person.pk}", attended_on=date.today())
+        services.observation_record(by=coach.user, participant_id=person.pk, course_code="LEAP-101",
+                                    scenario_id=scenario.pk, source="sql-test", source_ref="1", outcome=outcome)
+    return {**stages, "modules and practice, coach said practise again": again,
+            "modules, practice and a coach's ready": ready}
+
+
+@pytest.mark.parametrize("shift", MOMENTS[:3], ids=lambda d: f"now{d.days:+d}d")
+def test_with_a_coach_observation_required_the_sql_state_still_equals_the_python_state(observed_stages, shift):
+    now = NOW + shift
+    ids = [p.pk for p in observed_stages.values()]
+    expected = {pk: s.state for pk, s in certification_statuses(people=ids, course_code="LEAP-101", now=now).items()}
+    got = dict(with_certification_state(Person.objects.filter(pk__in=ids), course_code="LEAP-101", now=now)
+               .values_list("pk", STATE_FIELD))
+    assert {name: got[p.pk] for name, p in observed_stages.items()} == {
+        name: expected[p.pk] for name, p in observed_stages.items()}
+    if shift == timedelta(0):
+        assert got[observed_stages["modules and practice, coach said practise again"].pk] == State.IN_PROGRESS
+        assert got[observed_stages["modules, practice and a coach's ready"].pk] == State.CERTIFIED

@@ -87,7 +87,16 @@ def test_a_new_visitor_completes_leap_101_and_gets_a_verifiable_certificate(page
     hub_python(hub_env, (
         "import datetime; from courses.services import practice_credit_record; from hub.models import Person;"
         f"practice_credit_record(person=Person.objects.get(user__username='{new_visitor}'), course_code='LEAP-101',"
-        " source='e2e', source_ref='newbie-practice', attended_on=datetime.date.today())"
+        " source='demo', source_ref='newbie-practice', attended_on=datetime.date.today())"
+    ))
+    page.reload()
+    expect(page.get_by_text("Your certificate is issued once a coach records “ready”")).to_be_visible()
+    # A coach there records "ready" on her role play (tests/e2e/test_coach_journey.py does it in the browser).
+    hub_python(hub_env, (
+        "from django.utils import timezone; from courses.demo import observe; from courses.models import CoursePage;"
+        " from hub.models import Person;"
+        f"observe(Person.objects.get(user__username='{new_visitor}'), CoursePage.objects.get(code='LEAP-101'),"
+        " source_ref='newbie-practice', when=timezone.now())"
     ))
     page.reload()
     expect(page.get_by_text("You hold a current certificate.")).to_be_visible()

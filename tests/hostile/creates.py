@@ -118,6 +118,16 @@ CREATES: dict[str, Create] = {
         data=lambda w, who, n: dict(series_valid(w), title=f"Series {who} {n}"),
         owner=lambda w, who, n: {"created_by": w.user(who), "event__title": f"Series {who} {n}"},
     ),
+    "training_sessions:observations": Create(
+        model="courses.Observation", user="tomas", other="samira",
+        page=lambda w, who: (reverse("training_sessions:observations", args=[w.practice.pk, w.practice_key])
+                             + f"?participant={w.people['ana'].pk}&scenario={w.scenario.pk}"),
+        action=lambda w, who: reverse("training_sessions:observations", args=[w.practice.pk, w.practice_key]),
+        data=lambda w, who, n: {"participant": str(w.people["ana"].pk), "scenario": str(w.scenario.pk), "met": ["1"],
+                                "note": f"Note {who} {n}", "outcome": "practise_again"},
+        owner=lambda w, who, n: {"coach": w.people[who], "note": f"Note {who} {n}"},
+        lands_on_row=False,
+    ),
     "roundtable:roundtable_new": Create(
         model="roundtable.Roundtable", user="tomas", other="samira",
         page=lambda w, who: reverse("roundtable:roundtable_new"),
@@ -182,6 +192,9 @@ CREATES: dict[str, Create] = {
 NOT_A_CREATE = {
     "coordinators:need_upload": "upserts the district figures by (district, school year), all or nothing: the same "
                                 "file again changes nothing (tests/coordinators/test_need_index.py)",
+    "courses:coaches": "gives a role (a group membership, audited), no row of its own: a second send is refused "
+                       "as a coach already (tests/courses/test_observations.py)",
+    "courses:coach_take": "takes the role away once: a second send finds the person no longer a coach",
     "joining:learner_signup": "one request per address (a constraint) and a one-time form token: the same form "
                               "again returns the first request and sends no second email; a fresh form for the "
                               "same address makes nothing new (tests/joining/test_learners.py, test_learner_race.py)",

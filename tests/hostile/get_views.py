@@ -223,6 +223,11 @@ GET_VIEWS: dict[str, GetView] = {
     "training_sessions:manage": GetView("tomas", lambda w: reverse("training_sessions:manage")),
     "training_sessions:mine": GetView("ana", lambda w: reverse("training_sessions:mine")),
     "training_sessions:occurrence": GetView("ana", occ("occurrence")),
+    "training_sessions:observations": GetView(
+        "tomas", lambda w: reverse("training_sessions:observations", args=[w.practice.pk, w.practice_key]),
+        {"participant": Param("id", lambda w: str(w.people["ana"].pk)),
+         "scenario": Param("id", lambda w: str(w.scenario.pk))}),
+    "courses:coaches": GetView("tomas", lambda w: reverse("courses:coaches")),
     "training_sessions:occurrence_ics": GetView("ana", occ("occurrence_ics")),
     "training_sessions:personal_feed": GetView(None, lambda w: reverse("training_sessions:personal_feed",
                                                                        args=[w.feed_token])),

@@ -50,6 +50,9 @@ class World:
     nh_invitation: object = None  # a pending New Haven invitation sent by dwayne
     invite_tokens: dict = field(default_factory=dict)  # used / expired / withdrawn / replaced -> a dead link
     learner_request: object = None  # a learner from elsewhere waiting for approval (hub.joining)
+    practice: object = None  # a LEAP 101 live practice that began an hour ago, ana with a seat (tomas coaches)
+    practice_key: str = ""
+    scenario: object = None  # the course's one scenario, with a rubric
 
     def user(self, name):
         return self.people[name].user
@@ -85,7 +88,7 @@ def build_world() -> World:
     from hub.discussion import services as discussion
     from hub.models import District, Partner, Region, School
     from hub.program import PROGRAM_TZ
-    from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, VISITOR
+    from hub.roles import COACH, COORDINATOR, REGIONAL_STAFF, STATE_STAFF, TRAINER, VISITOR
     from hub.services import person_create, site_ensure
     from roundtable import services as rt_services
     from roundtable.models import Format
@@ -109,9 +112,9 @@ def build_world() -> World:
                                        last_name="Tester", password=PASSWORD, roles=tuple(roles), **profile)
         return w.people[name]
 
-    person("samira", [STATE_STAFF])
+    person("samira", [STATE_STAFF, COACH])
     person("rita", [REGIONAL_STAFF], region=Region.objects.get(code="crec"))
-    person("tomas", [TRAINER])
+    person("tomas", [TRAINER, COACH])
     person("carla", [COORDINATOR], home_district=w.hartford)
     person("dwayne", [COORDINATOR], home_district=w.new_haven)
     person("marcus", [VISITOR], school=parkville)
@@ -124,7 +127,9 @@ def build_world() -> World:
     scenario = Scenario.objects.create(
         slug="kitchen-table", title="A first visit", stage="first_visit", setting="Kitchen.",
         family_situation="A grandmother.", role_visitor_a="Lead.", role_visitor_b="Listen.", role_parent="Wary.",
-        role_student="Not present.", opening="Thank her.", coach_prompts="Pause.", debrief_questions="What built trust?")
+        role_student="Not present.", opening="Thank her.", coach_prompts="Pause.", debrief_questions="What built trust?",
+        rubric="Introduced the pair\nAsked about the child first")
+    w.scenario = scenario
     w.course = build_course(home, scenario, modules=2)
     w.modules = list(ModulePage.objects.child_of(w.course).live().order_by("path"))
     for block in w.modules[0].body:
@@ -163,6 +168,15 @@ def build_world() -> World:
     start = datetime.combine(first, time(18, 0), tzinfo=PROGRAM_TZ)
     w.occurrence_key = occurrence_key(start)
     w.registration = session_services.registration_create(series=w.series, start=start, person=w.people["ana"])
+    # A LEAP 101 live practice that began an hour ago, ana with a seat: tomas (a coach) observes there.
+    began = timezone.localtime() - timedelta(hours=1)
+    practice = session_services.series_create(
+        by=w.user("tomas"), kind=Kind.LEAP101_PRACTICE, title="LEAP 101 live practice", capacity=5,
+        first_date=began.date(), start_time=time(began.hour, began.minute), duration_minutes=120)
+    session_services.registration_create(series=practice, start=practice.event.start, person=w.people["ana"],
+                                         now=practice.event.start - timedelta(days=1))
+    w.practice = practice
+    w.practice_key = occurrence_key(practice.event.start)
     w.old_feed_token = session_services.calendar_feed_ensure(person=w.people["ana"]).token
     w.feed_token = session_services.calendar_feed_regenerate(person=w.people["ana"]).token
 
