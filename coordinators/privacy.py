@@ -167,6 +167,8 @@ holding_register("coordinators.StudentCase", subject=PERSON, find="created_by", 
 holding_register("coordinators.CaseEvent", subject=PERSON, find="by", erase=keep(), reason=STAFF_ACT)
 holding_register("coordinators.BoardOpening", subject=PERSON, find="opened_by", erase=keep(), reason=STAFF_ACT)
 holding_register("coordinators.FidelityTargets", subject=PERSON, find="updated_by", erase=keep(), reason=STAFF_ACT)
+holding_register("coordinators.DistrictNeedFigures", subject=PERSON, find="imported_by", erase=keep(),
+                 reason=STAFF_ACT)
 holding_register(
     "coordinators.Volunteer", subject=PERSON, find="visitor__user", section="Cases you volunteered for",
     fields=[("Offered", "created_at"), ("Withdrawn", "withdrawn_at")],
