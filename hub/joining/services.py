@@ -655,8 +655,13 @@ def learner_signup(*, data: LearnerData, form_token=None) -> LearnerSignupResult
     try:
         with transaction.atomic():
             request = _learner_create(data, form_token=form_token, open_signup=open_signup)
-    except IntegrityError:  # the same address, or this very form, at the same moment
+    except (IntegrityError, InvalidPerson) as race:  # the same address, or this very form, at the same moment
+        # A sign-up with this address committed between the check above and this one's account: a
+        # constraint refuses the row (IntegrityError), or the user name it found free is taken now.
         again = LearnerRequest.objects.filter(form_token=form_token).first() if form_token else None
+        if isinstance(race, InvalidPerson) and again is None and not (
+                LearnerRequest.objects.filter(email=data.email).exists() or account_for_email(data.email)):
+            raise
         return LearnerSignupResult(request=again, created=False)
     return LearnerSignupResult(request=request, created=True)
 
