@@ -125,6 +125,7 @@ class Course:
     modules: tuple[Module, ...]
     path: str
     requires_coach_observation: bool = False
+    renewal_sessions_required: int = 0
 
     @property
     def estimated_minutes(self) -> int:
@@ -539,6 +540,7 @@ def _load_course(folder: Path, scenarios: set[str], seen: dict[tuple[str, str], 
         requires_live_practice=course.boolean("requires_live_practice"),
         requires_coach_observation=course.boolean("requires_coach_observation", default=False),
         certificate_valid_months=course.integer("certificate_valid_months", high=600),
+        renewal_sessions_required=course.integer("renewal_sessions_required", default=0, low=0, high=50),
     )
     files = course.strings("modules")
     course.done()

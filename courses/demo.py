@@ -99,7 +99,8 @@ def ensure_course_content(content: content_loader.Content | None = None) -> str:
                 audience=spec.audience, estimated_minutes=spec.estimated_minutes,
                 sequential=spec.sequential, requires_live_practice=spec.requires_live_practice,
                 requires_coach_observation=spec.requires_coach_observation,
-                certificate_valid_months=spec.certificate_valid_months))
+                certificate_valid_months=spec.certificate_valid_months,
+                renewal_sessions_required=spec.renewal_sessions_required))
             created += 1
         existing = set(ModulePage.objects.child_of(course).values_list("slug", flat=True))
         for module in spec.modules:

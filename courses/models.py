@@ -140,12 +140,17 @@ class CoursePage(Page):
         default=False, help_text="A certificate also needs a coach's \u201cready\u201d after observing one of the "
                                  "course's role plays at a live practice.")
     certificate_valid_months = models.PositiveSmallIntegerField(default=24)
+    renewal_sessions_required = models.PositiveSmallIntegerField(
+        default=0, help_text="How many sessions marked \u201crequired for renewal\u201d a renewal needs, held since the "
+                             "certificate was issued: attended live, or made up by watching the recording and "
+                             "answering its question. 0: none.")
 
     content_panels = Page.content_panels + [
         FieldPanel("code"), FieldPanel("summary"), FieldPanel("audience"), FieldPanel("estimated_minutes"),
         MultiFieldPanel([FieldPanel("sequential"), FieldPanel("requires_live_practice"),
                          FieldPanel("requires_coach_observation"),
-                         FieldPanel("certificate_valid_months")], heading="Progress and certification rule"),
+                         FieldPanel("certificate_valid_months"), FieldPanel("renewal_sessions_required")],
+                        heading="Progress and certification rule"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
@@ -238,6 +243,30 @@ class PracticeCredit(TimeStampedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "source_ref"], name="practice_credit_once")]
         indexes = [models.Index(fields=["course", "person"])]
+
+
+class SessionCredit(TimeStampedModel):
+    """A session required for renewal, attended live or made up by its recording, as the app that runs the
+    sessions reported it through `courses.services.session_credit_record`. One per person, course and
+    session: making up a session attended live (or the reverse) adds nothing."""
+
+    class Via(models.TextChoices):
+        LIVE = "live", "Attended live"
+        RECORDING = "recording", "Watched the recording"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="session_credits")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="session_credits")
+    session_ref = models.CharField(max_length=100, help_text="The reporter's own id for the session.")
+    title = models.CharField(max_length=255)
+    held_on = models.DateField()
+    via = models.CharField(max_length=20, choices=Via.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "course", "session_ref"], name="session_credit_once")]
+        indexes = [models.Index(fields=["course", "person", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.title} ({self.get_via_display()})"
 
 
 class Observation(TimeStampedModel):

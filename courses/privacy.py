@@ -80,3 +80,7 @@ holding_register(
             ("Outcome", "outcome")],
     erase=keep(), reason="Who observed a role play, for the record of the certificate it counts towards; the "
                          "account is anonymised.")
+holding_register(
+    "courses.SessionCredit", subject=PERSON, find="person__user", section="Sessions counted toward your renewal",
+    fields=[("Course", "course.code"), ("Session", "title"), ("Held on", "held_on"), ("How", "via")],
+    erase=keep(), reason=TRAINING)

@@ -42,6 +42,19 @@ def _renewal(params, *, own: bool, opened: bool) -> str:
     return _("%(name)s has not started a %(course)s renewal yet.") % values
 
 
+def _sessions(params, *, own: bool) -> str:
+    count, values = params["count"], {"count": params["count"], "course": params["course"], "name": params["name"]}
+    if own:
+        return ngettext(
+            "Your %(course)s renewal also needs %(count)d session required for renewal: attend one, or watch the "
+            "recording of one you missed and answer its question.",
+            "Your %(course)s renewal also needs %(count)d sessions required for renewal: attend them, or watch "
+            "the recordings of ones you missed and answer their questions.", count) % values
+    return ngettext("%(name)s's %(course)s renewal still needs %(count)d session required for renewal.",
+                    "%(name)s's %(course)s renewal still needs %(count)d sessions required for renewal.",
+                    count) % values
+
+
 MESSAGES = {
     "course_not_started": (
         lambda p: _("You have not started %(course)s yet.") % p,
@@ -69,4 +82,5 @@ MESSAGES = {
     "renewal_needed": (lambda p: _renewal(p, own=True, opened=False), lambda p: _renewal(p, own=False, opened=False)),
     "renewal_modules_missing": (lambda p: _renewal(p, own=True, opened=True),
                                 lambda p: _renewal(p, own=False, opened=True)),
+    "renewal_sessions_missing": (lambda p: _sessions(p, own=True), lambda p: _sessions(p, own=False)),
 }

@@ -39,6 +39,7 @@ from courses.models import (
     PracticeCredit,
     Renewal,
     Scenario,
+    SessionCredit,
 )
 from hub.dates import day_label
 from hub.models import Person
@@ -76,6 +77,7 @@ class Need:
     PRACTICE = "practice"  # attendance at a live practice session, when the course asks for one
     OBSERVATION = "observation"  # a coach's "ready" on a role play at a live practice, when the course asks
     RENEWAL_MODULE = "renewal_module"  # a module of the renewal path, completed again in the open renewal
+    RENEWAL_SESSION = "renewal_session"  # a session required for renewal, attended live or made up by recording
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Requirement:
     on: date | datetime | None = None  # when it was done: a completion's time, a practice's day
     module_id: int | None = None
     observation: "ObservationSummary | None" = None  # for OBSERVATION: the "ready" one, else the latest
+    via: str = ""  # for RENEWAL_SESSION: SessionCredit.Via (live or recording) once done
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,18 @@ class CertificationStatus:
     @property
     def renewal_missing(self) -> tuple[str, ...]:
         """The renewal path's modules still to complete in it."""
-        return tuple(r.title for r in self.renewal_requirements if not r.done)
+        return tuple(r.title for r in self.renewal_requirements if r.kind == Need.RENEWAL_MODULE and not r.done)
+
+    @property
+    def renewal_sessions_missing(self) -> int:
+        """How many more sessions required for renewal the renewal needs (live or made up by recording)."""
+        return sum(r.kind == Need.RENEWAL_SESSION and not r.done for r in self.renewal_requirements)
+
+    @property
+    def renewal_met(self) -> bool:
+        """An open renewal with everything it counts done: the renewal path's modules again, and the sessions
+        required for renewal if the course asks for some (`courses.services` issues the renewed certificate)."""
+        return self.renewal_open and bool(self.renewal_requirements) and all(r.done for r in self.renewal_requirements)
 
     @property
     def practice_missing(self) -> bool:
@@ -210,13 +224,17 @@ class CertificationStatus:
         else:
             found = [Reason("certificate_expired", {"course": course, "on": self.valid_until})]
         if self.renewal_open:
-            found.append(Reason("renewal_modules_missing", {"course": course, "modules": self.renewal_missing,
-                                                            "count": len(self.renewal_missing)}))
+            if self.renewal_missing:
+                found.append(Reason("renewal_modules_missing", {"course": course, "modules": self.renewal_missing,
+                                                                "count": len(self.renewal_missing)}))
         elif self.state == State.EXPIRED:
             found.append(Reason("renewal_needed", {"course": course, "modules": self.renewal_missing,
                                                    "count": len(self.renewal_missing)}))
         else:
             found.append(Reason("ask_to_reinstate", {"course": course}))
+        if self.renewal_sessions_missing and (self.renewal_open or self.state == State.EXPIRED):
+            found.append(Reason("renewal_sessions_missing", {"course": course,
+                                                             "count": self.renewal_sessions_missing}))
         return tuple(found)
 
 
@@ -287,7 +305,8 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
     codes = list(dict.fromkeys(course_codes))
     if courses is None:
         courses = list(CoursePage.objects.filter(code__in=codes).only(
-            "pk", "code", "title", "path", "depth", "requires_live_practice", "requires_coach_observation"))
+            "pk", "code", "title", "path", "depth", "requires_live_practice", "requires_coach_observation",
+            "renewal_sessions_required"))
     by_code = {c.code: c for c in courses}
     found = {code: {pid: CertificationStatus(code, State.NOT_STARTED, 0, 0) for pid in ids}
              for code in codes if code not in by_code}
@@ -309,7 +328,7 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
         (c.course_id, c.person_id): c for c in Certificate.objects.filter(
             course_id__in=course_ids, person_id__in=ids, pk=Subquery(latest_issue)
         ).select_related("revoked_by").only(
-            "course_id", "person_id", "code", "valid_until", "revoked_at", "reinstated_at",
+            "course_id", "person_id", "code", "issued_at", "valid_until", "revoked_at", "reinstated_at",
             "revoked_by__first_name", "revoked_by__last_name", "revoked_by__username")
     }
     practised: dict[tuple[int, int], date] = {}  # (course id, person id) -> the latest day attended
@@ -318,6 +337,7 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
         practised[course_id, pid] = day
     observed = _observations_of([c.pk for c in by_code.values() if c.requires_coach_observation], ids)
     renewals: dict[tuple[int, int], dict[int, datetime]] = {}  # -> modules completed in the open renewal
+    sessions = _session_credits_of([c for c in by_code.values() if c.renewal_sessions_required], ids)
     for course_id, pid, module_id, at in Renewal.objects.filter(
             course_id__in=course_ids, person_id__in=ids, closed_at__isnull=True
     ).values_list("course_id", "person_id", "completions__module_id", "completions__completed_at"):
@@ -355,15 +375,40 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
                 state = State.IN_PROGRESS
             else:
                 state = State.NOT_STARTED
+            renewing = [Requirement(Need.RENEWAL_MODULE, m.title, m.pk in again, again.get(m.pk), m.pk) for m in path]
+            if course.renewal_sessions_required:
+                renewing += _renewal_sessions(course, sessions.get((course.pk, pid), []), certificate)
             statuses[pid] = CertificationStatus(
                 code, state, completed, len(modules), valid_until, certificate_code, practised_on,
                 course_title=course.title, requires_practice=course.requires_live_practice,
-                requirements=tuple(needs),
-                renewal_requirements=tuple(Requirement(Need.RENEWAL_MODULE, m.title, m.pk in again, again.get(m.pk),
-                                                       m.pk) for m in path),
+                requirements=tuple(needs), renewal_requirements=tuple(renewing),
                 revoked_at=revoked_at, revoked_by=revoked_by, renewal_open=in_renewal is not None,
             )
     return found
+
+
+def _session_credits_of(courses, person_ids) -> dict[tuple[int, int], list[tuple[str, date, str]]]:
+    """{(course id, person id): [(title, held on, via)] in date order}: the sessions required for renewal the
+    person attended or made up. One query, none when no course asks for sessions."""
+    found: dict[tuple[int, int], list[tuple[str, date, str]]] = {}
+    if not courses or not person_ids:
+        return found
+    for course_id, pid, title, held_on, via in (
+            SessionCredit.objects.filter(course_id__in=[c.pk for c in courses], person_id__in=person_ids)
+            .order_by("held_on", "pk").values_list("course_id", "person_id", "title", "held_on", "via")):
+        found.setdefault((course_id, pid), []).append((title, held_on, via))
+    return found
+
+
+def _renewal_sessions(course: CoursePage, credits, certificate) -> list[Requirement]:
+    """The course's `renewal_sessions_required` places, filled by the sessions held since the latest
+    certificate was issued (the period it covered and after), earliest first; the rest not yet done."""
+    since = timezone.localdate(certificate.issued_at) if certificate is not None else None
+    counted = [c for c in credits if since is None or c[1] >= since][: course.renewal_sessions_required]
+    places = [Requirement(Need.RENEWAL_SESSION, title, True, held_on, via=via) for title, held_on, via in counted]
+    places += [Requirement(Need.RENEWAL_SESSION, "A session required for renewal", False)
+               for _ in range(course.renewal_sessions_required - len(counted))]
+    return places
 
 
 def _observations_of(course_ids, person_ids) -> dict[tuple[int, int], ObservationSummary]:
@@ -466,6 +511,31 @@ def practice_plans(*, person: Person, course_codes) -> dict[str, PracticePlan]:
     return plans
 
 
+@dataclass(frozen=True)
+class MakeupOffer:
+    """For My training: the recording of a session required for renewal the person missed, to make it up."""
+
+    title: str
+    held_on: date
+    url: str
+
+
+# The same for the sessions required for renewal: `planner(*, person, course_codes)` returns {course code:
+# [MakeupOffer]}, the recordings the person could watch to make up a session they missed.
+_makeup_planners: list[Callable] = []
+
+
+def makeup_planner_register(planner: Callable) -> None:
+    _makeup_planners.append(planner)
+
+
+def makeup_offers(*, person: Person, course_codes) -> dict[str, list[MakeupOffer]]:
+    offers: dict[str, list[MakeupOffer]] = {}
+    for planner in _makeup_planners:
+        offers.update(planner(person=person, course_codes=list(course_codes)))
+    return offers
+
+
 @dataclass
 class CourseProgress:
     course: CoursePage
@@ -477,6 +547,7 @@ class CourseProgress:
     resume: ModulePage | None
     last_activity_at: datetime | None
     practice_plan: PracticePlan | None = None
+    makeups: tuple[MakeupOffer, ...] = ()  # recordings that would fill a renewal's session places
 
     @property
     def percent(self) -> int:
@@ -496,7 +567,15 @@ class CourseProgress:
 
     @property
     def renewal_requirements(self) -> tuple[Requirement, ...]:
-        return self.status.renewal_requirements if self.status and self.status.renewal_open else ()
+        """An open renewal's whole list; before one opens, for someone holding (or who held) a certificate, the
+        sessions required for renewal they have attended or made up so far, if the course counts them."""
+        if not self.status:
+            return ()
+        if self.status.renewal_open:
+            return self.status.renewal_requirements
+        if self.status.certificate_code and self.status.state != State.REVOKED:
+            return tuple(r for r in self.status.renewal_requirements if r.kind == Need.RENEWAL_SESSION)
+        return ()
 
     @property
     def next_module(self) -> ModulePage | None:
@@ -536,6 +615,7 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
     enrollments: dict[int, Enrollment] = {}
     statuses: dict[str, dict[int, CertificationStatus]] = {}
     found_plans: dict[str, PracticePlan] = {}
+    found_makeups: dict[str, list[MakeupOffer]] = {}
     if person is not None and courses:
         every = [m.pk for modules in modules_of.values() for m in modules]
         done_ids = set(ModuleCompletion.objects.filter(person=person, module_id__in=every)
@@ -548,6 +628,9 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
         if plans:
             found_plans = practice_plans(person=person, course_codes=[c.code for c in courses
                                                                       if c.requires_live_practice])
+            renewing = [c.code for c in courses if statuses[c.code][person.pk].renewal_sessions_missing
+                        and statuses[c.code][person.pk].state != State.NOT_STARTED]
+            found_makeups = makeup_offers(person=person, course_codes=renewing) if renewing else {}
     found = []
     for course in courses:
         modules = modules_of[course.pk]
@@ -561,7 +644,7 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
         found.append(CourseProgress(course, enrollment is not None, rows, len(required),
                                     sum(r.done for r in required), status, resume,
                                     enrollment.last_activity_at if enrollment else None,
-                                    found_plans.get(course.code)))
+                                    found_plans.get(course.code), tuple(found_makeups.get(course.code, ()))))
     return found
 
 

@@ -27,6 +27,7 @@ from courses.models import (
     Reflection,
     Renewal,
     RenewalCompletion,
+    SessionCredit,
 )
 from courses.selectors import (
     certification_statuses_by_course,
@@ -232,6 +233,41 @@ def practice_credit_withdraw(*, source: str, source_ref: str) -> bool:
     return bool(deleted)
 
 
+# -- sessions required for renewal (reported by the sessions app) -------------------------------
+
+SESSION_TITLE_MAX = SessionCredit._meta.get_field("title").max_length
+
+
+@transaction.atomic
+def session_credit_record(*, person: Person, course_code: str, session_ref: str, title: str, held_on: date,
+                          via: str, now: datetime | None = None) -> SessionCredit:
+    """Record that `person` attended a session required for renewal, or made it up by its recording
+    (`via`: SessionCredit.Via). Once per person, course and session: a second report of the same session
+    (live after a make-up, or again) keeps the first. A renewal waiting only for it is completed at once."""
+    if via not in SessionCredit.Via.values:
+        raise errors.CertificateError(f"Unknown way of taking part: {via!r}.")
+    course = course_by_code(course_code)
+    credit, _created = SessionCredit.objects.get_or_create(
+        person=person, course=course, session_ref=str(session_ref),
+        defaults={"title": (title or "")[:SESSION_TITLE_MAX], "held_on": held_on, "via": via})
+    certificate_issue_if_eligible(person=person, course=course, now=now)
+    return credit
+
+
+@transaction.atomic
+def session_credit_withdraw(*, course_code: str, session_ref: str, person: Person | None = None,
+                            via: str | None = None) -> int:
+    """A session no longer counts (attendance corrected to absent: `person` and via=live; the session no longer
+    required for renewal: everyone's). Certificates already renewed stand. Returns how many credits went."""
+    found = SessionCredit.objects.filter(course__code=course_code, session_ref=str(session_ref))
+    if person is not None:
+        found = found.filter(person=person)
+    if via is not None:
+        found = found.filter(via=via)
+    deleted, _ = found.delete()
+    return deleted
+
+
 # -- coach-observed role plays ------------------------------------------------------------------
 
 def _observation_text(note) -> str:
@@ -352,20 +388,16 @@ def renewal_for(*, person: Person, course: CoursePage, start: bool = False, now:
     return Renewal.objects.create(person=person, course=course, opened_at=now)
 
 
-def _renewal_complete(renewal: Renewal, course: CoursePage) -> bool:
-    path = renewal_path([m for m in course_modules(course) if m.required])
-    if not path:
-        return False
-    done = set(renewal.completions.values_list("module_id", flat=True))
-    return all(m.pk in done for m in path)
+def _status(*, person: Person, course: CoursePage):
+    return certification_statuses_by_course(people=[person.pk], course_codes=[course.code],
+                                            courses=[course])[course.code][person.pk]
 
 
 def certificate_rule_met(*, person: Person, course: CoursePage) -> bool:
     """The certification rule's requirements all done (`CertificationStatus.rule_met`: every required module
     completed, checks passed, which completion needs, and the live practice if the course requires it):
     the same list My training shows and the gate reads, so they cannot disagree."""
-    statuses = certification_statuses_by_course(people=[person.pk], course_codes=[course.code], courses=[course])
-    return statuses[course.code][person.pk].rule_met
+    return _status(person=person, course=course).rule_met
 
 
 @transaction.atomic
@@ -374,14 +406,17 @@ def certificate_issue_if_eligible(*, person: Person, course: CoursePage, now: da
     """Issue a certificate when what happened earns one: the first, or a renewed one."""
     now = now or timezone.now()
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one issue at a time per person
-    if not certificate_rule_met(person=person, course=course):
+    status = _status(person=person, course=course)
+    if not status.rule_met:
         return None
     latest = _latest_certificate(person, course)
     renewal = None
     if latest is not None:
         renewal = Renewal.objects.select_for_update().filter(person=person, course=course,
                                                              closed_at__isnull=True).first()
-        if renewal is None or not _renewal_complete(renewal, course):
+        # `renewal_met`: the renewal path's modules done again in this renewal, and the sessions required for
+        # renewal if the course asks for some (the list My training shows).
+        if renewal is None or not status.renewal_met:
             return None
         if latest.is_revoked and (renewal.opened_by_id is None or renewal.opened_at < latest.revoked_at):
             return None  # after a revocation only a renewal a trainer opened since counts

@@ -24,6 +24,7 @@ from coordinators.models import (
     DistrictSettings,
     StudentCase,
 )
+from courses.reasons import MESSAGES as CERTIFICATION_MESSAGES
 from courses.selectors import certification_statuses
 from hub.models import District, Partner, Person
 from hub.program import CERTIFICATION_COURSE
@@ -89,9 +90,9 @@ class Eligibility:
 
 
 # The reasons that come from the certification rule (courses), not from the district's own rules.
-CERTIFICATION_CODES = frozenset({"course_not_started", "modules_missing", "practice_missing",
-                                 "certificate_expired", "certificate_revoked", "ask_to_reinstate",
-                                 "renewal_needed", "renewal_modules_missing"})
+# Every code courses words (courses/reasons.py) is one: the list was written out here once and missed
+# "observation_missing", so a visitor lacking only a coach's "ready" counted as certified on the roster.
+CERTIFICATION_CODES = frozenset(CERTIFICATION_MESSAGES)
 
 
 def visit_eligibility(*, people, district=None, district_of: dict | None = None, now: datetime | None = None,
