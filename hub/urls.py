@@ -2,10 +2,10 @@ from allauth.account import views as allauth_account_views
 from allauth.socialaccount import views as allauth_social_views
 from allauth.socialaccount.providers.openid_connect import urls as allauth_oidc_urls
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -55,7 +55,7 @@ urlpatterns = [
     path("", include("filer.server.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:  # DEBUG, or SERVE_MEDIA=1 (the browser journeys); production: nginx (deploy/)
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -38,6 +38,12 @@ class SessionsConfig(AppConfig):
 
         practice_source_register(OBSERVATION_SOURCE, practice_facts_of)  # coaches' observations at a practice
         RecordingIndexPage.recordings_page = staticmethod(recordings_page)
+        from courses.selectors import makeup_planner_register
+        from sessions.models import RecordingPage
+        from sessions.selectors import makeup_offers, recording_makeup
+
+        RecordingPage.recording_makeup = staticmethod(recording_makeup)
+        makeup_planner_register(makeup_offers)  # My training: recordings that make up a missed session
         import sessions.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         from hub.outbox.relevance import relevance_register
         from sessions.selectors import registration_message_reason

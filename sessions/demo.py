@@ -160,8 +160,48 @@ def seed_sessions() -> str:
         _register(coordinators, coming[coordinators][0], _people(COORDINATORS))
 
     recordings = _recordings(talk, day_start, now)
+    _required_for_renewal(talk, trainer)
     return (f"{Series.objects.count()} series, {Registration.objects.count()} registrations, "
             f"{recordings} recordings")
+
+
+MAKEUP_DEMO_SECONDS = 90
+
+
+def tone_wav(seconds: int, *, rate: int = 8000) -> bytes:
+    """A quiet 440 Hz tone as a WAV file (8-bit mono): a recording the browser plays, for the demo and tests."""
+    import io
+    import math
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(1)
+        wav.setframerate(rate)
+        wav.writeframes(bytes(128 + int(12 * math.sin(2 * math.pi * 440 * n / rate)) for n in range(seconds * rate)))
+    return out.getvalue()
+
+
+def _required_for_renewal(talk: Series, trainer) -> None:
+    """The latest recorded Talk Tuesday counts toward a LEAP 101 renewal, and its recording plays on the Hub
+    (a 90-second stand-in), so visitors who missed it (Beatriz, whose certificate expired; Rosa, whose expires
+    soon) can make it up from My training. Ana, Marcus and Luis attended it: it counts for them already."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = RecordingPage.objects.filter(occurrence__series=talk).order_by("-recorded_on").first()
+    if page is None or page.occurrence.required_for_renewal:
+        return
+    if page.video_id is None:
+        page.video = services.recording_upload(
+            uploaded=SimpleUploadedFile("talk-tuesday-excerpt.wav", tone_wav(MAKEUP_DEMO_SECONDS), "audio/wav"),
+            by=trainer, title=f"{page.title} (excerpt)")
+        page.duration_seconds = MAKEUP_DEMO_SECONDS
+        page.save_revision().publish()
+    try:
+        services.occurrence_renewal_set(series=talk, start=page.occurrence.original_start, required=True, by=trainer)
+    except (HubError, UnknownCourse):
+        return  # LEAP 101 is not published in this demo
 
 
 def _observe_ana(practice: Series, since: datetime, now: datetime, coach) -> None:

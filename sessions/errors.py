@@ -49,3 +49,11 @@ class InvalidMove(SessionError):
 
 class RecordingRejected(SessionError):
     """An uploaded recording that is not audio or video, or too large."""
+
+
+class MakeupRefused(SessionError):
+    """The recording cannot count as a make-up for this person (not required, attended live, not open to them)."""
+
+
+class InvalidProgress(SessionError):
+    """A player's progress report or a reflection that cannot be read."""

@@ -135,6 +135,9 @@ class SessionOccurrence(TimeStampedModel):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="occurrences")
     occurrence = models.OneToOneField(Occurrence, on_delete=models.CASCADE, related_name="training")
     original_start = models.DateTimeField(help_text="When the rule placed it (moves keep this).")
+    required_for_renewal = models.BooleanField(
+        default=False, help_text="Counts toward a LEAP 101 renewal: attended live, or made up by watching its "
+                                 "recording and answering its question.")
 
     class Meta:
         ordering = ["original_start"]
@@ -252,11 +255,18 @@ class RecordingPage(Page):
     transcript = models.TextField(blank=True)
     occurrence = models.ForeignKey(SessionOccurrence, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="recordings")
+    duration_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How long the uploaded recording plays, in seconds. Needed for watching "
+                                         "it to count as a make-up of a session required for renewal.")
+    reflection_question = models.CharField(
+        max_length=300, blank=True, default="What will you do differently on your next visit after this session?",
+        help_text="The short question someone making up the session answers after watching.")
 
     content_panels = Page.content_panels + [
         MultiFieldPanel([FieldPanel("recorded_on"), FieldPanel("presenters"), FieldPanel("topics"),
                          FieldPanel("occurrence")], heading="Session"),
-        MultiFieldPanel([FieldPanel("video"), FieldPanel("video_url")], heading="Recording"),
+        MultiFieldPanel([FieldPanel("video"), FieldPanel("video_url"), FieldPanel("duration_seconds"),
+                         FieldPanel("reflection_question")], heading="Recording"),
         FieldPanel("summary"), FieldPanel("transcript"),
     ]
     search_fields = Page.search_fields + [
@@ -267,8 +277,16 @@ class RecordingPage(Page):
     subpage_types: list[str] = []
     template = "sessions/recording_page.html"
 
+    # `sessions.selectors.recording_makeup`, given by SessionsConfig.ready() (as RecordingIndexPage's).
+    recording_makeup = None
+
     class Meta:
         ordering = ["-recorded_on"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["makeup"] = self.recording_makeup(user=request.user, recording=self)
+        return context
 
     def clean(self):
         super().clean()
@@ -282,3 +300,28 @@ class RecordingPage(Page):
                 recording_filer_file_check(self.video)
             except RecordingRejected as error:
                 raise ValidationError({"video": str(error)}) from None
+
+
+class RecordingWatch(TimeStampedModel):
+    """How much of one recording one person has played, as a make-up of the session it recorded: the parts
+    played at a believable pace (merged, so a replay adds nothing), the last position the player reported,
+    the reflection, and when it counted. Written only by `sessions.services.recording_progress` and
+    `recording_reflection_save`."""
+
+    REFLECTION_MIN_LENGTH = 20
+    REFLECTION_MAX_LENGTH = 2000
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recording_watches")
+    recording = models.ForeignKey(RecordingPage, on_delete=models.CASCADE, related_name="watches")
+    played = models.JSONField(default=list, help_text="[[from, to], ...] seconds played, merged and in order.")
+    played_seconds = models.FloatField(default=0)
+    position = models.FloatField(null=True, blank=True, help_text="Where the player last said it was.")
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reflection = models.TextField(blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "recording"], name="recording_watch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} watching {self.recording_id}"

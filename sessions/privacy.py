@@ -31,3 +31,9 @@ holding_register(
     "training_sessions.Series", subject=PERSON, find="facilitators__user", section="Sessions you facilitate",
     fields=[("Series", "event.title")], erase=keep(),
     reason="The session's facilitators; your name shows as '(removed)'.")
+holding_register(
+    "training_sessions.RecordingWatch", subject=PERSON, find="person__user", section="Recordings you made up a session by",
+    fields=[("Recording", "recording.title"), ("Seconds played", "played_seconds"), ("Your answer", "reflection"),
+            ("Counted", "counted_at")],
+    erase=delete(), reason="How much of a recording you played and your own words about it; the renewal credit it "
+                           "earned is kept with your training record.")

@@ -455,3 +455,96 @@ def practice_facts_of(*, source_ref: str):
                          started=occurrence.occurrence.start <= timezone.now(),
                          cancelled=occurrence.occurrence.cancelled,
                          participant_ids=frozenset(r.person_id for r in practice_participants(occurrence=occurrence)))
+
+
+# -- make-up by recording (the credit's rule: courses.services.session_credit_record) ------------------
+
+MAKEUP_SHARE = 0.8  # how much of a recording must be played for it to count
+MAKEUP_OFFERS_SHOWN = 5
+MAKEUP_PACE = 1.1  # the player may report at most this many seconds of recording per second of clock
+
+
+@dataclass(frozen=True)
+class Makeup:
+    """Whether one person may make up the session a recording recorded, and how far they are."""
+
+    offered: bool
+    reason: str = ""  # why not (a sentence for the person), when not offered
+    occurrence: SessionOccurrence | None = None
+    duration: int = 0
+    played_seconds: float = 0
+    reflection: str = ""
+    counted_at: datetime | None = None
+    question: str = ""
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.played_seconds / self.duration)) if self.duration else 0
+
+    @property
+    def played_enough(self) -> bool:
+        return bool(self.duration) and self.played_seconds >= MAKEUP_SHARE * self.duration
+
+    @property
+    def needed_percent(self) -> int:
+        return round(100 * MAKEUP_SHARE)
+
+
+def _attended_live(person, occurrence: SessionOccurrence) -> bool:
+    from sessions.models import Attendance
+
+    return Attendance.objects.filter(registration__occurrence=occurrence, registration__person=person,
+                                     present=True).exists()
+
+
+def recording_makeup(*, user, recording, now: datetime | None = None) -> Makeup:
+    """May `user` make up the session `recording` recorded, by watching it? Only for a session marked required
+    for renewal, held and not cancelled, whose audience includes them, that they did not attend live, with an
+    uploaded recording of known length (an external address reports nothing to check). 4 queries at most."""
+    from sessions.models import RecordingWatch
+
+    now = now or timezone.now()
+    person = person_for(user) if user is not None and user.is_authenticated else None
+    occurrence_id = getattr(recording, "occurrence_id", None)
+    if person is None or occurrence_id is None:
+        return Makeup(False, "Sign in to make up a session by its recording.")
+    occurrence = (SessionOccurrence.objects.select_related("occurrence", "series__event", "series__district")
+                  .filter(pk=occurrence_id).first())
+    if occurrence is None or not occurrence.required_for_renewal:
+        return Makeup(False, "This recording's session does not count toward a renewal.")
+    if occurrence.occurrence.cancelled or occurrence.occurrence.end > now:
+        return Makeup(False, "This session has not been held yet.", occurrence)
+    if not recording.video_id or not recording.duration_seconds:
+        return Makeup(False, "This recording cannot count as a make-up: it is not played on the Hub.", occurrence)
+    if audience_refusal(series=occurrence.series, viewer=viewer_for(user)):
+        return Makeup(False, "This session was not open to you.", occurrence)
+    if _attended_live(person, occurrence):
+        return Makeup(False, "You attended this session: it already counts.", occurrence)
+    watch = RecordingWatch.objects.filter(person=person, recording_id=recording.pk).first()
+    return Makeup(True, "", occurrence, recording.duration_seconds,
+                  watch.played_seconds if watch else 0, watch.reflection if watch else "",
+                  watch.counted_at if watch else None, recording.reflection_question)
+
+
+def makeup_offers(*, person, course_codes, now: datetime | None = None) -> dict:
+    """{course code: [MakeupOffer]}: the recordings of sessions required for renewal the person missed and
+    has not made up yet, newest first, for My training (registered with
+    `courses.selectors.makeup_planner_register` from SessionsConfig.ready()). 2 queries."""
+    from courses.selectors import MakeupOffer
+    from sessions.models import Attendance, RecordingPage, RecordingWatch
+
+    if CERTIFICATION_COURSE not in course_codes or person is None:
+        return {}
+    now = now or timezone.now()
+    recordings = list(RecordingPage.objects.live().filter(
+        occurrence__required_for_renewal=True, occurrence__occurrence__cancelled=False,
+        occurrence__occurrence__end__lte=now, video__isnull=False, duration_seconds__gt=0,
+    ).exclude(occurrence__in=Attendance.objects.filter(registration__person=person, present=True)
+              .values("registration__occurrence")
+    ).exclude(pk__in=RecordingWatch.objects.filter(person=person, counted_at__isnull=False).values("recording"))
+        .select_related("occurrence__occurrence", "occurrence__series__district").order_by(
+            "-occurrence__occurrence__start")[:MAKEUP_OFFERS_SHOWN])
+    viewer = viewer_for(person.user)
+    return {CERTIFICATION_COURSE: [
+        MakeupOffer(r.title, r.occurrence.occurrence.start.astimezone(PROGRAM_TZ).date(), r.url)
+        for r in recordings if not audience_refusal(series=r.occurrence.series, viewer=viewer)]}

@@ -18,7 +18,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Calendar, Event, Occurrence, Rule
 
-from courses.services import observation_record, practice_credit_record, practice_credit_withdraw
+from courses.models import SessionCredit
+from courses.services import (
+    observation_record,
+    practice_credit_record,
+    practice_credit_withdraw,
+    session_credit_record,
+    session_credit_withdraw,
+)
 from hub.capacity import ACTIVE, SeatStatus, lock_parent, seat_release, seat_take, seats_fill
 from hub.dates import day_label
 from hub.idempotency import create_once
@@ -491,7 +498,136 @@ def attendance_mark(*, registration: Registration, present: bool, by, now: datet
                                    attended_on=occ.occurrence.start.astimezone(PROGRAM_TZ).date())
         elif was_present:
             practice_credit_withdraw(source=ATTENDANCE_SOURCE, source_ref=str(attendance.pk))
+    if occ.required_for_renewal:
+        if present:
+            _renewal_credit(occ, registration.person, SessionCredit.Via.LIVE)
+        elif was_present:
+            session_credit_withdraw(course_code=CERTIFICATION_COURSE, session_ref=str(occ.pk),
+                                    person=registration.person, via=SessionCredit.Via.LIVE)
     return attendance
+
+
+def _renewal_credit(occ: SessionOccurrence, person: Person, via: str) -> None:
+    session_credit_record(person=person, course_code=CERTIFICATION_COURSE, session_ref=str(occ.pk),
+                          title=occ.series.title, held_on=occ.occurrence.start.astimezone(PROGRAM_TZ).date(), via=via)
+
+
+@transaction.atomic
+def occurrence_renewal_set(*, series: Series, start: datetime, required: bool, by) -> SessionOccurrence:
+    """Mark one date of a series as required for renewal (or not). Marking it credits everyone already marked
+    present, and everyone who already made it up by its recording; unmarking withdraws every credit of it
+    (renewed certificates stand). Setting what is already set changes nothing."""
+    from sessions.models import RecordingWatch
+
+    _require_manager(by)
+    occ = _locked_occurrence(occurrence_ensure(series=series, start=start).pk)
+    if occ.occurrence.cancelled and required:
+        raise errors.OccurrenceCancelled("This session was cancelled; it cannot count toward a renewal.")
+    if occ.required_for_renewal == required:
+        return occ
+    occ.required_for_renewal = required
+    occ.save(update_fields=["required_for_renewal", "updated_at"])
+    if not required:
+        session_credit_withdraw(course_code=CERTIFICATION_COURSE, session_ref=str(occ.pk))
+        return occ
+    for attendance in Attendance.objects.filter(registration__occurrence=occ, present=True).select_related(
+            "registration__person"):
+        _renewal_credit(occ, attendance.registration.person, SessionCredit.Via.LIVE)
+    for watch in RecordingWatch.objects.filter(recording__occurrence=occ, counted_at__isnull=False).select_related(
+            "person"):
+        _renewal_credit(occ, watch.person, SessionCredit.Via.RECORDING)
+    return occ
+
+
+# -- make-up by recording ------------------------------------------------------------------------------
+
+def _merge(played: list, start: float, end: float) -> list[list[float]]:
+    """`played` ([[from, to], ...], in order) with [start, end] added, overlapping parts merged."""
+    spans = sorted([[float(a), float(b)] for a, b in played] + [[start, end]])
+    merged: list[list[float]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
+
+
+def _position(value, duration: int) -> float:
+    try:
+        position = float(str(value).strip())
+    except (TypeError, ValueError):
+        raise errors.InvalidProgress("The player's position could not be read.") from None
+    if position != position or position in (float("inf"), float("-inf")) or not 0 <= position <= duration + 1:
+        raise errors.InvalidProgress("The player's position is outside the recording.")
+    return min(position, float(duration))
+
+
+def _watch_for(*, user, recording, now):
+    """The person's make-up state (the selector's rule) and their watch row, locked; MakeupRefused if none."""
+    from sessions.models import RecordingWatch
+    from sessions.selectors import recording_makeup
+
+    makeup = recording_makeup(user=user, recording=recording, now=now)
+    if not makeup.offered:
+        raise errors.MakeupRefused(makeup.reason)
+    person = viewer_for(user).person
+    RecordingWatch.objects.get_or_create(person=person, recording=recording)
+    watch = RecordingWatch.objects.select_for_update().get(person=person, recording=recording)
+    return makeup, watch
+
+
+def _count_if_done(makeup, watch, now) -> None:
+    from sessions.selectors import MAKEUP_SHARE
+
+    if watch.counted_at is None and watch.played_seconds >= MAKEUP_SHARE * makeup.duration and watch.reflection:
+        watch.counted_at = now
+        watch.save(update_fields=["counted_at", "updated_at"])
+        _renewal_credit(makeup.occurrence, watch.person, SessionCredit.Via.RECORDING)
+
+
+@transaction.atomic
+def recording_progress(*, user, recording, position, now: datetime | None = None):
+    """The player reports where it is. The stretch since the last report counts as played only when it moved
+    forward no faster than the clock allows (`MAKEUP_PACE`); a seek, a jump ahead, faster playback or a
+    replay of a part already played adds nothing. Returns the watch."""
+    from sessions.selectors import MAKEUP_PACE
+
+    now = now or timezone.now()
+    makeup, watch = _watch_for(user=user, recording=recording, now=now)
+    position = _position(position, makeup.duration)
+    if watch.position is not None and watch.reported_at is not None:
+        elapsed = (now - watch.reported_at).total_seconds()
+        advance = position - watch.position
+        if 0 < advance <= elapsed * MAKEUP_PACE:
+            watch.played = _merge(watch.played, watch.position, position)
+            watch.played_seconds = sum(b - a for a, b in watch.played)
+    watch.position, watch.reported_at = position, now
+    watch.save(update_fields=["played", "played_seconds", "position", "reported_at", "updated_at"])
+    _count_if_done(makeup, watch, now)
+    return watch
+
+
+@transaction.atomic
+def recording_reflection_save(*, user, recording, text, now: datetime | None = None):
+    """The make-up's answer to the recording's question; with enough of it played, the session counts."""
+    from sessions.models import RecordingWatch
+
+    now = now or timezone.now()
+    makeup, watch = _watch_for(user=user, recording=recording, now=now)
+    text = text.strip() if isinstance(text, str) else ""
+    if "\x00" in text or any(ord(c) < 32 and c not in "\n\r\t" for c in text):
+        raise errors.InvalidProgress(_("Your answer contains a control character; remove it and save again."))
+    if len(text) < RecordingWatch.REFLECTION_MIN_LENGTH:
+        raise errors.InvalidProgress(_("Write a sentence or two (at least %(n)s characters) to answer the question.")
+                                     % {"n": RecordingWatch.REFLECTION_MIN_LENGTH})
+    if len(text) > RecordingWatch.REFLECTION_MAX_LENGTH:
+        raise errors.InvalidProgress(_("Your answer is %(n)s characters; keep it to %(max)s.") % {
+            "n": f"{len(text):,}", "max": f"{RecordingWatch.REFLECTION_MAX_LENGTH:,}"})
+    watch.reflection = text
+    watch.save(update_fields=["reflection", "updated_at"])
+    _count_if_done(makeup, watch, now)
+    return watch
 
 
 def practice_observation_record(*, occurrence: SessionOccurrence, by, participant_id, scenario_id, met=(),

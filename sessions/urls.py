@@ -17,6 +17,8 @@ urlpatterns = [
     path("series/<int:series_id>/", views.series_detail, name="series"),
     path("series/<int:series_id>/calendar.ics", views.series_feed, name="series_feed"),
     path("recordings/upload/", views.recording_upload, name="recording_upload"),
+    path("recordings/<int:page_id>/progress/", views.recording_progress, name="recording_progress"),
+    path("recordings/<int:page_id>/reflection/", views.recording_reflection, name="recording_reflection"),
     path("<int:series_id>/<str:key>/", views.occurrence, name="occurrence"),
     path("<int:series_id>/<str:key>/session.ics", views.occurrence_ics, name="occurrence_ics"),
     path("<int:series_id>/<str:key>/register/", views.register, name="register"),
@@ -26,5 +28,6 @@ urlpatterns = [
     path("<int:series_id>/<str:key>/attendance/", views.attendance, name="attendance"),
     path("<int:series_id>/<str:key>/observations/", views.observations, name="observations"),
     path("<int:series_id>/<str:key>/cancel/", views.cancel_occurrence, name="cancel_occurrence"),
+    path("<int:series_id>/<str:key>/renewal/", views.occurrence_renewal, name="occurrence_renewal"),
     path("<int:series_id>/<str:key>/move/", views.move_occurrence, name="move_occurrence"),
 ]

@@ -316,6 +316,72 @@ def cancel_occurrence(request, series_id: int, key: str):
 
 @login_required
 @require_POST
+def occurrence_renewal(request, series_id: int, key: str):
+    """A trainer marks this date required for renewal, or stops counting it."""
+    _manager_or_403(request)
+    row, _ = _row(request, series_id, key)
+    choice = request.POST.get("required", "")
+    if choice not in ("yes", "no"):
+        messages.error(request, "Choose whether this session counts toward renewal.")
+        return redirect(row.url)
+    try:
+        services.occurrence_renewal_set(series=row.series, start=row.original_start, required=choice == "yes",
+                                        by=request.user)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "This session now counts toward a LEAP 101 renewal." if choice == "yes"
+                         else "This session no longer counts toward a renewal.")
+    return redirect(row.url)
+
+
+def _live_recording(page_id: int):
+    from sessions.models import RecordingPage
+
+    return get_object_or_404(RecordingPage.objects.live().specific(), pk=page_id)
+
+
+@login_required
+@require_POST
+def recording_progress(request, page_id: int):
+    """The player's position, sent by the recording page while it plays (sessions/makeup.js): JSON back."""
+    from django.http import JsonResponse
+
+    recording = _live_recording(page_id)
+    try:
+        watch = services.recording_progress(user=request.user, recording=recording,
+                                            position=request.POST.get("position"))
+    except errors.MakeupRefused as error:
+        raise Http404(str(error)) from None
+    except errors.InvalidProgress as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    makeup = selectors.recording_makeup(user=request.user, recording=recording)
+    return JsonResponse({"percent": makeup.percent, "played_enough": makeup.played_enough,
+                         "counted": watch.counted_at is not None})
+
+
+@login_required
+@require_POST
+def recording_reflection(request, page_id: int):
+    recording = _live_recording(page_id)
+    try:
+        watch = services.recording_reflection_save(user=request.user, recording=recording,
+                                                   text=request.POST.get("reflection", ""))
+    except errors.MakeupRefused as error:
+        raise Http404(str(error)) from None
+    except errors.InvalidProgress as error:
+        messages.error(request, str(error))
+    else:
+        if watch.counted_at is not None:
+            messages.success(request, _("Thank you. This session now counts toward your renewal."))
+        else:
+            messages.success(request, _("Your answer is saved. Play at least %(n)s%% of the recording and the "
+                                        "session counts toward your renewal.") % {"n": round(100 * selectors.MAKEUP_SHARE)})
+    return redirect(recording.url)
+
+
+@login_required
+@require_POST
 def move_occurrence(request, series_id: int, key: str):
     _manager_or_403(request)
     row, _ = _row(request, series_id, key)

@@ -178,6 +178,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 # daphne serves static files itself when this is on (make run, browser tests); production collects
 # them and lets the proxy serve them (README, production profile).
 SERVE_STATIC = env_bool("SERVE_STATIC", DEBUG)
+# The same for uploads under MEDIA_ROOT (recordings played on the Hub): nginx serves /media/ in production.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     # Stored names come from one rule (hub.uploads.safe_name); django-filer's public store is this too.
     "default": {"BACKEND": "hub.storage.SafeNameStorage"},

@@ -240,6 +240,12 @@ NOT_A_CREATE = {
     "training_sessions:unregister": "cancels a registration: a second send is told it is not registered",
     "training_sessions:occurrence_chat": "opens the session's room, created once (unique per session)",
     "training_sessions:occurrence_cohort": "opens the training's cohort room, created once (unique per training)",
+    "training_sessions:occurrence_renewal": "sets one flag on one date: the same send again finds it set and "
+                                            "changes nothing (tests/sessions/test_makeup.py)",
+    "training_sessions:recording_progress": "updates the one watch row per person and recording: a resent position "
+                                            "adds no time played (tests/sessions/test_makeup.py)",
+    "training_sessions:recording_reflection": "saves the answer on the one watch row per person and recording; the "
+                                              "credit is once per person and session (a constraint)",
     "training_sessions:cancel_occurrence": "cancels one date: a second send is told it is already cancelled",
     "discussion:message_edit": "changes a message: the same text again is the same state",
     "discussion:message_delete": "marks a message deleted: again is the same state",

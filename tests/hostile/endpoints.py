@@ -171,6 +171,12 @@ def occ_urls(name):
     }
 
 
+def _recording_id(w):
+    from sessions.models import RecordingPage
+
+    return RecordingPage.objects.child_of(w.recordings).first().pk
+
+
 TEXT_1000 = cat.bad_text(1000)
 REFLECTION_MAX = __import__("courses.models", fromlist=["Reflection"]).Reflection.MAX_LENGTH
 
@@ -630,6 +636,25 @@ ENDPOINTS: dict[str, Endpoint] = {
                                                     urls=occ_urls("occurrence_cohort")),
     "training_sessions:cancel_occurrence": Endpoint(user="tomas", url=occ("cancel_occurrence"),
                                                     urls=occ_urls("cancel_occurrence")),
+    "training_sessions:occurrence_renewal": Endpoint(
+        user="tomas", url=occ("occurrence_renewal"), valid=lambda w: {"required": "yes"},
+        fields={"required": CHOICE + [("capitalised", "YES"), ("true", "true")]},
+        refusal="flash", urls=occ_urls("occurrence_renewal")),
+    # The world's recording is not of a session required for renewal, so every post is refused whole; the
+    # make-up's own hostile positions and answers are in tests/sessions/test_makeup.py.
+    "training_sessions:recording_progress": Endpoint(
+        user="ana", url=lambda w: reverse("training_sessions:recording_progress", args=[_recording_id(w)]),
+        valid=lambda w: {"position": "5"}, fields={"position": NUMBER}, refusal="status",
+        urls={"missing-recording": lambda w: reverse("training_sessions:recording_progress", args=[987654]),
+              "course-not-recording": lambda w: reverse("training_sessions:recording_progress",
+                                                        args=[w.course.pk])}),
+    "training_sessions:recording_reflection": Endpoint(
+        user="ana", url=lambda w: reverse("training_sessions:recording_reflection", args=[_recording_id(w)]),
+        valid=lambda w: {"reflection": "I will ask about the family's hopes first."},
+        fields={"reflection": TEXT_1000}, refusal="status",
+        urls={"missing-recording": lambda w: reverse("training_sessions:recording_reflection", args=[987654]),
+              "course-not-recording": lambda w: reverse("training_sessions:recording_reflection",
+                                                        args=[w.course.pk])}),
     # -- discussion ------------------------------------------------------------------------------------------
     "discussion:room": Endpoint(
         user="ana", url=lambda w: reverse("discussion:room", args=["district-hartford"]),
