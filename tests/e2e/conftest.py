@@ -19,7 +19,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
-def hub_env(database_templates):
+def hub_env(database_templates, tmp_path_factory):
     """Environment of a production-like Hub (DEBUG off) on a fresh copy of a migrated, seeded database."""
     if os.environ.get("HUB_BROWSER_TESTS") == "sqlite-pass" and os.environ.get("DATABASE_URL"):
         # .ci/run: its two passes run side by side on two cores and the PostgreSQL one is the longer;
@@ -28,7 +28,9 @@ def hub_env(database_templates):
         pytest.skip(f"{SQLITE_PASS_ONLY}: CI runs the browser journeys once, on the default setup")
     url, drop = database_templates.copy(seeded=True)
     env = server_env(url, SERVE_STATIC="1", HUB_ALLOW_DEMO_DATA="1",
-                     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+                     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                     # Uploads a journey makes (a recording to play) are served by daphne, as on `make run`.
+                     SERVE_MEDIA="1", MEDIA_ROOT=str(tmp_path_factory.mktemp("e2e-media")))
     yield env
     drop()
 
