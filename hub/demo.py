@@ -153,22 +153,36 @@ PEOPLE = [
 
 @demo_step(order=0)
 def seed_organisations() -> str:
-    regions = {
-        code: Region.objects.update_or_create(code=code, defaults={"name": name, "full_name": full})[0]
-        for code, name, full in REGIONS
-    }
-    for name, (region_code, schools) in DISTRICTS.items():
-        district, _ = District.objects.get_or_create(
-            name=name, defaults={"slug": name.lower().replace(" ", "-"), "region": regions[region_code],
-                                 "leap_since": 2021}
-        )
-        for school_name, grades in schools:
-            School.objects.get_or_create(district=district, name=school_name, defaults={"grades": grades})
-    for name, kind, district_names in PARTNERS:
-        partner, _ = Partner.objects.get_or_create(name=name, defaults={"kind": kind})
-        partner.districts.add(*District.objects.filter(name__in=district_names))
-    for code, name in LANGUAGES:
-        Language.objects.get_or_create(code=code, defaults={"name": name})
+    """Regions, districts, schools, partners (with the districts they serve) and languages: whatever is
+    missing is added, and regions take their names from REGIONS; nothing else that exists is changed. A
+    dozen queries however much exists (every test that needs the organisations runs this)."""
+    regions = {r.code: r for r in Region.objects.all()}
+    for code, name, full in REGIONS:
+        region = regions.get(code)
+        if region is None:
+            regions[code] = Region(code=code, name=name, full_name=full)
+        elif (region.name, region.full_name) != (name, full):
+            region.name, region.full_name = name, full
+            region.save(update_fields=["name", "full_name", "updated_at"])
+    Region.objects.bulk_create([r for r in regions.values() if r.pk is None])
+    districts = {d.name: d for d in District.objects.all()}
+    District.objects.bulk_create([
+        District(name=name, slug=name.lower().replace(" ", "-"), region=regions[region_code], leap_since=2021)
+        for name, (region_code, _schools) in DISTRICTS.items() if name not in districts])
+    districts = {d.name: d for d in District.objects.filter(name__in=DISTRICTS)}
+    schools = set(School.objects.filter(district__in=districts.values()).values_list("district_id", "name"))
+    School.objects.bulk_create([
+        School(district=districts[name], name=school_name, grades=grades)
+        for name, (_region, listed) in DISTRICTS.items() for school_name, grades in listed
+        if (districts[name].pk, school_name) not in schools])
+    partners = {p.name: p for p in Partner.objects.filter(name__in=[name for name, _k, _d in PARTNERS])}
+    Partner.objects.bulk_create([Partner(name=name, kind=kind) for name, kind, _d in PARTNERS if name not in partners])
+    partners = {p.name: p for p in Partner.objects.filter(name__in=[name for name, _k, _d in PARTNERS])}
+    Partner.districts.through.objects.bulk_create([
+        Partner.districts.through(partner_id=partners[name].pk, district_id=districts[d].pk)
+        for name, _kind, served in PARTNERS for d in served if d in districts], ignore_conflicts=True)
+    languages = set(Language.objects.values_list("code", flat=True))
+    Language.objects.bulk_create([Language(code=code, name=name) for code, name in LANGUAGES if code not in languages])
     return f"{Region.objects.count()} regions, {District.objects.count()} districts, " \
            f"{School.objects.count()} schools, {Partner.objects.count()} partners"
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from hub.errors import InvalidPerson
@@ -58,21 +59,36 @@ def site_ensure(*, intro: str = HOME_INTRO) -> HomePage:
 @transaction.atomic
 def roles_ensure() -> dict[str, Group]:
     """The role groups; the roles that edit content get the Wagtail admin, page permissions on
-    the whole tree and the model permissions of `hub.roles.EDITOR_MODEL_PERMISSIONS`."""
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
-    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    the whole tree and the model permissions of `hub.roles.EDITOR_MODEL_PERMISSIONS`. About ten queries
+    once everything is in place (every new person runs this)."""
+    groups = {g.name: g for g in Group.objects.filter(name__in=ALL_ROLES)}
+    missing = [name for name in ALL_ROLES if name not in groups]
+    if missing:
+        Group.objects.bulk_create([Group(name=name) for name in missing], ignore_conflicts=True)
+        groups = {g.name: g for g in Group.objects.filter(name__in=ALL_ROLES)}
     wanted = [perm.split(".", 1) for perm in EDITOR_MODEL_PERMISSIONS]
-    model_permissions = [p for p in Permission.objects.filter(codename__in=[c for _, c in wanted])
-                         .select_related("content_type") if [p.content_type.app_label, p.codename] in wanted]
+    page_codenames = ("add_page", "change_page", "publish_page")
+    found = list(Permission.objects.filter(
+        Q(content_type__app_label="wagtailadmin", codename="access_admin")
+        | Q(content_type__app_label="wagtailcore", codename__in=page_codenames)
+        | Q(codename__in=[c for _, c in wanted])).select_related("content_type"))
+    by_key = {(p.content_type.app_label, p.codename): p for p in found}
+    access_admin = by_key[("wagtailadmin", "access_admin")]
+    model_permissions = [p for p in found if [p.content_type.app_label, p.codename] in wanted]
     home = HomePage.objects.first()
     # Guard: visitors (and families, who have no account) never get the admin, whatever was granted.
     groups[VISITOR].permissions.remove(access_admin)
-    for name in CONTENT_EDITORS:
-        groups[name].permissions.add(access_admin, *model_permissions)
-        if home is not None:
-            for codename in ("add_page", "change_page", "publish_page"):
-                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-                GroupPagePermission.objects.get_or_create(group=groups[name], page=home, permission=permission)
+    editors = [groups[name] for name in CONTENT_EDITORS]
+    granted = Group.permissions.through
+    granted.objects.bulk_create([granted(group_id=group.pk, permission_id=permission.pk) for group in editors
+                                 for permission in [access_admin, *model_permissions]], ignore_conflicts=True)
+    if home is not None:
+        page_permissions = [by_key[("wagtailcore", codename)] for codename in page_codenames]
+        have = set(GroupPagePermission.objects.filter(group__in=editors, page=home)
+                   .values_list("group_id", "permission_id"))
+        GroupPagePermission.objects.bulk_create([
+            GroupPagePermission(group=group, page=home, permission=permission)
+            for group in editors for permission in page_permissions if (group.pk, permission.pk) not in have])
     return groups
 
 
