@@ -208,6 +208,17 @@ def make_person(db):
     return make
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_reference_index():
+    """Wagtail's reference index (the admin's "used in" counts) is rebuilt for the saved object on every
+    save of a tracked model: with the tests' immediate task backend that ran inline, about half a second of
+    each test that publishes a course. No test reads it; the Hub's processes (daphne, the worker) keep it."""
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with disable_reference_index_auto_update():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
