@@ -372,6 +372,12 @@ def rule_modules_of(courses) -> dict[int, list]:
     return _modules_of(courses, FOR_EVERYONE, required=True)
 
 
+def in_rule(module: ModulePage) -> bool:
+    """`rule_modules_of` for one module already read (live, of the course): required and for everyone. Beside
+    it so the two stay one rule; tests/courses/test_district_trainings.py pins them together."""
+    return module.required and module.for_everyone
+
+
 def rule_modules(*, course: CoursePage) -> list[ModulePage]:
     """One course's `rule_modules_of` (the renewal path is drawn from these)."""
     return rule_modules_of([course])[course.pk]
@@ -381,7 +387,8 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
                                      required=None) -> dict[str, dict[int, CertificationStatus]]:
     """{course code: {person id: status}}: `certification_statuses` for several courses at once, in the same
     7 queries however many people and courses (My training asks it for every course). `courses` (the
-    CoursePages) and `required` ({course id: its required live modules in order}) may be passed when read."""
+    CoursePages) and `required` ({course id: the modules its rule counts in order, `rule_modules_of`}) may be
+    passed when read."""
     now = now or timezone.now()
     ids = [p if isinstance(p, int) else p.pk for p in people]
     codes = list(dict.fromkeys(course_codes))
@@ -702,7 +709,7 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
                        .select_related("last_module")}
         statuses = certification_statuses_by_course(
             people=[person.pk], course_codes=[c.code for c in courses], courses=courses,
-            required={c.pk: [m for m in modules_of[c.pk] if m.required and m.for_everyone] for c in courses})
+            required={c.pk: [m for m in modules_of[c.pk] if in_rule(m)] for c in courses})
         if audience.own_district_ids:
             own_needs = district_requirements(people=[person.pk], district_ids=audience.own_district_ids,
                                               courses=courses, districts={pk: (name, region) for pk, name, region

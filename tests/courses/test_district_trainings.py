@@ -274,3 +274,25 @@ def test_the_audience_is_one_query(visitor, django_assert_num_queries):
     with django_assert_num_queries(1):
         audience = training_audience(person=visitor)
     assert audience.own_district_ids == (visitor.home_district_id,)
+
+
+def test_a_trainer_sees_who_it_is_for_in_the_page_editor(client, hartford_module):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-root-password")
+    client.force_login(root)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[hartford_module.pk]))
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    assert "Who it is for" in html and "Choose a district or a region, not both" in html
+    assert "is that district&#x27;s own requirement" in html or "is that district's own requirement" in html
+
+
+def test_the_rule_read_in_sql_and_in_python_is_the_same(course, orgs, hartford_module):
+    from courses.selectors import in_rule, rule_modules
+
+    add_module(course, "Region only", slug="crec", region=orgs["Hartford"].region)
+    add_module(course, "Optional", slug="optional", required=False)
+    every = list(ModulePage.objects.child_of(course).live().order_by("path"))
+    assert [m.pk for m in every if in_rule(m)] == [m.pk for m in rule_modules(course=course)]
+    assert len(rule_modules(course=course)) == 3
