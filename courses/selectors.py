@@ -630,10 +630,6 @@ class CourseProgress:
     district_requirements: tuple[Requirement, ...] = ()
 
     @property
-    def district_missing(self) -> tuple[str, ...]:
-        return tuple(r.title for r in self.district_requirements if not r.done)
-
-    @property
     def percent(self) -> int:
         return round(100 * self.required_done / self.required_total) if self.required_total else 0
 
@@ -692,7 +688,8 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
               audience: TrainingAudience | None = None) -> list[CourseProgress]:
     """Each course's progress for one person (or none, signed out), with the certification rule's state
     and their districts' own requirements: a fixed number of queries however many courses, modules and
-    sessions (4 + the rule's 5 + the district requirements' 3 + the planner's). Only what is open to the
+    sessions (4 + the rule's 5 + the planner's, and for "Who it is for" the person's districts and their
+    limited modules, 2, with their completions a third where there are some). Only what is open to the
     person (`training_audience`) is listed, unlocked and counted."""
     audience = audience or training_audience(person=person)
     modules_of = _modules_of(courses, audience.q())
@@ -728,12 +725,15 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
         required = [r for r in rows if r.module.required]
         status = statuses[course.code][person.pk] if person is not None else None
         ids = {m.pk for m in modules}
-        mine = tuple(dict.fromkeys(r for did in audience.own_district_ids for r in own_needs.get((person.pk, did), ())
-                                   if r.module_id in ids)) if person is not None else ()
+        mine: dict[int, Requirement] = {}  # a region's module once, though two of the person's districts ask it
+        for did in audience.own_district_ids if person is not None else ():
+            for need in own_needs.get((person.pk, did), ()):
+                if need.module_id in ids:
+                    mine.setdefault(need.module_id, need)
         found.append(CourseProgress(course, enrollment is not None, rows, len(required),
                                     sum(r.done for r in required), status, resume,
                                     enrollment.last_activity_at if enrollment else None,
-                                    found_plans.get(course.code), mine))
+                                    found_plans.get(course.code), tuple(mine.values())))
     return found
 
 
