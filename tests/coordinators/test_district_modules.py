@@ -98,6 +98,8 @@ def test_the_roster_says_certified_but_not_able_to_take_cases_and_why(client, co
     client.force_login(coordinator.user)
     html = client.get(reverse("coordinators:roster")).content.decode()
     assert REFUSED.format(name="Marcus Bell") in html
+    html = client.get(reverse("coordinators:roster_person", args=[marcus.pk])).content.decode()
+    assert REFUSED.format(name="Marcus Bell") in html
     complete_module(marcus, hartford_module, None)
     rows = {r.person.user.username: r for r in selectors.roster(user=coordinator.user, filters=RosterFilters()).rows}
     assert rows["marcus"].can_take_cases and rows["marcus"].district_training == []
