@@ -100,6 +100,9 @@ def test_a_district_course_is_a_404_for_others_is_listed_only_for_its_people_and
     client.force_login(outsider.user)
     assert client.get(hartford_course.url).status_code == 404
     assert "HFD-201 course" not in client.get(reverse("courses:my_training")).content.decode()
+    index = hartford_course.get_parent()
+    assert "LEAP-101 course" in client.get(index.url).content.decode()
+    assert "HFD-201 course" not in client.get(index.url).content.decode()
     assert client.post(reverse("courses:enroll", args=[hartford_course.pk])).status_code == 404
     assert not Enrollment.objects.filter(person=outsider).exists()
     module = ModulePage.objects.child_of(hartford_course).get()
@@ -107,7 +110,9 @@ def test_a_district_course_is_a_404_for_others_is_listed_only_for_its_people_and
     client.force_login(visitor.user)
     assert client.get(hartford_course.url).status_code == 200
     assert "HFD-201 course" in client.get(reverse("courses:my_training")).content.decode()
+    assert "HFD-201 course" in client.get(index.url).content.decode()
     client.logout()
+    assert "HFD-201 course" not in client.get(index.url).content.decode()
     assert client.get(hartford_course.url).status_code == 404
 
 
