@@ -5,13 +5,29 @@ from CoordinatorsConfig.ready()."""
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hub.reasons import listing
+
 
 def _same(text):
     """A case-level requirement reads the same whoever asks (a coordinator)."""
     return (lambda p: _(text) % p, lambda p: _(text) % p)
 
 
+def _district_modules(params, *, own: bool) -> str:
+    values = {"count": params["count"], "district": params["district"], "modules": listing(params["modules"]),
+              "name": params["name"]}
+    if own:
+        return ngettext("Before you take cases in %(district)s, finish %(count)d module of its own: %(modules)s.",
+                        "Before you take cases in %(district)s, finish %(count)d modules of its own: %(modules)s.",
+                        values["count"]) % values
+    return ngettext("%(name)s still has %(count)d %(district)s module to finish before taking cases there: "
+                    "%(modules)s.",
+                    "%(name)s still has %(count)d %(district)s modules to finish before taking cases there: "
+                    "%(modules)s.", values["count"]) % values
+
+
 MESSAGES = {
+    "district_modules_missing": (lambda p: _district_modules(p, own=True), lambda p: _district_modules(p, own=False)),
     "account_inactive": (
         lambda p: _("Your account is switched off.") % p,
         lambda p: _("%(name)s's account is switched off.") % p,

@@ -110,6 +110,9 @@ class Module:
     in_refresher: bool
     body: tuple[Block, ...]
     path: str  # relative to the repository, for messages
+    # "Who it is for": the name of the one district (or region) the module is limited to, "" for everyone.
+    district: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class Course:
     @property
     def estimated_minutes(self) -> int:
         """A course takes as long as its modules: one number to keep right, not two."""
-        return sum(module.estimated_minutes for module in self.modules)
+        return sum(module.estimated_minutes for module in self.modules if not module.district and not module.region)
 
 
 @dataclass(frozen=True)
@@ -566,7 +569,10 @@ def _load_module(path: Path, scenarios: set[str], seen: dict[tuple[str, str], st
         title=front.text("title", max_length=255), slug=front.unique("slug", front.slug("slug"), seen),
         estimated_minutes=front.integer("estimated_minutes", high=600),
         required=front.boolean("required"), in_refresher=front.boolean("in_refresher"),
+        district=front.text("district", default="", max_length=120), region=front.text("region", default="", max_length=40),
     )
+    if values["district"] and values["region"]:
+        raise front.error("region", "a module is for one district or one region, not both: remove one of them")
     front.done()
     blocks = tuple(_block(kind, line, lines, shown, scenarios) for kind, line, lines in _fenced(body, shown))
     if not blocks:

@@ -23,9 +23,15 @@ from courses.models import (
     PracticeCredit,
     Scenario,
 )
-from courses.selectors import PracticeFacts, course_scenarios, practice_source_register
+from courses.selectors import (
+    PracticeFacts,
+    course_scenarios,
+    page_is_open,
+    practice_source_register,
+    training_audience,
+)
 from hub.demo import demo_check, demo_step
-from hub.models import HomePage, Person
+from hub.models import District, HomePage, Person, Region
 from hub.program import CERTIFICATION_COURSE
 from hub.roles import COACH
 
@@ -91,6 +97,7 @@ def ensure_course_content(content: content_loader.Content | None = None) -> str:
         index = _publish(home, CourseIndexPage(title=content.index.title, slug=content.index.slug,
                                                intro=content.index.intro))
     created = 0
+    left_out = 0
     for spec in content.courses:
         course = CoursePage.objects.filter(code=spec.code).first()
         if course is None:
@@ -106,12 +113,19 @@ def ensure_course_content(content: content_loader.Content | None = None) -> str:
         for module in spec.modules:
             if module.slug in existing:
                 continue
+            district = District.objects.filter(name=module.district).first() if module.district else None
+            region = Region.objects.filter(name=module.region).first() if module.region else None
+            if (module.district and district is None) or (module.region and region is None):
+                left_out += 1  # a module for a district this site does not have: never published for everyone
+                continue
             body = [_raw_block(block, scenarios=scenarios) for block in module.body]
             _publish(course, ModulePage(
                 title=module.title, slug=module.slug, estimated_minutes=module.estimated_minutes,
-                required=module.required, in_refresher=module.in_refresher, body=body))
+                required=module.required, in_refresher=module.in_refresher, body=body, district=district,
+                region=region))
     return f"{len(scenarios)} scenarios, {CoursePage.objects.count()} courses ({created} new), " \
-           f"{ModulePage.objects.count()} modules"
+           f"{ModulePage.objects.count()} modules" + (
+               f" ({left_out} for a district or region not on this site left out)" if left_out else "")
 
 
 def complete_module(person: Person, module: ModulePage, when) -> None:
@@ -142,7 +156,9 @@ def train(person: Person, course: CoursePage, *, modules: int | None = None, pra
     "practise again" with `practise_again_first`)."""
     when = when or timezone.now()
     services.enrollment_start(person=person, course=course)
-    done = services.course_modules(course)[:modules]
+    audience = training_audience(person=person)  # a district's own module only for its people
+    done = [m for m in services.course_modules(course)
+            if page_is_open(person=person, page=m, course=course, audience=audience)][:modules]
     for n, module in enumerate(done):
         if wrong_first:
             _answer_wrongly_first(person, module, wrong_first)

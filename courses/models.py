@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -20,7 +21,7 @@ from wagtail.url_routing import RouteResult
 
 from courses.blocks import ModuleBodyBlock
 from hub.idempotency import form_token_field, form_token_unique
-from hub.models import Person, TimeStampedModel
+from hub.models import District, Person, Region, TimeStampedModel
 
 # The course pages are served by `courses.views`, which read through `courses.selectors`; both import
 # this module. So that no module of the app imports one that imports it back, the views are handed to
@@ -101,6 +102,49 @@ class Scenario(index.Indexed, TimeStampedModel):
         return [line.strip() for line in self.rubric.splitlines() if line.strip()]
 
 
+# "Who it is for": a course or module may be limited to one district, or to one region's districts.
+# PROTECT, not SET_NULL: a district's own module whose district went away must not quietly become a
+# module for everyone (it would join LEAP 101's rule for every visitor in the state); the district
+# cannot be deleted while pages name it, and the trainer moves or unpublishes them first.
+LIMIT_HELP = {
+    "district": "Leave empty for everyone. Choose a district to show this only to its school staff, to people "
+                "whose home district it is, and to staff of community partners serving it. A required module "
+                "limited to a district is that district's own requirement: its visitors need it before they "
+                "take cases there, and it does not change the certificate everyone else earns.",
+    "region": "Or, instead of a district, a region: everyone in any district of the region (and the region's "
+              "staff). Choose a district or a region, not both.",
+}
+
+
+def limit_fields(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    return (models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name,
+                              verbose_name="only for the district", help_text=LIMIT_HELP["district"]),
+            models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name,
+                              verbose_name="only for the region", help_text=LIMIT_HELP["region"]))
+
+
+def limit_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(district__isnull=True) | Q(region__isnull=True), name=name)
+
+
+class LimitedPage:
+    """The "Who it is for" limit of a course or module page (`district` and `region`, at most one set).
+    Who a limited page is open to is `courses.selectors.training_audience`'s to say."""
+
+    who_panel = MultiFieldPanel([FieldPanel("district"), FieldPanel("region")], heading="Who it is for")
+
+    @property
+    def for_everyone(self) -> bool:
+        """No limit: the page is everyone's (the SQL form is `courses.selectors.FOR_EVERYONE`)."""
+        return self.district_id is None and self.region_id is None
+
+    def clean(self):
+        super().clean()
+        if self.district_id is not None and self.region_id is not None:
+            raise ValidationError({"region": "Choose a district or a region, not both: a district is already "
+                                             "chosen. Clear one of them."})
+
+
 class CourseIndexPage(Page):
     intro = RichTextField(blank=True)
 
@@ -126,7 +170,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(LimitedPage, Page):
     code = models.CharField(max_length=30, unique=True, help_text="e.g. LEAP-101")
     summary = models.TextField()
     audience = models.CharField(max_length=300)
@@ -144,6 +188,7 @@ class CoursePage(Page):
         default=0, help_text="How many sessions marked \u201crequired for renewal\u201d a renewal needs, held since the "
                              "certificate was issued: attended live, or made up by watching the recording and "
                              "answering its question. 0: none.")
+    district, region = limit_fields("courses")
 
     content_panels = Page.content_panels + [
         FieldPanel("code"), FieldPanel("summary"), FieldPanel("audience"), FieldPanel("estimated_minutes"),
@@ -151,27 +196,37 @@ class CoursePage(Page):
                          FieldPanel("requires_coach_observation"),
                          FieldPanel("certificate_valid_months"), FieldPanel("renewal_sessions_required")],
                         heading="Progress and certification rule"),
+        LimitedPage.who_panel,
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
     template = "courses/course_page.html"
 
+    class Meta:
+        constraints = [limit_constraint("course_district_or_region")]
+
     def serve(self, request, *args, **kwargs):
         return _page_views["course"](request, self)
 
 
-class ModulePage(Page):
+class ModulePage(LimitedPage, Page):
     estimated_minutes = models.PositiveIntegerField(default=20)
-    required = models.BooleanField(default=True, help_text="Needed for the certificate.")
+    required = models.BooleanField(default=True, help_text="Needed for the certificate (for a module limited to "
+                                                           "a district or region: needed to take cases there).")
     in_refresher = models.BooleanField(default=False, help_text="Part of the refresher path for renewals.")
     body = StreamField(ModuleBodyBlock(), use_json_field=True)
+    district, region = limit_fields("modules")
 
     content_panels = Page.content_panels + [
         FieldPanel("estimated_minutes"), FieldPanel("required"), FieldPanel("in_refresher"), FieldPanel("body"),
+        LimitedPage.who_panel,
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
     template = "courses/module_page.html"
+
+    class Meta:
+        constraints = [limit_constraint("module_district_or_region")]
 
     def serve(self, request, *args, **kwargs):
         return _page_views["module"](request, self)

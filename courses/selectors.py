@@ -42,7 +42,7 @@ from courses.models import (
     SessionCredit,
 )
 from hub.dates import day_label
-from hub.models import Person
+from hub.models import District, Partner, Person, School
 from hub.reasons import Reason
 
 EXPIRING_WITHIN = timedelta(days=60)
@@ -54,6 +54,90 @@ def may_manage_certificates(user) -> bool:
 
     return bool(user is not None and user.is_authenticated
                 and (user.is_superuser or has_role(user, TRAINER, STATE_STAFF)))
+
+
+# -- who a course or module is for ("Who it is for" in the editor) -------------------------------------
+
+# A page with no district or region limit is everyone's: the SQL form of `LimitedPage.for_everyone`.
+FOR_EVERYONE = Q(district__isnull=True, region__isnull=True)
+
+
+@dataclass(frozen=True)
+class TrainingAudience:
+    """Which limited courses and modules one person may see and take (`training_audience` answers it).
+
+    A page limited to a district is open to the people of that district — school staff of a school there,
+    people whose home district it is, staff of a community partner serving it — and one limited to a
+    region to the people of any district in the region. Hub trainers, state staff and superusers see
+    everything; regional staff see their region's. A page with no limit is open to everyone, signed in or
+    not. `admits` is the rule for one page, `q` the same rule for a queryset of pages."""
+
+    everything: bool = False
+    district_ids: frozenset[int] = frozenset()
+    region_ids: frozenset[int] = frozenset()
+    # The person's own districts (school, home district, partner's) as (id, name, region id): whose own
+    # requirements My training shows them.
+    own_districts: tuple[tuple[int, str, int], ...] = ()
+
+    @property
+    def own_district_ids(self) -> tuple[int, ...]:
+        return tuple(pk for pk, _, _ in self.own_districts)
+
+    def admits(self, page) -> bool:
+        if self.everything or (page.district_id is None and page.region_id is None):
+            return True
+        if page.district_id is not None:
+            return page.district_id in self.district_ids
+        return page.region_id in self.region_ids
+
+    def q(self, prefix: str = "") -> Q:
+        if self.everything:
+            return Q()
+        return (Q(**{f"{prefix}district__isnull": True, f"{prefix}region__isnull": True})
+                | Q(**{f"{prefix}district_id__in": sorted(self.district_ids)})
+                | Q(**{f"{prefix}region_id__in": sorted(self.region_ids)}))
+
+
+def page_is_open(*, person: Person | None, page, course: CoursePage | None = None,
+                 audience: TrainingAudience | None = None) -> bool:
+    """Is this course or module open to the person? A module is, when it and its course (`course`, or
+    its parent) both are. Every path asks this one: the course and module pages (a 404 when not), the
+    services behind a module's forms (completion, answers, reflections) and enrolment."""
+    audience = audience or training_audience(person=person)
+    if not audience.admits(page):
+        return False
+    if isinstance(page, ModulePage):
+        course = course or CoursePage.objects.only("pk", "district_id", "region_id").get(
+            path=page.path[: -ModulePage.steplen])
+        return audience.admits(course)
+    return True
+
+
+def training_audience(*, person: Person | None) -> TrainingAudience:
+    """Who `person` is for the "Who it is for" limits (None, signed out: only pages for everyone): one query,
+    plus the person's roles (read once per request, `hub.roles.roles_of`)."""
+    from hub.roles import REGIONAL_STAFF, STATE_STAFF, TRAINER, roles_of
+
+    if person is None:
+        return TrainingAudience()
+    user = person.user
+    roles = roles_of(user)
+    own = Q(pk__in=[])
+    if person.home_district_id:
+        own |= Q(pk=person.home_district_id)
+    if person.school_id:
+        own |= Q(pk__in=School.objects.filter(pk=person.school_id).values("district_id"))
+    if person.partner_id:
+        own |= Q(pk__in=Partner.districts.through.objects.filter(partner_id=person.partner_id).values("district_id"))
+    regional = REGIONAL_STAFF in roles and person.region_id is not None
+    where = own | Q(region_id=person.region_id) if regional else own
+    rows = list(District.objects.filter(where).annotate(own=Case(When(own, then=Value(True)), default=Value(False)))
+                .order_by("pk").values_list("pk", "name", "region_id", "own"))
+    regions = {region for _, _, region, _ in rows} | ({person.region_id} if regional else set())
+    return TrainingAudience(
+        everything=bool(user.is_superuser or roles & {TRAINER, STATE_STAFF}),
+        district_ids=frozenset(pk for pk, _, _, _ in rows), region_ids=frozenset(regions),
+        own_districts=tuple((pk, name, region) for pk, name, region, mine in rows if mine))
 
 
 class State:
@@ -78,6 +162,7 @@ class Need:
     OBSERVATION = "observation"  # a coach's "ready" on a role play at a live practice, when the course asks
     RENEWAL_MODULE = "renewal_module"  # a module of the renewal path, completed again in the open renewal
     RENEWAL_SESSION = "renewal_session"  # a session required for renewal, attended live or made up by recording
+    DISTRICT_MODULE = "district_module"  # a district's own required module (`district_requirements`)
 
 
 @dataclass(frozen=True)
@@ -91,6 +176,7 @@ class Requirement:
     module_id: int | None = None
     observation: "ObservationSummary | None" = None  # for OBSERVATION: the "ready" one, else the latest
     via: str = ""  # for RENEWAL_SESSION: SessionCredit.Via (live or recording) once done
+    district: str = ""  # for DISTRICT_MODULE: the district whose own requirement it is
 
 
 @dataclass(frozen=True)
@@ -276,8 +362,9 @@ def certification_statuses(*, people, course_code: str, now: datetime | None = N
     return certification_statuses_by_course(people=people, course_codes=[course_code], now=now)[course_code]
 
 
-def _modules_of(courses, **filters) -> dict[int, list]:
-    """{course id: its live modules in order (ModulePages, with `filters`)} for many courses: one query."""
+def _modules_of(courses, *conditions: Q, **filters) -> dict[int, list]:
+    """{course id: its live modules in order (ModulePages, with `conditions` and `filters`)} for many
+    courses: one query."""
     if not courses:
         return {}
     by_path = {c.path: c.pk for c in courses}
@@ -286,20 +373,40 @@ def _modules_of(courses, **filters) -> dict[int, list]:
     for course in courses:
         within |= Q(path__startswith=course.path)
     found: dict[int, list] = {c.pk: [] for c in courses}
-    for module in (ModulePage.objects.live().filter(within, depth__in=depths, **filters).order_by("path")
-                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes",
-                         "in_refresher")):
+    for module in (ModulePage.objects.live().filter(within, *conditions, depth__in=depths, **filters)
+                   .order_by("path").only("pk", "title", "url_path", "path", "depth", "required",
+                                          "estimated_minutes", "in_refresher", "district_id", "region_id")):
         course_id = by_path.get(module.path[: -ModulePage.steplen])
         if course_id is not None:
             found[course_id].append(module)
     return found
 
 
+def rule_modules_of(courses) -> dict[int, list]:
+    """{course id: the modules its certification rule counts}: the live required modules for everyone, in
+    order. A module limited to a district or region is that district's own requirement
+    (`district_requirements`), never part of the course's rule: LEAP 101 stays the same certificate for
+    everyone whatever a district adds. One query."""
+    return _modules_of(courses, FOR_EVERYONE, required=True)
+
+
+def in_rule(module: ModulePage) -> bool:
+    """`rule_modules_of` for one module already read (live, of the course): required and for everyone. Beside
+    it so the two stay one rule; tests/courses/test_district_trainings.py pins them together."""
+    return module.required and module.for_everyone
+
+
+def rule_modules(*, course: CoursePage) -> list[ModulePage]:
+    """One course's `rule_modules_of` (the renewal path is drawn from these)."""
+    return rule_modules_of([course])[course.pk]
+
+
 def certification_statuses_by_course(*, people, course_codes, now: datetime | None = None, courses=None,
                                      required=None) -> dict[str, dict[int, CertificationStatus]]:
     """{course code: {person id: status}}: `certification_statuses` for several courses at once, in the same
     7 queries however many people and courses (My training asks it for every course). `courses` (the
-    CoursePages) and `required` ({course id: its required live modules in order}) may be passed when read."""
+    CoursePages) and `required` ({course id: the modules its rule counts in order, `rule_modules_of`}) may be
+    passed when read."""
     now = now or timezone.now()
     ids = [p if isinstance(p, int) else p.pk for p in people]
     codes = list(dict.fromkeys(course_codes))
@@ -313,7 +420,7 @@ def certification_statuses_by_course(*, people, course_codes, now: datetime | No
     if not by_code:
         return found
     if required is None:
-        required = _modules_of(list(by_code.values()), required=True)
+        required = rule_modules_of(list(by_code.values()))
     course_ids = [c.pk for c in by_code.values()]
     module_ids = [m.pk for modules in required.values() for m in modules]
     done: dict[int, dict[int, datetime]] = {}  # person id -> {module id: completed at}
@@ -440,7 +547,8 @@ def with_certification_state(people: QuerySet[Person], *, course_code: str, now:
     The same rule as `certification_statuses` (which also gives completed/total, the certificate and
     practice): the latest certificate by issued_at decides — revoked and not reinstated since → revoked, valid_until <= now
     → expired, valid_until - now <= EXPIRING_WITHIN → expiring soon, else certified; with no certificate,
-    a completion of a required module (a live child ModulePage with required=True) or an enrollment → in
+    a completion of a required module (a live child ModulePage with required=True and no district or
+    region limit: `rule_modules_of`) or an enrollment → in
     progress, else not started. tests/courses/test_certification_sql.py pins the two together.
 
     Two small queries when called (the course, its required modules: literal ids give the planner
@@ -452,7 +560,8 @@ def with_certification_state(people: QuerySet[Person], *, course_code: str, now:
     course = CoursePage.objects.filter(code=course_code).only("pk", "path", "depth").first()
     if course is None:
         return people.annotate(**{name: Value(State.NOT_STARTED, output_field=CharField())})
-    required = list(ModulePage.objects.live().child_of(course).filter(required=True).values_list("pk", flat=True))
+    required = list(ModulePage.objects.live().child_of(course).filter(FOR_EVERYONE, required=True)
+                    .values_list("pk", flat=True))
     revoked = Q(revoked_at__isnull=False) & (Q(reinstated_at__isnull=True) | Q(reinstated_at__lt=F("revoked_at")))
     latest = (Certificate.objects.filter(course_id=course.pk, person_id=OuterRef("pk"))
               .order_by("-issued_at", "-pk")
@@ -474,6 +583,45 @@ def with_certification_state(people: QuerySet[Person], *, course_code: str, now:
 def certification_status(*, person, course_code: str, now: datetime | None = None) -> CertificationStatus:
     pid = person if isinstance(person, int) else person.pk
     return certification_statuses(people=[pid], course_code=course_code, now=now)[pid]
+
+
+def district_requirements(*, people, district_ids, course_codes=None, courses=None, districts=None
+                          ) -> dict[tuple[int, int], tuple[Requirement, ...]]:
+    """{(person id, district id): the district's own required modules, each with the person's state} for every
+    person and district given (Person objects or ids), in a fixed number of queries however many: the
+    courses (none when `courses` are given), the districts (none when `districts`, {id: (name, region id)},
+    are given), their limited modules, and the completions (none when no module is limited there).
+
+    A district's own required modules are the live, required modules of the courses given (`courses`, or
+    the live courses with `course_codes`) limited to the district or to its region ("Who it is for"). They
+    are not part of the course's certification rule (`rule_modules_of`): the gate
+    (`coordinators.selectors.eligibility.visit_eligibility`) asks for them on top of the certificate, for
+    the district a case is in, and My training shows them for the person's own districts. A completion
+    counts as it does for the course (recorded once, its knowledge checks passed)."""
+    ids = [p if isinstance(p, int) else p.pk for p in people]
+    district_ids = sorted({d for d in district_ids if d})
+    found: dict[tuple[int, int], tuple[Requirement, ...]] = {(pid, did): () for pid in ids for did in district_ids}
+    if not ids or not district_ids:
+        return found
+    if courses is None:
+        courses = list(CoursePage.objects.live().filter(code__in=list(course_codes or ())).only("pk", "path", "depth"))
+    if districts is None:
+        districts = {pk: (name, region) for pk, name, region in
+                     District.objects.filter(pk__in=district_ids).values_list("pk", "name", "region_id")}
+    districts = {did: districts[did] for did in district_ids if did in districts}
+    if not courses or not districts:
+        return found
+    limited = Q(district_id__in=list(districts)) | Q(region_id__in={r for _, r in districts.values()})
+    modules = [m for ms in _modules_of(courses, limited, required=True).values() for m in ms]
+    done = {(pid, mid): at for pid, mid, at in ModuleCompletion.objects.filter(
+        person_id__in=ids, module_id__in=[m.pk for m in modules]).values_list("person_id", "module_id", "completed_at")
+    } if modules else {}
+    for did, (name, region) in districts.items():
+        own = [m for m in modules if m.district_id == did or (m.district_id is None and m.region_id == region)]
+        for pid in ids:
+            found[pid, did] = tuple(Requirement(Need.DISTRICT_MODULE, m.title, (pid, m.pk) in done, done.get((pid, m.pk)),
+                                                m.pk, district=name) for m in own)
+    return found
 
 
 @dataclass
@@ -548,6 +696,9 @@ class CourseProgress:
     last_activity_at: datetime | None
     practice_plan: PracticePlan | None = None
     makeups: tuple[MakeupOffer, ...] = ()  # recordings that would fill a renewal's session places
+    # The own required modules of the person's district(s) in this course (`district_requirements`): not
+    # part of the certificate, needed to take cases there.
+    district_requirements: tuple[Requirement, ...] = ()
 
     @property
     def percent(self) -> int:
@@ -599,23 +750,34 @@ def unlocked_module_ids(*, course: CoursePage, modules, done_ids) -> set[int]:
     return unlocked
 
 
-def module_is_unlocked(*, person: Person, module: ModulePage, course: CoursePage) -> bool:
+def module_is_unlocked(*, person: Person, module: ModulePage, course: CoursePage,
+                       audience: TrainingAudience | None = None) -> bool:
+    """Unlocked for this person: the modules before it that are not open to them (`training_audience`)
+    are not in their way."""
     if not course.sequential:
         return True
-    modules = list(ModulePage.objects.live().child_of(course).order_by("path").only("pk", "path", "depth"))
+    audience = audience or training_audience(person=person)
+    modules = list(ModulePage.objects.live().child_of(course).filter(audience.q()).order_by("path")
+                   .only("pk", "path", "depth"))
     done = set(ModuleCompletion.objects.filter(person=person, module__in=modules).values_list("module_id", flat=True))
     return module.pk in unlocked_module_ids(course=course, modules=modules, done_ids=done)
 
 
-def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool = False) -> list[CourseProgress]:
-    """Each course's progress for one person (or none, signed out), with the certification rule's state:
-    a fixed number of queries however many courses, modules and sessions (4 + the rule's 5 + the planner's)."""
-    modules_of = _modules_of(courses)
+def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool = False,
+              audience: TrainingAudience | None = None) -> list[CourseProgress]:
+    """Each course's progress for one person (or none, signed out), with the certification rule's state
+    and their districts' own requirements: a fixed number of queries however many courses, modules and
+    sessions (4 + the rule's 5 + the planner's, and for "Who it is for" the person's districts and their
+    limited modules, 2, with their completions a third where there are some). Only what is open to the
+    person (`training_audience`) is listed, unlocked and counted."""
+    audience = audience or training_audience(person=person)
+    modules_of = _modules_of(courses, audience.q())
     done_ids: set[int] = set()
     enrollments: dict[int, Enrollment] = {}
     statuses: dict[str, dict[int, CertificationStatus]] = {}
     found_plans: dict[str, PracticePlan] = {}
     found_makeups: dict[str, list[MakeupOffer]] = {}
+    own_needs: dict[tuple[int, int], tuple[Requirement, ...]] = {}
     if person is not None and courses:
         every = [m.pk for modules in modules_of.values() for m in modules]
         done_ids = set(ModuleCompletion.objects.filter(person=person, module_id__in=every)
@@ -624,7 +786,11 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
                        .select_related("last_module")}
         statuses = certification_statuses_by_course(
             people=[person.pk], course_codes=[c.code for c in courses], courses=courses,
-            required={c.pk: [m for m in modules_of[c.pk] if m.required] for c in courses})
+            required={c.pk: [m for m in modules_of[c.pk] if in_rule(m)] for c in courses})
+        if audience.own_district_ids:
+            own_needs = district_requirements(people=[person.pk], district_ids=audience.own_district_ids,
+                                              courses=courses, districts={pk: (name, region) for pk, name, region
+                                                                          in audience.own_districts})
         if plans:
             found_plans = practice_plans(person=person, course_codes=[c.code for c in courses
                                                                       if c.requires_live_practice])
@@ -641,21 +807,33 @@ def _progress(*, person: Person | None, courses: list[CoursePage], plans: bool =
                           resume is not None and m.pk == resume.pk) for m in modules]
         required = [r for r in rows if r.module.required]
         status = statuses[course.code][person.pk] if person is not None else None
+        ids = {m.pk for m in modules}
+        mine: dict[int, Requirement] = {}  # a region's module once, though two of the person's districts ask it
+        for did in audience.own_district_ids if person is not None else ():
+            for need in own_needs.get((person.pk, did), ()):
+                if need.module_id in ids:
+                    mine.setdefault(need.module_id, need)
         found.append(CourseProgress(course, enrollment is not None, rows, len(required),
                                     sum(r.done for r in required), status, resume,
                                     enrollment.last_activity_at if enrollment else None,
-                                    found_plans.get(course.code), tuple(found_makeups.get(course.code, ()))))
+                                    found_plans.get(course.code), tuple(found_makeups.get(course.code, ())),
+                                    tuple(mine.values())))
     return found
 
 
-def course_progress(*, person: Person | None, course: CoursePage) -> CourseProgress:
-    return _progress(person=person, courses=[course])[0]
+def course_progress(*, person: Person | None, course: CoursePage,
+                    audience: TrainingAudience | None = None) -> CourseProgress:
+    """The course page's progress. The caller has asked `page_is_open` first: a course that is not open
+    to the person is served as a 404."""
+    return _progress(person=person, courses=[course], audience=audience)[0]
 
 
 def courses_for_person(*, person: Person | None, plans: bool = False) -> list[CourseProgress]:
-    """Every published course with the person's progress; `plans` adds the live practice they have booked
-    (My training)."""
-    return _progress(person=person, courses=list(CoursePage.objects.live().order_by("path")), plans=plans)
+    """Every published course open to the person with their progress; `plans` adds the live practice they
+    have booked (My training)."""
+    audience = training_audience(person=person)
+    return _progress(person=person, courses=list(CoursePage.objects.live().filter(audience.q()).order_by("path")),
+                     plans=plans, audience=audience)
 
 
 def last_activity(*, people) -> dict[int, datetime]:
@@ -703,6 +881,7 @@ class ModuleView:
     checks: dict[str, CheckState]
     reflections: dict[str, str]
     personal_blocks: dict[str, object]  # block id -> knowledge-check or reflection block
+    is_open: bool = True  # open to the person (`page_is_open`); the page is a 404 when not
 
     @property
     def can_complete(self) -> bool:
@@ -720,8 +899,13 @@ def module_view(*, person: Person, module: ModulePage) -> ModuleView:
     from courses.models import KnowledgeCheckAttempt, Reflection
 
     course = CoursePage.objects.get(path=module.path[: -ModulePage.steplen])
-    modules = list(ModulePage.objects.live().child_of(course).order_by("path")
-                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes"))
+    audience = training_audience(person=person)
+    if not page_is_open(person=person, page=module, course=course, audience=audience):
+        return ModuleView(module, course, None, CourseProgress(course, False, [], 0, 0, None, None, None), False,
+                          False, {}, {}, {}, is_open=False)
+    modules = list(ModulePage.objects.live().child_of(course).filter(audience.q()).order_by("path")
+                   .only("pk", "title", "url_path", "path", "depth", "required", "estimated_minutes",
+                         "district_id", "region_id"))
     enrollment = Enrollment.objects.filter(person=person, course=course).first()
     done_ids = set(ModuleCompletion.objects.filter(person=person, module__in=modules)
                    .values_list("module_id", flat=True))

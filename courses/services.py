@@ -35,8 +35,11 @@ from courses.selectors import (
     may_coach,
     may_manage_certificates,
     module_is_unlocked,
+    page_is_open,
     practice_facts,
     renewal_path,
+    rule_modules,
+    training_audience,
 )
 from hub.dates import day_label
 from hub.idempotency import create_once
@@ -68,9 +71,13 @@ def course_modules(course: CoursePage) -> list[ModulePage]:
 def _usable_module(*, person: Person, module_id) -> tuple[ModulePage, CoursePage]:
     module = _live_module(module_id)
     course = module.get_parent().specific
+    audience = training_audience(person=person)
+    if not page_is_open(person=person, page=module, course=course, audience=audience):
+        # Limited to a district or region the person is not of: as if it did not exist (a 404).
+        raise errors.NotAvailable("That module does not exist or is not published.")
     if not Enrollment.objects.filter(person=person, course=course).exists():
         raise errors.NotEnrolled(f"Enrol in {course.title} first.")
-    if not module_is_unlocked(person=person, module=module, course=course):
+    if not module_is_unlocked(person=person, module=module, course=course, audience=audience):
         raise errors.ModuleLocked("Finish the earlier modules first: this one unlocks after them.")
     return module, course
 
@@ -79,7 +86,7 @@ def _usable_module(*, person: Person, module_id) -> tuple[ModulePage, CoursePage
 
 @transaction.atomic
 def enrollment_start(*, person: Person, course: CoursePage) -> Enrollment:
-    if not course.live:
+    if not course.live or not page_is_open(person=person, page=course):
         raise errors.NotAvailable("That course is not published.")
     enrollment, _ = Enrollment.objects.get_or_create(person=person, course=course,
                                                      defaults={"last_activity_at": timezone.now()})
@@ -624,7 +631,7 @@ def certificate_reminders_send(*, now: datetime | None = None) -> dict[str, int]
                                                           audience=audience, sent_to=address)
             if certificate.course_id not in paths:  # the renewal's modules, by the renewal's own rule
                 paths[certificate.course_id] = [m.title for m in renewal_path(
-                    [m for m in course_modules(certificate.course) if m.required])]
+                    rule_modules(course=certificate.course))]
             mail_send(**_reminder_mail(certificate, days_left, paths[certificate.course_id], audience=audience,
                                        address=address),
                       kind="certificate", person=certificate.person, key=f"courses:certificate-reminder:{reminder.pk}",

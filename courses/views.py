@@ -22,6 +22,8 @@ from courses.selectors import (
     courses_for_person,
     may_manage_certificates,
     module_view,
+    page_is_open,
+    training_audience,
 )
 from hub.idempotency import new_token, posted_token
 from hub.queries import SearchQuery, query_read
@@ -45,7 +47,10 @@ def course_index_rows(request) -> list:
 
 def course_serve(request, course: CoursePage):
     person = person_for(request.user)
-    progress = course_progress(person=person, course=course)
+    audience = training_audience(person=person)
+    if not page_is_open(person=person, page=course, audience=audience):
+        raise Http404("No such course.")  # limited to a district or region: not revealed to others
+    progress = course_progress(person=person, course=course, audience=audience)
     return render(request, course.get_template(request), {"page": course, "self": course, "progress": progress})
 
 
@@ -69,9 +74,13 @@ def _rendered_body(module: ModulePage) -> list[tuple[str, str, str | None]]:
 
 def module_serve(request, module: ModulePage):
     if not request.user.is_authenticated:
+        if not page_is_open(person=None, page=module):
+            raise Http404("No such module.")  # signed out, a limited module is not revealed either
         return redirect_to_login(request.get_full_path())
     person = _person_or_403(request)
     view = module_view(person=person, module=module)
+    if not view.is_open:
+        raise Http404("No such module.")  # limited to a district or region: not revealed to others
     if view.enrollment is None:
         messages.info(request, f"Enrol in {view.course.title} to open its modules.")
         return redirect(view.course.url)
@@ -106,7 +115,11 @@ def _refuse(request, error: errors.CourseError):
 def course_enroll(request, course_id: int):
     person = _person_or_403(request)
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    services.enrollment_start(person=person, course=course)
+    try:
+        services.enrollment_start(person=person, course=course)
+    except errors.CourseError as error:
+        _refuse(request, error)
+        raise
     progress = course_progress(person=person, course=course)
     target = progress.next_module
     return redirect(target.url if target else course.url)

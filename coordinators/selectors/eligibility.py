@@ -3,7 +3,9 @@
 `visit_eligibility` answers it for any number of people in a fixed number of queries, as reason codes
 (`hub.reasons.Reason`), never sentences: an active account, the home-visitor role, a current
 certificate of the program's course (`courses.selectors.certification_statuses`, whose own reasons —
-modules left, the live practice, a revoked certificate and who to ask — come along), and serving the
+modules left, the live practice, a revoked certificate and who to ask — come along), the district's own
+required modules of that course on top of it (`courses.selectors.district_requirements`: modules a
+trainer limited to the district or its region), and serving the
 district: school staff there, or staff of a community partner serving it with a data-sharing agreement
 in force. The assignment gate (`assignment_refusals`, which adds what the case itself needs), the case
 board (volunteering and "why not"), the roster's "can take cases now" and the case page's candidates
@@ -25,7 +27,7 @@ from coordinators.models import (
     StudentCase,
 )
 from courses.reasons import MESSAGES as CERTIFICATION_MESSAGES
-from courses.selectors import certification_statuses
+from courses.selectors import certification_statuses, district_requirements
 from hub.models import District, Partner, Person
 from hub.program import CERTIFICATION_COURSE
 from hub.reasons import Reason, describe
@@ -89,10 +91,11 @@ class Eligibility:
         return describe(self.reasons, about=about)
 
 
-# The reasons that come from the certification rule (courses), not from the district's own rules.
-# Every code courses words (courses/reasons.py) is one: the list was written out here once and missed
-# "observation_missing", so a visitor lacking only a coach's "ready" counted as certified on the roster.
-CERTIFICATION_CODES = frozenset(CERTIFICATION_MESSAGES)
+# The reasons that are training (courses), not the district's other rules (serving it, agreements): every
+# code the certification rule words (courses/reasons.py: a hand-written list here once missed
+# "observation_missing", so a visitor lacking only a coach's "ready" counted as certified), and the
+# district's own required modules ("certified" means trained for here).
+CERTIFICATION_CODES = frozenset(CERTIFICATION_MESSAGES) | {"district_modules_missing"}
 
 
 def visit_eligibility(*, people, district=None, district_of: dict | None = None, now: datetime | None = None,
@@ -106,7 +109,9 @@ def visit_eligibility(*, people, district=None, district_of: dict | None = None,
     if district_of is None:
         district_id = district.pk if isinstance(district, District) else district
         district_of = {pid: district_id for pid in ids}
-    names = dict(District.objects.filter(pk__in={d for d in district_of.values() if d}).values_list("pk", "name"))
+    regions = {pk: (name, region) for pk, name, region in District.objects.filter(
+        pk__in={d for d in district_of.values() if d}).values_list("pk", "name", "region_id")}
+    names = {pk: name for pk, (name, _) in regions.items()}
     if statuses is None or any(pid not in statuses for pid in ids):
         statuses = certification_statuses(people=ids, course_code=COURSE_CODE, now=now)
     partner_ids = {p.partner_id for p in people if p.partner_id}
@@ -115,6 +120,8 @@ def visit_eligibility(*, people, district=None, district_of: dict | None = None,
     agreements = agreements_in_force(partner_ids=partner_ids, district_ids=list(names),
                                      on=timezone.localdate(now)) if partner_ids else set()
     visitors = set(Person.objects.filter(pk__in=ids, user__groups__name=VISITOR).values_list("pk", flat=True))
+    own_modules = district_requirements(people=ids, district_ids=list(names), course_codes=[COURSE_CODE],
+                                        districts=regions)
     found = {}
     for person in people:
         where = district_of.get(person.pk)
@@ -124,6 +131,10 @@ def visit_eligibility(*, people, district=None, district_of: dict | None = None,
         if person.pk not in visitors:
             reasons.append(Reason("not_a_visitor"))
         reasons += statuses[person.pk].reasons
+        missing = tuple(r.title for r in own_modules.get((person.pk, where), ()) if not r.done)
+        if missing:
+            reasons.append(Reason("district_modules_missing", {"district": names.get(where, ""), "modules": missing,
+                                                               "count": len(missing)}))
         as_staff, as_partner = serving(person, where, serves) if where else (False, False)
         if not as_staff and not as_partner:
             reasons.append(Reason("not_serving_district", {"district": names.get(where, "")}))

@@ -268,8 +268,9 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_cases_and_visito
     large, response = count()
     # Sign-in, session and two-step checks; the district and its schools; the band counts and the page's
     # 25 cases (their facts in SQL); the free visitors (the roster's people, certification, the gate's
-    # rule), their open cases and languages; the district's settings.
-    assert small == large == 33, (small, large)
+    # rule, with the district's own required modules: the course and its limited modules, 2), their open
+    # cases and languages; the district's settings.
+    assert small == large == 35, (small, large)
     body = response.content.decode()
     assert body.count('<li class="case-card') == selectors.WAITING_PAGE_SIZE
     assert "31 students waiting" in body and "Next page" in body

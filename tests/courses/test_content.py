@@ -20,6 +20,7 @@ LEAP_MODULES = [
     "barriers-and-connecting-to-resources",
     "culture-language-and-interpreters",
     "after-the-visit",
+    "visiting-in-hartford",  # Hartford's own module (`district = "Hartford"`): not part of the certificate
 ]
 FIRST_CALL = "leap-101/03-first-contact-and-the-phone-call.md"
 
@@ -53,13 +54,14 @@ def test_every_content_file_loads():
     assert content.index.intro.startswith("<p>Training for home visitors: start with <b>LEAP 101</b>")
 
 
-def test_leap_101_has_its_seven_modules_in_order_and_its_certification_rule():
+def test_leap_101_has_its_seven_modules_for_everyone_and_hartfords_own_in_order_and_its_certification_rule():
     leap = load_content().course("LEAP-101")
     assert [module.slug for module in leap.modules] == LEAP_MODULES
     assert (leap.slug, leap.sequential, leap.requires_live_practice, leap.certificate_valid_months) == \
         ("leap-101", True, True, 24)
-    assert [module.estimated_minutes for module in leap.modules] == [20, 20, 25, 30, 30, 30, 25]
-    assert leap.estimated_minutes == 180
+    assert [module.estimated_minutes for module in leap.modules] == [20, 20, 25, 30, 30, 30, 25, 15]
+    assert [(module.district, module.region) for module in leap.modules][-2:] == [("", ""), ("Hartford", "")]
+    assert leap.estimated_minutes == 180  # the course for everyone: a district's own module is not in its time
     assert all(module.required for module in leap.modules)
     assert [module.slug for module in leap.modules if module.in_refresher] == [
         "cornerstones-and-the-shift-to-relationships", "the-visit-sequence", "after-the-visit"]
@@ -148,7 +150,11 @@ MALFORMED = {
                                f"{FIRST_CALL_PATH}:{{line}}: pass_mark: must be from 1 to 100, not 120", 0),
     "misspelt field": (FIRST_CALL, "in_refresher = false\n", "in_refresher = false\nlevel = 2\n",
                        f"{FIRST_CALL_PATH}:{{line}}: level: unknown field 'level' (expected one of: "
-                       "estimated_minutes, in_refresher, required, slug, title)", 1),
+                       "district, estimated_minutes, in_refresher, region, required, slug, title)", 1),
+    "district and region": ("leap-101/08-visiting-in-hartford.md", 'in_refresher = false\n',
+                            'in_refresher = false\nregion = "CREC"\n',
+                            "courses/content/leap-101/08-visiting-in-hartford.md:{line}: region: a module is for one "
+                            "district or one region, not both: remove one of them", 1),
     "duplicate module slug": ("leap-101/04-the-first-visit-listening-for-hopes.md",
                               'slug = "the-first-visit-listening-for-hopes"', 'slug = "first-contact-and-the-phone-call"',
                               "courses/content/leap-101/04-the-first-visit-listening-for-hopes.md:{line}: slug: "

@@ -33,12 +33,13 @@ def malformed_content(tmp_path, monkeypatch):
     return module
 
 
-def test_the_demo_builds_the_courses_and_scenarios_from_the_files_once(home_page):
+def test_the_demo_builds_the_courses_and_scenarios_from_the_files_once(home_page, orgs):
     ensure_course_content()
     leap = CoursePage.objects.get(code="LEAP-101")
     modules = list(ModulePage.objects.child_of(leap).order_by("path"))
     assert [module.slug for module in modules] == [m.slug for m in content_loader.load_content().course("LEAP-101").modules]
-    assert len(modules) == 7
+    assert len(modules) == 8
+    assert [m.district for m in modules] == [None] * 7 + [orgs["Hartford"]]  # Hartford's own module, limited
     assert leap.estimated_minutes == 180 and leap.requires_live_practice
     assert CourseIndexPage.objects.get().intro.startswith("<p>Training for home visitors")
     first_call = modules[2]
@@ -52,6 +53,14 @@ def test_the_demo_builds_the_courses_and_scenarios_from_the_files_once(home_page
     counts = row_counts()
     ensure_course_content()
     assert row_counts() == counts
+
+
+def test_a_district_module_is_left_out_not_published_for_everyone_on_a_site_without_the_district(home_page):
+    summary = ensure_course_content()  # no districts on this site
+    leap = CoursePage.objects.get(code="LEAP-101")
+    assert not ModulePage.objects.child_of(leap).filter(slug="visiting-in-hartford").exists()
+    assert ModulePage.objects.child_of(leap).count() == 7
+    assert "1 for a district or region not on this site left out" in summary
 
 
 def test_a_malformed_content_file_writes_no_page_or_scenario(home_page, malformed_content):

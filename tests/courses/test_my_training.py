@@ -103,8 +103,10 @@ def _count(client) -> int:
 
 
 # The session, user, roles, profile, site and navigation's permissions (these last cached after a first read),
-# then 4 for the courses (courses, modules, completions, enrollments), 5 for the rule and 1 for booked practice.
-MY_TRAINING_QUERIES = 18
+# then 4 for the courses (courses, modules, completions, enrollments), 5 for the rule and 1 for booked practice,
+# and 2 for "Who it is for": the person's districts (`training_audience`) and their districts' own modules
+# (`district_requirements`; a third, the completions of those, only where a district has one).
+MY_TRAINING_QUERIES = 20
 
 
 def test_my_training_takes_the_same_queries_however_many_courses_modules_and_sessions(
