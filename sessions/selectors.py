@@ -461,6 +461,7 @@ def practice_facts_of(*, source_ref: str):
 
 MAKEUP_SHARE = 0.8  # how much of a recording must be played for it to count
 MAKEUP_OFFERS_SHOWN = 5
+MAKEUP_CANDIDATES = 10  # the newest held recordings of required sessions My training asks the rule about
 MAKEUP_PACE = 1.1  # the player may report at most this many seconds of recording per second of clock
 
 
@@ -497,7 +498,7 @@ def _attended_live(person, occurrence: SessionOccurrence) -> bool:
                                      present=True).exists()
 
 
-def recording_makeup(*, user, recording, now: datetime | None = None) -> Makeup:
+def recording_makeup(*, user, recording, now: datetime | None = None, viewer: Viewer | None = None) -> Makeup:
     """May `user` make up the session `recording` recorded, by watching it? Only for a session marked required
     for renewal, held and not cancelled, whose audience includes them, that they did not attend live, with an
     uploaded recording of known length (an external address reports nothing to check). 4 queries at most."""
@@ -516,7 +517,7 @@ def recording_makeup(*, user, recording, now: datetime | None = None) -> Makeup:
         return Makeup(False, "This session has not been held yet.", occurrence)
     if not recording.video_id or not recording.duration_seconds:
         return Makeup(False, "This recording cannot count as a make-up: it is not played on the Hub.", occurrence)
-    if audience_refusal(series=occurrence.series, viewer=viewer_for(user)):
+    if audience_refusal(series=occurrence.series, viewer=viewer or viewer_for(user)):
         return Makeup(False, "This session was not open to you.", occurrence)
     if _attended_live(person, occurrence):
         return Makeup(False, "You attended this session: it already counts.", occurrence)
@@ -527,24 +528,25 @@ def recording_makeup(*, user, recording, now: datetime | None = None) -> Makeup:
 
 
 def makeup_offers(*, person, course_codes, now: datetime | None = None) -> dict:
-    """{course code: [MakeupOffer]}: the recordings of sessions required for renewal the person missed and
-    has not made up yet, newest first, for My training (registered with
-    `courses.selectors.makeup_planner_register` from SessionsConfig.ready()). 2 queries."""
+    """{course code: [MakeupOffer]}: the recordings the person may still make up (`recording_makeup`, the one
+    rule, asked of each of the newest recordings of sessions required for renewal that have been held), for
+    My training (registered with `courses.selectors.makeup_planner_register` from SessionsConfig.ready()).
+    At most 2 + 3 queries per recording looked at (MAKEUP_CANDIDATES), only for someone a renewal session is
+    missing for."""
     from courses.selectors import MakeupOffer
-    from sessions.models import Attendance, RecordingPage, RecordingWatch
+    from sessions.models import RecordingPage
 
     if CERTIFICATION_COURSE not in course_codes or person is None:
         return {}
     now = now or timezone.now()
-    recordings = list(RecordingPage.objects.live().filter(
-        occurrence__required_for_renewal=True, occurrence__occurrence__cancelled=False,
-        occurrence__occurrence__end__lte=now, video__isnull=False, duration_seconds__gt=0,
-    ).exclude(occurrence__in=Attendance.objects.filter(registration__person=person, present=True)
-              .values("registration__occurrence")
-    ).exclude(pk__in=RecordingWatch.objects.filter(person=person, counted_at__isnull=False).values("recording"))
-        .select_related("occurrence__occurrence", "occurrence__series__district").order_by(
-            "-occurrence__occurrence__start")[:MAKEUP_OFFERS_SHOWN])
+    candidates = (RecordingPage.objects.live().filter(occurrence__required_for_renewal=True,
+                                                      occurrence__occurrence__end__lte=now)
+                  .order_by("-occurrence__occurrence__start")[:MAKEUP_CANDIDATES])
     viewer = viewer_for(person.user)
-    return {CERTIFICATION_COURSE: [
-        MakeupOffer(r.title, r.occurrence.occurrence.start.astimezone(PROGRAM_TZ).date(), r.url)
-        for r in recordings if not audience_refusal(series=r.occurrence.series, viewer=viewer)]}
+    offers = []
+    for recording in candidates:
+        makeup = recording_makeup(user=person.user, recording=recording, now=now, viewer=viewer)
+        if makeup.offered and makeup.counted_at is None:
+            held_on = makeup.occurrence.occurrence.start.astimezone(PROGRAM_TZ).date()
+            offers.append(MakeupOffer(recording.title, held_on, recording.url))
+    return {CERTIFICATION_COURSE: offers[:MAKEUP_OFFERS_SHOWN]}
