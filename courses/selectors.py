@@ -42,8 +42,9 @@ from courses.models import (
     SessionCredit,
 )
 from hub.dates import day_label
-from hub.models import District, Partner, Person, School
+from hub.models import District, Person
 from hub.reasons import Reason
+from hub.selectors import own_districts_q, scope_for
 
 EXPIRING_WITHIN = timedelta(days=60)
 
@@ -122,20 +123,17 @@ def training_audience(*, person: Person | None) -> TrainingAudience:
         return TrainingAudience()
     user = person.user
     roles = roles_of(user)
-    own = Q(pk__in=[])
-    if person.home_district_id:
-        own |= Q(pk=person.home_district_id)
-    if person.school_id:
-        own |= Q(pk__in=School.objects.filter(pk=person.school_id).values("district_id"))
-    if person.partner_id:
-        own |= Q(pk__in=Partner.districts.through.objects.filter(partner_id=person.partner_id).values("district_id"))
-    regional = REGIONAL_STAFF in roles and person.region_id is not None
-    where = own | Q(region_id=person.region_id) if regional else own
+    everything = bool(user.is_superuser or roles & {TRAINER, STATE_STAFF})
+    # The districts are `hub.selectors.scope_for`'s (the one rule of where a person works), marked which are
+    # their own; staff who see everything need no list.
+    own = own_districts_q(person, roles)
+    where = own if everything else Q(pk__in=scope_for(user).values("pk"))
     rows = list(District.objects.filter(where).annotate(own=Case(When(own, then=Value(True)), default=Value(False)))
                 .order_by("pk").values_list("pk", "name", "region_id", "own"))
+    regional = REGIONAL_STAFF in roles and person.region_id is not None
     regions = {region for _, _, region, _ in rows} | ({person.region_id} if regional else set())
     return TrainingAudience(
-        everything=bool(user.is_superuser or roles & {TRAINER, STATE_STAFF}),
+        everything=everything,
         district_ids=frozenset(pk for pk, _, _, _ in rows), region_ids=frozenset(regions),
         own_districts=tuple((pk, name, region) for pk, name, region, mine in rows if mine))
 

@@ -37,9 +37,17 @@ def scope_for(user) -> QuerySet[District]:
     person = person_for(user)
     if person is None:
         return districts.none()
-    where = Q(pk__in=[])
+    where = own_districts_q(person, roles)
     if REGIONAL_STAFF in roles and person.region_id:
         where |= Q(region_id=person.region_id)
+    return districts.filter(where)
+
+
+def own_districts_q(person: Person, roles) -> Q:
+    """The districts a person works in themselves, as a filter on District (`scope_for` adds a regional
+    staff member's region, and everything for staff): a coordinator's or visitor's home district, and a
+    visitor's school's district and the districts their partner serves."""
+    where = Q(pk__in=[])
     if roles & {COORDINATOR, VISITOR} and person.home_district_id:
         where |= Q(pk=person.home_district_id)
     if VISITOR in roles:
@@ -48,7 +56,7 @@ def scope_for(user) -> QuerySet[District]:
         if person.partner_id:
             where |= Q(pk__in=Partner.districts.through.objects.filter(partner_id=person.partner_id)
                        .values("district_id"))
-    return districts.filter(where)
+    return where
 
 
 def districts_overview(*, user) -> QuerySet[District]:
