@@ -131,19 +131,26 @@ def snapshot() -> dict[str, tuple[int, str]]:
     return state
 
 
-def _writes() -> int | None:
-    """Rows this connection has inserted, updated or deleted so far (None when the database can't say).
+# Statements that never write a row; anything else counts as a write (a conservative guess: then every
+# table is compared).
+_READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "BEGIN", "COMMIT")
 
-    SQLite: total_changes(). PostgreSQL: the current transaction's counters (pg_stat_xact_all_tables),
-    which keep counting writes that a rolled-back savepoint undid, so a refused write still shows."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT total_changes()")
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_all_tables")
-        else:
-            return None
-        return int(cursor.fetchone()[0])
+
+@contextmanager
+def _writes_seen():
+    """Whether this connection sent a statement that may write (INSERT, UPDATE, DELETE, a WITH ... or
+    anything else not known to read) while the block ran: a list that gets True. Seen in Django's cursor
+    wrapper, so a write a savepoint rolled back still shows, and it costs no query (the snapshot around
+    each of the thousands of hostile requests used to ask PostgreSQL's per-transaction counters twice)."""
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        if not seen and not str(sql).lstrip().upper().startswith(_READS):
+            seen.append(True)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        yield seen
 
 
 def compare(before: dict, after: dict, *, expect: dict[str, int] | None = None, ignore=()) -> list[str]:
@@ -178,15 +185,15 @@ def unchanged(w, baseline):
 
     The state before is the module's baseline (each test starts from it: its savepoint is rolled back),
     or a fresh snapshot when the test itself wrote something first (`fresh=True`). Cheap when the
-    connection wrote no row during the block (`_writes()`): nothing changed; otherwise every table is
-    compared."""
+    connection sent no statement that may write during the block (`_writes_seen`): nothing changed;
+    otherwise every table is compared."""
 
     @contextmanager
     def check(*, expect: dict[str, int] | None = None, ignore=(), fresh: bool = False):
         before = snapshot() if fresh else baseline
-        writes = _writes()
-        yield
-        if writes is not None and _writes() == writes and not expect:
+        with _writes_seen() as wrote:
+            yield
+        if not wrote and not expect:
             return
         problems = compare(before, snapshot(), expect=expect, ignore=ignore)
         assert not problems, "the database changed: " + "; ".join(problems)

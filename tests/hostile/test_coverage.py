@@ -90,6 +90,19 @@ def test_the_quick_no_write_check_does_not_hide_a_write(w, unchanged):
             pass
 
 
+@pytest.mark.parametrize("sql", ["UPDATE hub_message SET body = 'raw' WHERE id = %s",
+                                 "  with m as (select %s as id) update hub_message set body = 'cte' "
+                                 "where id in (select id from m)"])
+def test_a_write_in_raw_sql_is_seen_too(w, unchanged, sql):
+    """The quick check reads every statement the connection sends: raw SQL and a write inside a WITH
+    (which does not start with its verb) lead to the full comparison."""
+    from django.db import connection
+
+    with pytest.raises(AssertionError, match="hub_message: rows changed"), unchanged():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [w.messages["ana"].pk])
+
+
 @pytest.mark.parametrize("name", ["coordinators:case_new", "roundtable:signup"])
 def test_a_missing_entry_would_be_named(name, monkeypatch):
     monkeypatch.delitem(ENDPOINTS, name)
