@@ -219,6 +219,64 @@ def _no_reference_index():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_search_index():
+    """Wagtail's search index (the admin's page and snippet search) is written for every saved page and
+    scenario: inline with the tests' immediate task backend, about a tenth of each test that publishes a
+    course. No in-process test searches it; the Hub's own processes (daphne in the browser journeys and
+    the real-process tests, the worker) keep it up to date as in production."""
+    from django.db.models.signals import post_delete, post_save
+    from modelsearch import index
+    from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
+
+    models = [m for m in index.get_indexed_models() if getattr(m, "search_auto_update", True)]
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+        post_delete.disconnect(post_delete_signal_handler, sender=model)
+    yield
+    for model in models:
+        post_save.connect(post_save_signal_handler, sender=model)
+        post_delete.connect(post_delete_signal_handler, sender=model)
+
+
+# What a flushed database keeps: the rows migrations and post_migrate make and no test changes (the content
+# types and permissions Django makes after every migrate, the sites framework's default site).
+FLUSH_KEEPS = frozenset({"django_migrations", "django_content_type", "auth_permission", "django_site"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush_on_postgresql():
+    """After a transactional test (real threads, processes, sockets), Django empties every table with one
+    TRUNCATE of all ~300 and then sends post_migrate, which makes the content types and permissions again:
+    about a second each on PostgreSQL (a new file per table and index), over a hundred times a run. Here
+    every table but FLUSH_KEEPS is emptied with DELETE under deferred constraints (every foreign key
+    Django makes is deferrable), which leaves the database as the flush did, and post_migrate has
+    nothing to make again. SQLite's flush is a DELETE already; a test that asks for reset sequences or a
+    serialized rollback gets Django's own flush."""
+    from django.db import connections, transaction
+    from django.test.testcases import TransactionTestCase
+
+    django_teardown = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self):
+        names = self._databases_names(include_mirrors=False)
+        if (self.reset_sequences or self.serialized_rollback or self.available_apps is not None
+                or any(connections[name].vendor != "postgresql" for name in names)):
+            return django_teardown(self)
+        for name in names:
+            connection = connections[name]
+            tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
+                      if t not in FLUSH_KEEPS]
+            quote = connection.ops.quote_name
+            with transaction.atomic(using=name), connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute("; ".join(f"DELETE FROM {quote(table)}" for table in tables))
+
+    TransactionTestCase._fixture_teardown = fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = django_teardown
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
