@@ -223,20 +223,35 @@ def _no_reference_index():
 def _no_search_index():
     """Wagtail's search index (the admin's page and snippet search) is written for every saved page and
     scenario: inline with the tests' immediate task backend, about a tenth of each test that publishes a
-    course. No in-process test searches it; the Hub's own processes (daphne in the browser journeys and
-    the real-process tests, the worker) keep it up to date as in production."""
+    course. A test that searches (the recordings archive) asks for the `search_index` fixture, which keeps
+    the index for that test; the Hub's own processes (daphne in the browser journeys and the real-process
+    tests, the worker) keep it up to date as in production."""
+    _search_index_connected(False)
+    yield
+    _search_index_connected(True)
+
+
+def _search_index_connected(connected: bool) -> None:
     from django.db.models.signals import post_delete, post_save
     from modelsearch import index
     from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
 
-    models = [m for m in index.get_indexed_models() if getattr(m, "search_auto_update", True)]
-    for model in models:
-        post_save.disconnect(post_save_signal_handler, sender=model)
-        post_delete.disconnect(post_delete_signal_handler, sender=model)
+    for model in index.get_indexed_models():
+        if not getattr(model, "search_auto_update", True):
+            continue
+        for signal, handler in ((post_save, post_save_signal_handler), (post_delete, post_delete_signal_handler)):
+            if connected:
+                signal.connect(handler, sender=model)
+            else:
+                signal.disconnect(handler, sender=model)
+
+
+@pytest.fixture
+def search_index(_no_search_index):
+    """Wagtail's search index written as pages are saved, for a test that searches what it made."""
+    _search_index_connected(True)
     yield
-    for model in models:
-        post_save.connect(post_save_signal_handler, sender=model)
-        post_delete.connect(post_delete_signal_handler, sender=model)
+    _search_index_connected(False)
 
 
 # What a flushed database keeps: the rows migrations and post_migrate make and no test changes (the content

@@ -68,7 +68,7 @@ def test_the_certificate_list_finds_a_holders_name_in_any_form_and_case(w, name,
 
 
 @pytest.mark.parametrize(("name", "stored", "typed", "case"), list(_cases()))
-def test_the_recordings_archive_finds_a_title_in_any_form_and_case(w, name, stored, typed, case):
+def test_the_recordings_archive_finds_a_title_in_any_form_and_case(w, name, stored, typed, case, search_index):
     """Titles are stored in NFC (RecordingPage.clean) whatever form the editor typed; the search is
     Wagtail's, given the query in NFC."""
     from sessions.models import RecordingPage

@@ -94,7 +94,7 @@ def archive(home_page, make_series):
     return index, series, pages
 
 
-def test_recordings_are_searchable_and_filterable_by_topic(client, archive, visitor):
+def test_recordings_are_searchable_and_filterable_by_topic(search_index, client, archive, visitor):
     index, series, pages = archive
     client.force_login(visitor.user)
     html = client.get("/recordings/", {"q": "walking groups"}).content.decode()
