@@ -52,7 +52,12 @@ def seeded_env(database_url: str | None = None) -> dict:
 
 
 def template_media(template: str | Path) -> dict:
-    """The media folders the template's demo files (recordings, documents) were written to."""
+    """The media folders the template's demo files (recordings, documents) were written to: next to a
+    template `seed_template` made, or the checkout's own (the settings' defaults) for the test runs'
+    prebuilt one (HUB_TEMPLATE_SQLITE_SEEDED: tests/prebuild_templates.py seeds it with those)."""
+    prebuilt = os.environ.get("HUB_TEMPLATE_SQLITE_SEEDED")
+    if prebuilt and Path(template).resolve() == Path(prebuilt).resolve():
+        return {"MEDIA_ROOT": str(ROOT / "media"), "PRIVATE_MEDIA_ROOT": str(ROOT / "smedia")}
     folder = Path(template).parent
     return {"MEDIA_ROOT": str(folder / "media"), "PRIVATE_MEDIA_ROOT": str(folder / "private")}
 

@@ -24,14 +24,21 @@ def main() -> int:
 
     rows, failed = [], []
     began = time.monotonic()
-    # .ci/run migrates each engine once for its test runs and these benchmarks (tests/prebuild_templates.py):
-    # the demo site is then seeded on a copy of its migrated SQLite file, and PostgreSQL copies its template.
-    template = seed_template(Path(tempfile.mkdtemp(prefix="hub-bench-template-")),
-                             migrated=os.environ.get("HUB_TEMPLATE_SQLITE_MIGRATED") or None)
+    # .ci/run migrates each engine once, and seeds a copy of the SQLite one, for its test runs and these
+    # benchmarks (tests/prebuild_templates.py); on its own, the demo site is seeded here once for every benchmark.
+    # .ci/run's test runs seeded one already (HUB_TEMPLATE_SQLITE_SEEDED): the benchmarks copy it too.
+    seeded = os.environ.get("HUB_TEMPLATE_SQLITE_SEEDED")
+    if seeded and Path(seeded).exists():
+        template = Path(seeded)
+    else:
+        seeded = None
+        template = seed_template(Path(tempfile.mkdtemp(prefix="hub-bench-template-")),
+                                 migrated=os.environ.get("HUB_TEMPLATE_SQLITE_MIGRATED") or None)
     given = os.environ.get("HUB_TEMPLATE_POSTGRES_MIGRATED")
     pg_template = given or pg_migrated_template()
-    print(f"-- demo site seeded, and a PostgreSQL database {'given' if given else 'migrated'}, once for every "
-          f"benchmark ({time.monotonic() - began:.0f} s)", flush=True)
+    print(f"-- demo site {'given' if seeded else 'seeded'}, and a PostgreSQL database "
+          f"{'given' if given else 'migrated'}, once for every benchmark ({time.monotonic() - began:.0f} s)",
+          flush=True)
     try:
         return _run(rows, failed, template, pg_template)
     finally:
