@@ -239,3 +239,67 @@ def outbox_prune(*, days: int | None = None, now: datetime | None = None) -> dic
     messages, _ = Message.objects.filter(state__in=(State.SENT, State.SKIPPED), updated_at__lt=before).delete()
     tasks, _ = DBTaskResult.objects.filter(status__in=("SUCCESSFUL", "FAILED"), finished_at__lt=before).delete()
     return {"messages": messages, "tasks": tasks}
+
+
+# A send task is run at most this many times when its runs are cut short (the database lost under the
+# worker, or the worker itself killed): then it is recorded failed, and so are the messages it held.
+TASK_MAX_RUNS = 5
+SEND_TASKS = {f"{__name__}.{name}" for name in ("message_deliver_task", "messages_deliver_task")}
+
+
+def stranded_after() -> timedelta:
+    return timedelta(seconds=max(1, int(getattr(settings, "OUTBOX_TASK_STRANDED_SECONDS", 600))))
+
+
+def task_run_again(task_id) -> bool:
+    """Put a send task whose run was cut short back in the queue ("ready"), for any worker to run again:
+    delivery locks each message and checks its state, so what its first run sent is not sent again."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return bool(DBTaskResult.objects.filter(pk=task_id, status__in=(TaskResultStatus.RUNNING, TaskResultStatus.FAILED))
+                .update(status=TaskResultStatus.READY, started_at=None, finished_at=None, exception_class_path="",
+                        traceback=""))
+
+
+def _task_message_ids(args_kwargs) -> list[int]:
+    args = (args_kwargs or {}).get("args") or []
+    first = args[0] if args else None
+    ids = first if isinstance(first, list) else [first]
+    return [n for n in ids if isinstance(n, int)]
+
+
+def sends_recover_stranded(*, now: datetime | None = None) -> dict[str, int]:
+    """Send tasks still "running" OUTBOX_TASK_STRANDED_SECONDS after they started: their worker was
+    killed or its machine lost (a worker that loses only the database puts its task back itself). The
+    killed worker's transaction rolled back, so its messages are still queued with no task that will
+    send them. Each such task is queued again; one that has already run TASK_MAX_RUNS times is recorded
+    failed, and the messages it held are failed with the reason, where staff see them and can send them
+    again. A task still really running past the limit runs twice at worst, and each message still goes
+    once (delivery's row lock). For a scheduled run (`manage.py outbox_recover`)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    counts = {"again": 0, "failed": 0}
+    stranded = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, task_path__in=SEND_TASKS,
+                                           started_at__lt=now - stranded_after())
+    for task_result in list(stranded.only("pk", "args_kwargs", "worker_ids")):
+        if len(task_result.worker_ids or []) < TASK_MAX_RUNS:
+            if task_run_again(task_result.pk):
+                counts["again"] += 1
+                logger.warning("outbox task %s: its worker stopped while running it; queued again", task_result.pk)
+            continue
+        reason = translation.gettext("The worker sending it stopped %(n)s times; send it again when the mail "
+                                     "service is running.") % {"n": len(task_result.worker_ids)}
+        with transaction.atomic():
+            if not (DBTaskResult.objects.filter(pk=task_result.pk, status=TaskResultStatus.RUNNING)
+                    .update(status=TaskResultStatus.FAILED, finished_at=now, exception_class_path="hub.outbox.stranded",
+                            traceback=reason)):
+                continue
+            Message.objects.filter(pk__in=_task_message_ids(task_result.args_kwargs), state=State.QUEUED).update(
+                state=State.FAILED, next_try_at=None, last_error=reason[:ERROR_LENGTH], updated_at=now)
+        counts["failed"] += 1
+        logger.error("outbox task %s: its worker stopped %s times; recorded failed", task_result.pk,
+                     len(task_result.worker_ids))
+    return counts

@@ -223,6 +223,10 @@ TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.Databas
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# A send task still "running" this long after it started lost its worker (killed, or its machine):
+# `manage.py outbox_recover` (every five minutes) queues it again, or fails its messages after
+# hub.outbox.services.TASK_MAX_RUNS runs.
+OUTBOX_TASK_STRANDED_SECONDS = env_int("OUTBOX_TASK_STRANDED_SECONDS", 600)
 # Days a sent or skipped message, and a finished task's record, are kept (failed messages stay until sent
 # again or their person is erased): `manage.py outbox_prune`, daily. Runs of scheduled jobs likewise
 # (each job's latest always stays): `manage.py runs_prune`.

@@ -179,3 +179,63 @@ def test_the_clean_up_deletes_old_sent_and_skipped_messages_and_finished_tasks_a
         "person2@example.org", "person3@example.org", "person4@example.org"]  # failed, queued, recent
     assert DBTaskResult.objects.filter(status="READY").count() == waiting
     assert services.outbox_prune() == {"messages": 0, "tasks": 0}
+
+
+def _running(task, *, started, workers):
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING", started_at=started,
+                                                    worker_ids=[f"w{n}" for n in range(workers)])
+
+
+def test_a_send_task_left_running_by_a_killed_worker_is_queued_again_and_the_message_sent_once(settings):
+    """A worker killed mid-send: its transaction rolled back (the message still queued, no try counted) and
+    its task says "running" for ever. Past OUTBOX_TASK_STRANDED_SECONDS it is queued again; a task that
+    started recently (a worker still on it) is left alone."""
+    settings.TASKS = DATABASE_TASKS
+    mail_send(to="killed@example.org", subject="Tomorrow", body="Hello", key="test:killed")
+    mail_send(to="busy@example.org", subject="Tomorrow", body="Hello", key="test:busy")
+    killed, busy = _queued_tasks()
+    now = timezone.now()
+    _running(killed, started=now - timedelta(seconds=601), workers=1)
+    _running(busy, started=now - timedelta(seconds=30), workers=1)
+
+    assert services.sends_recover_stranded(now=now) == {"again": 1, "failed": 0}
+    statuses = {task.pk: task.status for task in _queued_tasks()}
+    assert statuses == {killed.pk: "READY", busy.pk: "RUNNING"}
+    assert services.sends_recover_stranded(now=now) == {"again": 0, "failed": 0}  # nothing twice
+    message = Message.objects.get(recipient="killed@example.org")
+    assert services.message_deliver(message_id=message.pk) == "sent"
+    assert services.message_deliver(message_id=message.pk) == "sent"  # a second copy finds it sent
+    assert [m.to for m in mail.outbox] == [["killed@example.org"]]
+
+
+def test_a_send_task_whose_worker_keeps_being_killed_fails_its_messages_with_the_reason(settings):
+    """After TASK_MAX_RUNS runs the task is recorded failed, and the message it held is failed with a reason
+    staff read on the outbox page (and can send again), not left queued for ever."""
+    settings.TASKS = DATABASE_TASKS
+    mail_send(to="unlucky@example.org", subject="Tomorrow", body="Hello", key="test:unlucky")
+    (task,) = _queued_tasks()
+    _running(task, started=timezone.now() - timedelta(hours=1), workers=services.TASK_MAX_RUNS)
+
+    assert services.sends_recover_stranded() == {"again": 0, "failed": 1}
+    (task,) = _queued_tasks()
+    message = Message.objects.get()
+    assert task.status == "FAILED" and message.state == State.FAILED
+    assert "stopped 5 times" in message.last_error and mail.outbox == []
+
+
+def test_a_stranded_batch_send_fails_each_of_its_queued_messages_and_leaves_a_sent_one_sent(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    services.messages_queue([{"to": f"family{n}@example.org", "subject": "Tomorrow", "body": "Hello",
+                              "key": f"test:batch:{n}"} for n in range(3)])
+    task = DBTaskResult.objects.get(task_path="hub.outbox.services.messages_deliver_task")
+    first = Message.objects.get(recipient="family0@example.org")
+    services.message_deliver(message_id=first.pk)
+    _running(task, started=timezone.now() - timedelta(hours=1), workers=services.TASK_MAX_RUNS)
+
+    assert services.sends_recover_stranded() == {"again": 0, "failed": 1}
+    assert dict(Message.objects.values_list("recipient", "state")) == {
+        "family0@example.org": State.SENT, "family1@example.org": State.FAILED, "family2@example.org": State.FAILED}

@@ -15,6 +15,8 @@ starts, on a copy of the migrated database (SQLite, or PostgreSQL in the Postgre
 - The same, while the worker is in the middle of sending (its row lock held, the relay slow to
   answer): the task the loss cut short runs again after the reconnection and the message is sent
   (at least once, never lost), its task recorded successful.
+- A worker killed (SIGKILL) in the middle of a send: the try rolls back, the task left "running" is found
+  stranded by `outbox_recover` (the five-minute scheduled job) and queued again, and the next worker sends it.
 - A message whose person was erased before the worker reached it: skipped with the reason, not retried.
 - `scripts/run_dev.py` (`make run`) starts daphne, a worker and the scheduler, and Ctrl-C stops all three,
   leaving nothing.
@@ -457,6 +459,44 @@ def test_a_send_cut_short_by_the_database_dropping_the_worker_runs_again_and_the
         assert 1 <= len(relay.messages()) <= 2  # at least once: the relay took the first copy the record lost
     finally:
         worker.stop()
+        relay.stop()
+
+
+def test_a_worker_killed_in_the_middle_of_a_send_loses_nothing_the_scheduled_recovery_sends_it(hub_database):
+    """SIGKILL while the worker waits on the relay inside its transaction: the database rolls the try back
+    (the message still queued, no try counted) and the task stays "running" with no process behind it.
+    `manage.py outbox_recover` (the scheduled job, every five minutes) finds it stranded and queues it
+    again; a new worker sends the message, and its task is recorded successful."""
+    relay = SmtpRelay(delay=20.0)  # long enough to kill the worker while it waits for the relay's answer
+    relay.start()
+    env = hub_env(hub_database, relay, OUTBOX_TASK_STRANDED_SECONDS="1")
+    db = Database(hub_database)
+    worker = Worker(env, "killed")
+    second = None
+    try:
+        message = shell(QUEUE_ONE % {"to": "killed@example.org"}, env, "QUEUED")
+        wait_for(lambda: relay.receiving, timeout=60, what="the worker to start sending\n" + worker.output())
+        worker.proc.send_signal(signal.SIGKILL)
+        worker.proc.wait(10)
+        relay.delay = 0.0
+        wait_for(lambda: db.rows("SELECT state, attempts FROM outbox_message WHERE id = %s", (message,))
+                 == [("queued", 0)], timeout=30, what="the killed try rolled back")
+        assert db.rows("SELECT status FROM django_tasks_database_dbtaskresult") == [("RUNNING",)]
+        time.sleep(1.5)  # past OUTBOX_TASK_STRANDED_SECONDS
+        recovered = manage("outbox_recover", env=env).stdout
+        assert "1 stranded send tasks queued again, 0 failed" in recovered, recovered
+        assert db.rows("SELECT status FROM django_tasks_database_dbtaskresult") == [("READY",)]
+        second = Worker(env, "after")
+        wait_for(lambda: db.rows("SELECT attempts FROM outbox_message WHERE id = %s AND state = 'sent'", (message,)),
+                 timeout=60, what="the message sent by the next worker\n" + second.output())
+        assert db.rows("SELECT status FROM django_tasks_database_dbtaskresult") == [("SUCCESSFUL",)]
+        assert db.rows("SELECT attempts FROM outbox_message WHERE id = %s", (message,)) == [(1,)]
+        # at least once, never lost: the relay may also keep the copy the killed worker never heard back about
+        assert {tuple(to) for to, _ in relay.messages()} == {("killed@example.org",)}
+    finally:
+        worker.stop()
+        if second is not None:
+            second.stop()
         relay.stop()
 
 

@@ -45,6 +45,7 @@ def test_the_beat_queues_the_due_jobs_and_a_real_worker_records_each_run_finishe
         ("jobs_purge_expired", "finished", "0 expired jobs removed with their files"),
         ("jobs_recover", "finished", "0 stopped jobs resumed or failed"),
         ("outbox_prune", "finished", "0 old messages and 0 finished task records deleted"),
+        ("outbox_recover", "finished", "0 send tasks whose worker stopped queued again; 0 failed after too many tries"),
         ("purge_closed_cases", "finished", "0 cases closed more than 365 days ago purged"),
         ("purge_roundtable_contacts", "finished",
          "Contact details of 0 sign-ups removed (roundtables ended more than 90 days ago)"),

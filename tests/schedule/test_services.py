@@ -119,7 +119,8 @@ def test_the_apps_register_their_jobs_each_named_after_the_command_that_does_it_
     assert names == {"send_session_reminders": "Every hour", "send_certificate_reminders": "Every day at 07:30",
                      "purge_roundtable_contacts": "Every day at 02:15", "purge_closed_cases": "Every day at 02:45",
                      "jobs_recover": "Every 5 minutes", "jobs_purge_expired": "Every day at 03:00",
-                     "outbox_prune": "Every day at 03:30", "runs_prune": "Every day at 03:40",
+                     "outbox_prune": "Every day at 03:30", "outbox_recover": "Every 5 minutes",
+                     "runs_prune": "Every day at 03:40",
                      "announce_certificate_lapses": "Every 10 minutes"}
     assert set(names) <= set(get_commands())
 
@@ -136,6 +137,7 @@ def test_the_real_jobs_run_through_their_services_and_say_what_they_did(on_commi
         "jobs_recover": "0 stopped jobs resumed or failed",
         "jobs_purge_expired": "0 expired jobs removed with their files",
         "outbox_prune": "0 old messages and 0 finished task records deleted",
+        "outbox_recover": "0 send tasks whose worker stopped queued again; 0 failed after too many tries",
         "runs_prune": "0 old runs deleted",
         "announce_certificate_lapses": "0 people whose certificate ran out told",
     }

@@ -15,8 +15,8 @@ stays away) and polls again, in the same process.
 
 A task whose run the loss cut would otherwise never run again: Django drops the broken connection and
 the library records the task "failed" (OperationalError) on a new one, or, when even that fails, it
-stays "running" for ever; either way its message stays queued with no task to send it. So the worker
-puts such a task back to "ready" once the database answers (up to `MAX_RUNS` runs in all), and a
+stays "running" (until `outbox_recover`, every five minutes, finds it stranded); either way its message stays queued with no task to send it. So the worker
+puts such a task back to "ready" once the database answers (up to `TASK_MAX_RUNS` runs in all), and a
 worker runs it again: `message_deliver` locks the message's row and checks its state first, so a
 message whose send was recorded is not sent again, and one whose record was lost with the connection
 is sent (at least once: the relay may have taken the first copy, the one step outside the
@@ -32,10 +32,11 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from hub.outbox.services import TASK_MAX_RUNS, task_run_again
+
 logger = logging.getLogger("django_tasks_db")
 
 RECONNECT_MAX_SECONDS = 30.0
-MAX_RUNS = 5  # a task the database's loss keeps cutting short is left failed after this many runs
 DATABASE_LOSS = {f"django.db.utils.{name}" for name in ("OperationalError", "InterfaceError")}
 
 
@@ -47,17 +48,14 @@ class Worker(db_worker.Worker):
         super().run_task(db_task_result)  # raises only when it could not even record the failure
         if not (db_task_result.status == TaskResultStatus.FAILED
                 and db_task_result.exception_class_path in DATABASE_LOSS
-                and len(db_task_result.worker_ids) < MAX_RUNS):
+                and len(db_task_result.worker_ids) < TASK_MAX_RUNS):
             self.cut_short = None  # it ran to its end (successful, or failed for a reason of its own)
         self._put_back()
 
     def _put_back(self) -> None:
         if self.cut_short is None:
             return
-        again = (DBTaskResult.objects.filter(pk=self.cut_short, status__in=(TaskResultStatus.RUNNING,
-                                                                             TaskResultStatus.FAILED))
-                 .update(status=TaskResultStatus.READY, started_at=None, finished_at=None,
-                         exception_class_path="", traceback=""))
+        again = task_run_again(self.cut_short)
         logger.warning("worker_id=%s: task id=%s was cut short by the database; %s", self.worker_id,
                        self.cut_short, "queued to run again" if again else "it was finished meanwhile")
         self.cut_short = None
