@@ -1,5 +1,6 @@
 """The Hub's CSV reading, shared by every import (coordinators' cases and attendance, joining's staff lists).
 
+- A file over IMPORT_MAX_BYTES (25 MB) is refused whole before it is read (`size_refusal`).
 - The file is checked to be UTF-8 (a BOM from Excel is fine) before anything is written; any other
   encoding is reported (`ImportReport.fatal`) and nothing is imported.
 - Wrong columns stop the import with one message naming what is missing or unexpected (headers are
@@ -17,7 +18,9 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 CHUNK = 1 << 16
@@ -49,6 +52,26 @@ class ImportReport:
 
 class EncodingProblem(Exception):
     pass
+
+
+def import_max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 25 * 1024**2))
+
+
+def size_refusal(binary) -> str:
+    """Why a file is too large to import (over IMPORT_MAX_BYTES), or "": checked before a byte of it is
+    read, so an enormous upload costs no more than its storage."""
+    size = getattr(binary, "size", None)
+    if size is None:
+        binary.seek(0, 2)
+        size = binary.tell()
+        binary.seek(0)
+    limit = import_max_bytes()
+    if size <= limit:
+        return ""
+    return _("The file is %(size)s, more than the %(limit)s an import takes. Split it into smaller files "
+             "(each with the header line); nothing was imported.") % {
+        "size": filesizeformat(size), "limit": filesizeformat(limit)}
 
 
 def utf8_check(binary) -> None:
@@ -90,6 +113,10 @@ def csv_rows(binary, columns: list[str], report: ImportReport, optional: list[st
              ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: stripped cell}) for each data row; sets report.fatal on a bad file.
     `optional` columns may be present or not (a row then has them only when the file does)."""
+    too_large = size_refusal(binary)
+    if too_large:
+        report.fatal = too_large
+        return
     try:
         utf8_check(binary)
     except EncodingProblem as exc:

@@ -434,6 +434,11 @@ if ROUNDTABLE_SIGNUPS_PER_WINDOW < 1:
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 if INVITATION_VALID_DAYS < 1:
     raise ConfigError(f"INVITATION_VALID_DAYS must be 1 or more (got {INVITATION_VALID_DAYS}).")
+# The largest CSV file an import takes (cases, attendance, staff lists, the district data file): larger is
+# refused whole with a message saying so (hub.csv_import). Below nginx's 30 MB for ordinary forms.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024**2)
+if IMPORT_MAX_BYTES < 1024:
+    raise ConfigError(f"IMPORT_MAX_BYTES must be at least 1024 (got {IMPORT_MAX_BYTES}).")
 INVITATION_IMPORT_MAX_ROWS = env_int("INVITATION_IMPORT_MAX_ROWS", 5000)
 if INVITATION_IMPORT_MAX_ROWS < 1:
     raise ConfigError(f"INVITATION_IMPORT_MAX_ROWS must be 1 or more (got {INVITATION_IMPORT_MAX_ROWS}).")

@@ -526,3 +526,31 @@ def test_a_staff_list_over_the_row_limit_is_refused_whole(w, unchanged, settings
         response = w.client("carla").post(reverse("joining:import"), {
             "file": _upload((STAFF_HEADER + rows).encode()), "district": w.hartford.pk})
     assert response.status_code == 400 and "more than 100 rows" in response.content.decode()
+
+
+# Every CSV import, with a file over IMPORT_MAX_BYTES: valid rows, just too many bytes of them.
+IMPORTS = [
+    ("cases", "carla", "coordinators:case_import", {}, CASE_HEADER, GOOD_CASE),
+    ("attendance", "carla", "coordinators:attendance_import", {}, ATTENDANCE_HEADER, "S-1,2025-10,20,2\n"),
+    ("staff-list", "carla", "joining:import", {"district": "HARTFORD"}, "name,email,school_or_partner,role,language\n",
+     "Lena Ortiz,lena@example.org,,Visitor,en\n"),
+    ("district-data", "samira", "coordinators:need_upload", {"school_year": "2025"},
+     "district,enrollment,attendance_rate,frl_share,english_learner_share,remote_share\n",
+     "hartford,17300,84.6,83.2,19.7,5\n"),
+]
+
+
+@pytest.mark.parametrize(("user", "url", "fields", "header", "row"),
+                         [pytest.param(*rest, id=ident) for ident, *rest in IMPORTS])
+@pytest.mark.parametrize("over", [1, 10 * cat.MB], ids=["just-over", "ten-mb-over"])
+def test_a_file_over_the_import_size_limit_is_refused_whole_saying_so_and_imports_nothing(
+        w, unchanged, settings, user, url, fields, header, row, over):
+    settings.IMPORT_MAX_BYTES = 64 * 1024
+    content = (header + row * ((settings.IMPORT_MAX_BYTES + over) // len(row) + 1)).encode()
+    assert settings.IMPORT_MAX_BYTES + over < len(content) <= settings.IMPORT_MAX_BYTES + over + len(row) + len(header)
+    with unchanged():
+        fields = {k: (w.hartford.pk if v == "HARTFORD" else v) for k, v in fields.items()}
+        response = w.client(user).post(reverse(url), {**fields, "file": _upload(content)})
+    page = response.content.decode()
+    assert response.status_code == 400, response.status_code
+    assert "more than the 64.0\xa0KB an import takes" in page and "nothing was imported" in page, page[:3000]
