@@ -154,6 +154,28 @@ def test_pages_go_to_gunicorn_and_static_files_are_served_by_nginx(profile):
     assert not _access_lines(running, "gunicorn-access", stored["public"])
 
 
+def test_a_body_over_the_proxys_limit_gets_a_page_saying_so_in_both_languages(profile):
+    """nginx refuses a body over client_max_body_size (30 MB: a CSV import, a form) before Django sees
+    it; the person gets the Hub's page with the reason and a way back, not nginx's bare 413."""
+    import socket
+    from urllib.parse import urlsplit
+
+    running, _ = profile
+    address = urlsplit(running.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as raw:
+        raw.sendall(f"POST /coordinators/cases/import/ HTTP/1.1\r\nHost: {address.netloc}\r\n"
+                    f"Content-Type: text/csv\r\nContent-Length: {31 * 1024 * 1024}\r\nConnection: close\r\n\r\n"
+                    .encode())
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.decode("utf-8").partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 413"), head
+    assert "text/html; charset=utf-8" in head.lower()
+    assert "<h1>The file is too large</h1>" in body and 'lang="es"' in body and "No se guardó nada" in body
+    assert '<a href="/">' in body
+
+
 def test_public_media_is_served_only_as_the_types_the_hub_accepts(profile):
     running, stored = profile
     session = _session()
