@@ -315,10 +315,11 @@ def test_a_worker_whose_database_connections_were_killed_reconnects_and_sends_wh
     try:
         before = shell(QUEUE_ONE % {"to": "before@example.org"}, env, "QUEUED")
         wait_for(lambda: db.rows(sent, (before,)), timeout=60, what="the first message\n" + worker.output())
-        # This copy of the database is the test's own: only its worker is connected to it.
+        # This copy of the database is the test's own: only its worker is connected to it (and, for a moment,
+        # the shell that queued the message, whose backend may end by itself before it is asked to: False).
         killed = db.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
                          "AND pid <> pg_backend_pid()", (name,))
-        assert killed and all(ok for ok, in killed), killed
+        assert any(ok for ok, in killed), killed
         after = shell(QUEUE_ONE % {"to": "after@example.org"}, env, "QUEUED")
 
         def delivered():
