@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -56,6 +55,8 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:  # DEBUG, or SERVE_MEDIA=1 (the browser journeys); production: nginx (deploy/)
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    from hub.media_serve import media_serve  # the public folders only, as nginx, with range requests
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_serve)]
 
 urlpatterns += [path("", include(wagtail_urls))]

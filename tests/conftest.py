@@ -47,7 +47,7 @@ IN_THE_SQLITE_PASS_ONLY = (
     # headers, settings, stylesheets, texts, dates, origins, the import graph: no engine involved
     *(f"tests/hub/{name}.py" for name in (
         "test_security_headers", "test_settings", "test_stylesheets", "test_text", "test_dates", "test_origins",
-        "test_client_ip")),
+        "test_client_ip", "test_media_serve")),
     "tests/test_architecture.py", "tests/courses/test_content.py", "tests/roundtable/test_i18n.py",
     # two daphnes over Redis on an SQLite copy whichever pass runs them (tests.support.two_daphnes_over_redis)
     "tests/integration/test_board_two_daphnes.py", "tests/integration/test_discussion_two_daphnes.py",
