@@ -104,7 +104,7 @@ def test_a_coordinator_invites_by_form_and_by_csv_and_both_land_on_leap_101(coor
         files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": csv}])
     page.get_by_role("button", name="Import and send the invitations").click()
     status = page.get_by_role("region", name="Result").get_by_role("status")
-    status.wait_for()
+    status.wait_for(timeout=60_000)  # the worker runs the import: under a loaded CI it took over 15 s
     assert "1 invited" in status.inner_text() and "1 with problems" in status.inner_text()
     assert "may not invite someone as Trainer" in page.get_by_role("table", name="Rows not imported").inner_text()
     assert_accessible(page)
