@@ -105,6 +105,8 @@ class _Slice:
 
 @require_safe
 def media_serve(request, path: str):
+    if not settings.SERVE_MEDIA:
+        raise Http404("media is served by the proxy")
     full, content_type = _file_for(path)
     stat = full.stat()
     wanted = _byte_range(request.headers.get("Range", ""), stat.st_size)

@@ -1,7 +1,6 @@
 from allauth.account import views as allauth_account_views
 from allauth.socialaccount import views as allauth_social_views
 from allauth.socialaccount.providers.openid_connect import urls as allauth_oidc_urls
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -9,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hub.media_serve import media_serve
 from hub.twofactor.forms import SignInForm
 
 # Single sign-on (hub/joining/sso.py): only the parts of allauth.urls a third-party sign-in needs. Its
@@ -54,9 +54,8 @@ urlpatterns = [
     path("", include("filer.server.urls")),
 ]
 
-if settings.SERVE_MEDIA:  # DEBUG, or SERVE_MEDIA=1 (the browser journeys); production: nginx (deploy/)
-    from hub.media_serve import media_serve  # the public folders only, as nginx, with range requests
-
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_serve)]
+# /media/ from the Hub itself only with SERVE_MEDIA (DEBUG, or the browser journeys); production: nginx
+# (deploy/). Always mounted, so every run sees the same views: without SERVE_MEDIA it answers 404.
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_serve, name="hub_media")]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -724,6 +724,8 @@ REVIEWED_NO_INPUT = {
     "hub:sign_out_everywhere": "POST without fields: ends the person's own sessions (tests/hub/test_views.py)",
     "hub:districts": "GET only, no parameters",
     "hub:health": "GET only, no database",
+    "hub_media": "GET by path (SERVE_MEDIA only): other folders, ../ and bad Range headers in "
+                 "tests/hub/test_media_serve.py",
     "discussion:rooms": "GET only, no parameters",
     "privacy:requests": "GET; hostile page= in test_get_queries",
     "outbox:list": "GET; hostile state= and page= in test_get_queries",

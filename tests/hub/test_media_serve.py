@@ -13,6 +13,7 @@ VIDEO = bytes(range(256)) * 40  # 10,240 bytes
 
 @pytest.fixture
 def media(settings, tmp_path):
+    settings.SERVE_MEDIA = True
     settings.MEDIA_ROOT = tmp_path / "media"
     for name, content in {"filer_public/2026/10/talk.mp4": VIDEO, "filer_public/2026/10/page.html": b"<script>1</script>",
                           "documents/private-notes.pdf": b"%PDF-1.7 private", "images/photo.width-400.avif": b"x"}.items():
@@ -71,6 +72,12 @@ def test_only_the_public_folders_are_served_as_behind_nginx(media, path):
     """A Wagtail document goes through /documents/ (its collection's privacy), never /media/."""
     with pytest.raises(Http404):
         get(path)
+
+
+def test_without_serve_media_nothing_is_served_the_proxy_does_it(media, settings):
+    settings.SERVE_MEDIA = False
+    with pytest.raises(Http404):
+        get("filer_public/2026/10/talk.mp4")
 
 
 def test_a_file_of_a_type_the_folder_does_not_take_is_sent_to_be_downloaded_never_rendered(media):
