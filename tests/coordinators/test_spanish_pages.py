@@ -139,3 +139,20 @@ def test_the_case_csv_keeps_its_status_in_english_for_a_spanish_reader(client, c
     response = spanish(client, coordinator).get(reverse("coordinators:case_export"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[1][-1] == "Family said yes"
+
+
+def test_the_coordinators_other_pages_read_in_spanish(client, assigned, coordinator, marcus):
+    spanish(client, coordinator)
+    pages = {
+        "coordinators:roster": ("<h1>Quién está capacitado</h1>", "Ordenar por", "Puede tomar casos ahora"),
+        "coordinators:dashboard": ("Casos por estado", "Visitas por lugar", "Cambio promedio (puntos)"),
+        "coordinators:case_import": ("Importar casos de estudiantes de Hartford", "Archivo CSV"),
+        "coordinators:attendance_import": ("Importar la asistencia mensual de Hartford",),
+        "coordinators:audit": ("<h1>Registro de auditoría</h1>", "Quién"),
+    }
+    for name, texts in pages.items():
+        body = client.get(reverse(name)).content.decode()
+        for text in texts:
+            assert text in body, (name, text)
+    body = client.get(reverse("coordinators:roster_person", args=[marcus.pk])).content.decode()
+    assert "<dt>Puesto</dt>" in body and "Volver a quién está capacitado" in body
