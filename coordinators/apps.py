@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoordinatorsConfig(AppConfig):
@@ -14,10 +15,10 @@ class CoordinatorsConfig(AppConfig):
         from hub.roles import COORDINATOR, REGIONAL_STAFF, STATE_STAFF, VISITOR
 
         staff = frozenset({COORDINATOR, REGIONAL_STAFF, STATE_STAFF})
-        nav_register(NavItem("Who is trained", "coordinators:roster", roles=staff, order=30))
-        nav_register(NavItem("Cases", "coordinators:case_list", roles=staff, order=31))
-        nav_register(NavItem("Dashboard", "coordinators:dashboard", roles=staff, order=32))
-        nav_register(NavItem("My cases", "coordinators:my_cases", roles=frozenset({VISITOR}), order=20))
+        nav_register(NavItem(gettext_lazy("Who is trained"), "coordinators:roster", roles=staff, order=30))
+        nav_register(NavItem(gettext_lazy("Cases"), "coordinators:case_list", roles=staff, order=31))
+        nav_register(NavItem(gettext_lazy("Dashboard"), "coordinators:dashboard", roles=staff, order=32))
+        nav_register(NavItem(gettext_lazy("My cases"), "coordinators:my_cases", roles=frozenset({VISITOR}), order=20))
         lapse_watcher_register(coordinators_of_open_cases)
         import coordinators.privacy  # noqa: F401 - registers what this app holds (hub.privacy)
         from coordinators.reasons import MESSAGES
@@ -31,13 +32,11 @@ class CoordinatorsConfig(AppConfig):
         from coordinators.jobs import kinds_register
 
         kinds_register()
-        nav_register(NavItem("Case board", "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
+        nav_register(NavItem(gettext_lazy("Case board"), "coordinators:board_home", roles=frozenset({VISITOR, COORDINATOR}),
                              order=21))
         from coordinators import scheduled
         from hub.schedule.registry import job_register
 
         job_register(*scheduled.JOBS)  # hub.schedule: this app's scheduled jobs
-        from django.utils.translation import gettext_lazy
-
         nav_register(NavItem(gettext_lazy("District need"), "coordinators:need_index",
                              roles=frozenset({REGIONAL_STAFF, STATE_STAFF}), order=33))

@@ -1,5 +1,7 @@
 """Refusals of the coordinators' rules. `str(error)` is written for a coordinator or a visitor."""
 
+from django.utils.translation import gettext as _
+
 from hub.errors import HubError
 
 
@@ -32,8 +34,8 @@ class AssignmentRefused(CoordinatorsError):
     def __init__(self, reasons: list[str], codes: list[str] | None = None):
         self.reasons = list(reasons)
         self.codes = list(codes or [])
-        super().__init__("This assignment can't be made: " + " ".join(
-            r if r.endswith(".") else r + "." for r in self.reasons))
+        super().__init__(_("This assignment can't be made: %(reasons)s") % {"reasons": " ".join(
+            r if r.endswith(".") else r + "." for r in self.reasons)})
 
     @classmethod
     def from_refusals(cls, refusals) -> "AssignmentRefused":

@@ -3,7 +3,7 @@ every cell spreadsheet-safe, streams the file and audits it)."""
 
 from collections.abc import Iterator
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hub.exports import csv_response  # noqa: F401 - re-exported for the views
 
@@ -30,9 +30,12 @@ CASE_HEADER = ["student_id", "first_name", "last_initial", "grade", "school", "h
 
 def case_csv_rows(cases) -> Iterator[list]:
     for case in cases:
+        # The status in English whoever downloads it: the columns are the file's, not the page's.
+        with translation.override("en"):
+            status = str(case.get_status_display())
         yield [case.student_ref, case.first_name, case.last_initial, case.grade, case.school.name,
                case.home_language, case.days_enrolled, case.days_absent, case.referral_reason,
-               case.get_status_display()]
+               status]
 
 
 def filename(stem: str, district_id: int | None) -> str:

@@ -4,6 +4,7 @@ so that sending one twice adds it once."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import GRADES, Barrier, CaseEvent, Referral, Resource, Visit
 from coordinators.months import BadMonth, month_parse
@@ -13,22 +14,24 @@ from hub.models import School
 
 
 class CaseForm(FormTokenMixin, forms.Form):
-    student_ref = forms.CharField(label="Student id", max_length=40, help_text="The district's own student id.")
-    first_name = forms.CharField(max_length=60)
-    last_initial = forms.CharField(max_length=1, help_text="One letter: keep the record minimal.")
-    grade = forms.ChoiceField(choices=[(g, g) for g in GRADES])
-    school = forms.ModelChoiceField(queryset=School.objects.none())
-    home_language = forms.CharField(max_length=40, required=False)
-    days_enrolled = forms.IntegerField(min_value=1, max_value=366)
-    days_absent = forms.IntegerField(min_value=0, max_value=366)
-    referral_reason = forms.CharField(label="Reason for referral", max_length=500, required=False,
+    student_ref = forms.CharField(label=_("Student id"), max_length=40,
+                                  help_text=_("The district's own student id."))
+    first_name = forms.CharField(label=_("First name"), max_length=60)
+    last_initial = forms.CharField(label=_("Last initial"), max_length=1,
+                                   help_text=_("One letter: keep the record minimal."))
+    grade = forms.ChoiceField(label=_("Grade"), choices=[(g, g) for g in GRADES])
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    home_language = forms.CharField(label=_("Home language"), max_length=40, required=False)
+    days_enrolled = forms.IntegerField(label=_("Days enrolled"), min_value=1, max_value=366)
+    days_absent = forms.IntegerField(label=_("Days absent"), min_value=0, max_value=366)
+    referral_reason = forms.CharField(label=_("Reason for referral"), max_length=500, required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))
-    english_learner = forms.BooleanField(label="English learner", required=False,
-                                         help_text="The school counts the student as an English learner.")
+    english_learner = forms.BooleanField(label=_("English learner"), required=False,
+                                         help_text=_("The school counts the student as an English learner."))
     referral_month = forms.CharField(
-        label="Month of referral", required=False, max_length=10,
+        label=_("Month of referral"), required=False, max_length=10,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "inputmode": "numeric"}),
-        help_text="YYYY-MM; leave empty for this month. The impact figures compare students from this month on.")
+        help_text=_("YYYY-MM; leave empty for this month. The impact figures compare students from this month on."))
 
     def __init__(self, *args, district=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,49 +49,49 @@ class CaseForm(FormTokenMixin, forms.Form):
 
 
 class FamilyChoiceForm(FormTokenMixin, forms.Form):
-    kind = forms.ChoiceField(label="The family's answer", choices=CaseEvent.Kind.choices)
-    note = forms.CharField(max_length=300, required=False, label="Note (optional)")
+    kind = forms.ChoiceField(label=_("The family's answer"), choices=CaseEvent.Kind.choices)
+    note = forms.CharField(max_length=300, required=False, label=_("Note (optional)"))
 
 
 class AssignForm(FormTokenMixin, forms.Form):
-    visitor_1 = forms.TypedChoiceField(label="First visitor", coerce=int)
-    visitor_2 = forms.TypedChoiceField(label="Second visitor", coerce=int, required=False, empty_value=None)
+    visitor_1 = forms.TypedChoiceField(label=_("First visitor"), coerce=int)
+    visitor_2 = forms.TypedChoiceField(label=_("Second visitor"), coerce=int, required=False, empty_value=None)
     reassign = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates=(), pairs=True, notes=None, **kwargs):
         """`notes`: {person id: words added to their choice} (the waiting list's "speaks Spanish")."""
         super().__init__(*args, **kwargs)
         notes = notes or {}
-        choices = [("", "Choose a visitor")] + [
+        choices = [("", _("Choose a visitor"))] + [
             (row.person.pk, f"{row.person.full_name} — {row.status.describe()}"
-             + ("" if row.can_take_cases else " (can't take cases now)") + notes.get(row.person.pk, ""))
+             + ("" if row.can_take_cases else " " + str(_("(can't take cases now)"))) + notes.get(row.person.pk, ""))
             for row in candidates]
         self.fields["visitor_1"].choices = choices
         self.fields["visitor_2"].choices = choices
         self.fields["visitor_2"].required = pairs
         if not pairs:
-            self.fields["visitor_2"].label = "Second visitor (optional)"
+            self.fields["visitor_2"].label = _("Second visitor (optional)")
 
 
 class VisitForm(FormTokenMixin, forms.Form):
-    visited_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label="Kind of contact", choices=Visit.Kind.choices)
-    place = forms.ChoiceField(label="Where", choices=Visit.Place.choices)
-    attendees = forms.MultipleChoiceField(label="Visitors who went", required=False,
+    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=Visit.Kind.choices)
+    place = forms.ChoiceField(label=_("Where"), choices=Visit.Place.choices)
+    attendees = forms.MultipleChoiceField(label=_("Visitors who went"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
-    who_came = forms.CharField(label="Family members present", max_length=200, required=False)
-    barriers = ModelIdsField(label="Barriers to attendance the family named",
+    who_came = forms.CharField(label=_("Family members present"), max_length=200, required=False)
+    barriers = ModelIdsField(label=_("Barriers to attendance the family named"),
                                               queryset=Barrier.objects.all(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    resources = ModelIdsField(label="Resources offered or referrals made",
+    resources = ModelIdsField(label=_("Resources offered or referrals made"),
                                                queryset=Resource.objects.none(), required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    wants_more = forms.ChoiceField(label="Does the family want more visits?", choices=Visit.WantsMore.choices,
+    wants_more = forms.ChoiceField(label=_("Does the family want more visits?"), choices=Visit.WantsMore.choices,
                                    widget=forms.RadioSelect)
-    next_step = forms.CharField(label="Next step", max_length=300, required=False)
-    notes = forms.CharField(label="Private notes", max_length=5000, required=False,
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    notes = forms.CharField(label=_("Private notes"), max_length=5000, required=False,
                             widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text="Seen only by the case's visitors and coordinators.")
+                            help_text=_("Seen only by the case's visitors and coordinators."))
 
     CHOICE_FIELDS = ("attendees", "barriers", "resources", "wants_more")
 
@@ -102,11 +105,11 @@ class VisitForm(FormTokenMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV; the first line names the columns.")
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 CSV; the first line names the columns."))
 
 
 class ReferralOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="Outcome", choices=Referral.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Referral.Outcome.choices)
 
 
 class FidelityTargetsForm(forms.ModelForm):

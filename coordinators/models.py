@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hub.idempotency import form_token_field, form_token_unique
 from hub.models import District, Partner, Person, School, TimeStampedModel
@@ -107,13 +108,13 @@ def impact_grade_band(grade: str) -> str:
 
 
 class CaseStatus(models.TextChoices):
-    REFERRED = "referred", "Referred"
-    OFFERED = "offered", "Visit offered"
-    ACCEPTED = "accepted", "Family said yes"
-    DECLINED = "declined", "Family declined"
-    ASSIGNED = "assigned", "Visitors assigned"
-    VISITED = "visited", "Visited"
-    CLOSED = "closed", "Closed"
+    REFERRED = "referred", gettext_lazy("Referred")
+    OFFERED = "offered", gettext_lazy("Visit offered")
+    ACCEPTED = "accepted", gettext_lazy("Family said yes")
+    DECLINED = "declined", gettext_lazy("Family declined")
+    ASSIGNED = "assigned", gettext_lazy("Visitors assigned")
+    VISITED = "visited", gettext_lazy("Visited")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 # Attendance Works bands, most absent first: (level, from this share of days absent, in percent).
@@ -204,9 +205,9 @@ class CaseEvent(TimeStampedModel):
     """The family's choice, as it happened: offered, accepted, declined."""
 
     class Kind(models.TextChoices):
-        OFFERED = "offered", "Visit offered"
-        ACCEPTED = "accepted", "Family said yes"
-        DECLINED = "declined", "Family declined"
+        OFFERED = "offered", gettext_lazy("Visit offered")
+        ACCEPTED = "accepted", gettext_lazy("Family said yes")
+        DECLINED = "declined", gettext_lazy("Family declined")
 
     case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -262,24 +263,24 @@ class AssignmentMember(models.Model):
 
 class Visit(TimeStampedModel):
     class Kind(models.TextChoices):
-        HOME_VISIT = "visit", "Home visit"
-        FOLLOW_UP_CALL = "call", "Follow-up call"
-        ATTEMPTED = "attempted", "Attempted visit — family not home"
-        OTHER = "other", "Other contact"
+        HOME_VISIT = "visit", gettext_lazy("Home visit")
+        FOLLOW_UP_CALL = "call", gettext_lazy("Follow-up call")
+        ATTEMPTED = "attempted", gettext_lazy("Attempted visit — family not home")
+        OTHER = "other", gettext_lazy("Other contact")
 
     class Place(models.TextChoices):
-        HOME = "home", "Home"
-        SCHOOL = "school", "School"
-        COMMUNITY = "community", "Community place"
-        VIRTUAL = "virtual", "Virtual"
-        PHONE = "phone", "Phone"
+        HOME = "home", pgettext_lazy("visit place", "Home")
+        SCHOOL = "school", gettext_lazy("School")
+        COMMUNITY = "community", gettext_lazy("Community place")
+        VIRTUAL = "virtual", gettext_lazy("Virtual")
+        PHONE = "phone", gettext_lazy("Phone")
 
     IN_PERSON = (Place.HOME, Place.SCHOOL, Place.COMMUNITY)
 
     class WantsMore(models.TextChoices):
-        YES = "yes", "Yes"
-        NO = "no", "No"
-        UNSURE = "unsure", "Not sure yet"
+        YES = "yes", gettext_lazy("Yes")
+        NO = "no", gettext_lazy("No")
+        UNSURE = "unsure", gettext_lazy("Not sure yet")
 
     case = models.ForeignKey(StudentCase, on_delete=models.CASCADE, related_name="visits")
     number = models.PositiveSmallIntegerField()
@@ -325,9 +326,9 @@ class VisitRevision(models.Model):
 
 class Referral(TimeStampedModel):
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Not followed up yet"
-        CONNECTED = "connected", "Connected"
-        NOT_CONNECTED = "not_connected", "Not connected"
+        PENDING = "pending", gettext_lazy("Not followed up yet")
+        CONNECTED = "connected", gettext_lazy("Connected")
+        NOT_CONNECTED = "not_connected", gettext_lazy("Not connected")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="referrals")
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="referrals")

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coordinators import csv_import, exports, jobs, selectors, services
@@ -209,7 +211,7 @@ def case_new(request):
         except CoordinatorsError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Case for {case.display_name} added.")
+            messages.success(request, _("Case for %(student)s added.") % {"student": case.display_name})
             return redirect("coordinators:case_detail", case_id=case.pk)
     return render(request, "coordinators/case_form.html", {"form": form, "district": district},
                   status=400 if form.errors else 200)
@@ -300,9 +302,9 @@ def case_choice(request, case_id: int):
         except CoordinatorsError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The family's answer is recorded.")
+            messages.success(request, _("The family's answer is recorded."))
     else:
-        messages.error(request, "Nothing was recorded: " + _form_problems(form))
+        messages.error(request, _("Nothing was recorded: %(problems)s") % {"problems": _form_problems(form)})
     return redirect("coordinators:case_detail", case_id=case.pk)
 
 
@@ -326,7 +328,8 @@ def assign_posted(request, case):
     except AssignmentRefused as exc:
         audit_record(actor=request.user, action="case.assign_refused", obj=case, detail=" | ".join(exc.reasons))
         return form, exc.reasons
-    messages.success(request, "Visitors assigned: " + " and ".join(people[i].full_name for i in ids) + ".")
+    messages.success(request, _("Visitors assigned: %(names)s.") % {
+        "names": get_text_list([people[i].full_name for i in ids], _("and"))})
     return form, None
 
 
@@ -367,7 +370,7 @@ def visit_new(request, case_id: int):
         except CoordinatorsError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Visit #{visit.number} is logged.")
+            messages.success(request, _("Visit #%(number)s is logged.") % {"number": visit.number})
             return redirect("coordinators:case_detail", case_id=case.pk)
     return render(request, "coordinators/visit_form.html", {"form": form, "case": case, "visit": None},
                   status=400 if form.errors else 200)
@@ -393,7 +396,8 @@ def visit_edit(request, visit_id: int):
         except CoordinatorsError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Visit #{visit.number} is updated; the earlier version is kept.")
+            messages.success(request, _("Visit #%(number)s is updated; the earlier version is kept.") % {
+                "number": visit.number})
             return redirect("coordinators:case_detail", case_id=case.pk)
     return render(request, "coordinators/visit_form.html", {"form": form, "case": case, "visit": visit},
                   status=400 if form.errors else 200)
@@ -413,9 +417,9 @@ def referral_outcome(request, referral_id: int):
         except CoordinatorsError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Referral outcome saved.")
+            messages.success(request, _("Referral outcome saved."))
     else:
-        messages.error(request, "Nothing was saved: " + _form_problems(form))
+        messages.error(request, _("Nothing was saved: %(problems)s") % {"problems": _form_problems(form)})
     return redirect(reverse("coordinators:case_detail", kwargs={"case_id": case.pk}) + "#visits")
 
 
@@ -546,7 +550,7 @@ def board(request, district_id: int):
     if request.method == "POST":
         partner = _posted_ids(request, "partner")
         try:
-            _, done = services.board_act(
+            _case, done = services.board_act(
                 district_id=district.pk, by=request.user, action=request.POST.get("action", ""),
                 case_id=_posted_id(request, "case"), partner_id=partner[0] if partner else None,
                 visitor_ids=_posted_ids(request, "visitor_1", "visitor_2"), note=request.POST.get("note", ""),

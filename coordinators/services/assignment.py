@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coordinators import errors
 from coordinators.models import Assignment, AssignmentMember, CaseStatus, StudentCase
@@ -40,7 +41,7 @@ def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool
     current = Assignment.objects.filter(case=case, ended_at__isnull=True).first()
     if current is not None and not reassign:
         names = ", ".join(p.full_name for p in current.visitors.select_related("user"))
-        raise errors.CaseAlreadyAssigned([f"The case is already assigned to {names}; reassign it instead"])
+        raise errors.CaseAlreadyAssigned([_("The case is already assigned to %(names)s; reassign it instead") % {"names": names}])
     refusals = assignment_refusals(case=case, visitors=list(visitors), by=by, now=now)
     if refusals:
         raise errors.AssignmentRefused.from_refusals(refusals)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coordinators import errors
 from coordinators.models import Assignment, CaseEvent, CaseStatus, StudentCase
@@ -47,30 +48,31 @@ def case_validate(data: CaseData, *, district: District) -> list[str]:
 
     problems = []
     if not data.student_ref or len(data.student_ref) > 40:
-        problems.append("The student id is missing or longer than 40 characters.")
+        problems.append(_("The student id is missing or longer than 40 characters."))
     if not data.first_name or len(data.first_name) > 60:
-        problems.append("The first name is missing or longer than 60 characters.")
+        problems.append(_("The first name is missing or longer than 60 characters."))
     if len(data.last_initial) != 1 or not data.last_initial.isalpha():
-        problems.append("Give only the last initial (one letter), not the whole last name.")
+        problems.append(_("Give only the last initial (one letter), not the whole last name."))
     if data.grade not in GRADES:
-        problems.append(f"The grade {data.grade!r} is not one of PK, K, 1-12.")
+        problems.append(_("The grade %(grade)s is not one of PK, K, 1-12.") % {"grade": repr(data.grade)})
     if data.school is None or data.school.district_id != district.pk:
-        problems.append(f"The school is not a school of {district}.")
+        problems.append(_("The school is not a school of %(district)s.") % {"district": district})
     if len(data.home_language) > 40:
-        problems.append("The home language is longer than 40 characters.")
+        problems.append(_("The home language is longer than 40 characters."))
     if not 0 < data.days_enrolled <= 366:
-        problems.append("Days enrolled must be between 1 and 366.")
+        problems.append(_("Days enrolled must be between 1 and 366."))
     elif not 0 <= data.days_absent <= data.days_enrolled:
-        problems.append("Days absent must be between 0 and the days enrolled.")
+        problems.append(_("Days absent must be between 0 and the days enrolled."))
     if len(data.referral_reason) > 500:
-        problems.append("The reason for referral is longer than 500 characters.")
+        problems.append(_("The reason for referral is longer than 500 characters."))
     if data.referral_month is not None:
         this_month = timezone.localdate().replace(day=1)
         if data.referral_month.day != 1 or not FIRST_MONTH <= data.referral_month <= this_month:
-            problems.append(f"The month of referral must be a month from {FIRST_MONTH:%Y-%m} to this month.")
+            problems.append(_("The month of referral must be a month from %(first)s to this month.")
+                            % {"first": f"{FIRST_MONTH:%Y-%m}"})
     texts = (data.student_ref, data.first_name, data.last_initial, data.home_language, data.referral_reason)
     if any("\x00" in text for text in texts):
-        problems.append("The text contains a NUL character; remove it.")
+        problems.append(_("The text contains a NUL character; remove it."))
     return problems
 
 
@@ -79,14 +81,15 @@ def case_create(*, district: District, data: CaseData, by, form_token=None) -> S
     """A new case. The same form sent again (its one-time token) returns the case it added, not the
     "already has a case" refusal a second, freshly drawn form for the same student gets."""
     require_manager(by, district.pk)
-    case, _ = create_once(StudentCase, token=form_token, owner={"district": district, "created_by": by},
+    case, _created = create_once(StudentCase, token=form_token, owner={"district": district, "created_by": by},
                           create=lambda: _case_create(district=district, data=data, by=by, form_token=form_token))
     return case
 
 
 def _case_create(*, district: District, data: CaseData, by, form_token) -> StudentCase:
     problems = case_validate(data, district=district)
-    duplicate = f"{district} already has a case for student id {data.student_ref}."
+    duplicate = _("%(district)s already has a case for student id %(student_ref)s.") % {
+        "district": district, "student_ref": data.student_ref}
     if StudentCase.objects.filter(district=district, student_ref=data.student_ref).exists():
         problems.append(duplicate)
     if problems:
@@ -122,7 +125,7 @@ def case_family_choice(*, case: StudentCase, kind: str, by, note: str = "", at: 
     The same form sent again (its one-time token) returns the answer it recorded."""
     require_manager(by, case.district_id)
     case = locked_case(case)
-    event, _ = create_once(CaseEvent, token=form_token, owner={"case": case, "by": by},
+    event, _created = create_once(CaseEvent, token=form_token, owner={"case": case, "by": by},
                            create=lambda: _family_choice_record(case=case, kind=kind, by=by, note=note, at=at,
                                                                 form_token=form_token))
     return event
@@ -131,9 +134,9 @@ def case_family_choice(*, case: StudentCase, kind: str, by, note: str = "", at: 
 def _family_choice_record(*, case: StudentCase, kind: str, by, note: str, at: datetime | None, form_token
                           ) -> CaseEvent:
     if kind not in CaseEvent.Kind.values:
-        raise errors.InvalidCase("Choose offered, accepted or declined.")
+        raise errors.InvalidCase(_("Choose offered, accepted or declined."))
     if case.status == CaseStatus.CLOSED:
-        raise errors.InvalidCase("This case is closed.")
+        raise errors.InvalidCase(_("This case is closed."))
     at = at or timezone.now()
     event = CaseEvent.objects.create(case=case, kind=kind, at=at, by=by, note=note[:300], form_token=form_token)
     if kind == CaseEvent.Kind.DECLINED:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coordinators import errors
 from coordinators.models import (
@@ -44,17 +45,17 @@ class VisitData:
 def _visit_problems(case: StudentCase, data: VisitData, now: datetime) -> list[str]:
     problems = []
     if data.kind not in Visit.Kind.values:
-        problems.append("Choose what kind of contact this was.")
+        problems.append(_("Choose what kind of contact this was."))
     if data.place not in Visit.Place.values:
-        problems.append("Choose where it happened.")
+        problems.append(_("Choose where it happened."))
     if data.wants_more not in Visit.WantsMore.values:
-        problems.append("Say whether the family wants more visits.")
+        problems.append(_("Say whether the family wants more visits."))
     if data.visited_on > timezone.localdate(now):
-        problems.append("The date is in the future.")
+        problems.append(_("The date is in the future."))
     if any(r.district_id != case.district_id for r in data.resources):
-        problems.append("A resource is not one of this district's.")
+        problems.append(_("A resource is not one of this district's."))
     if len(data.notes) > 5000:
-        problems.append("The notes are longer than 5,000 characters.")
+        problems.append(_("The notes are longer than 5,000 characters."))
     return problems
 
 
@@ -67,17 +68,17 @@ def visit_log(*, case: StudentCase, by, data: VisitData, now: datetime | None = 
     now = now or timezone.now()
     case = locked_case(case)
     if not may_log_visits(by, case):
-        raise errors.OutsideScope("Only the case's visitors and coordinators log its visits.")
-    visit, _ = create_once(Visit, token=form_token, owner={"case": case, "logged_by": by},
+        raise errors.OutsideScope(_("Only the case's visitors and coordinators log its visits."))
+    visit, _created = create_once(Visit, token=form_token, owner={"case": case, "logged_by": by},
                            create=lambda: _visit_create(case=case, by=by, data=data, now=now, form_token=form_token))
     return visit
 
 
 def _visit_create(*, case: StudentCase, by, data: VisitData, now: datetime, form_token) -> Visit:
     if family_choice(case) == CaseEvent.Kind.DECLINED or case.status == CaseStatus.DECLINED:
-        raise errors.FamilyDeclined("The family declined visits: nothing more is logged for this case.")
+        raise errors.FamilyDeclined(_("The family declined visits: nothing more is logged for this case."))
     if not Assignment.objects.filter(case=case, ended_at__isnull=True).exists():
-        raise errors.InvalidVisit("Assign visitors to the case before logging visits.")
+        raise errors.InvalidVisit(_("Assign visitors to the case before logging visits."))
     problems = _visit_problems(case, data, now)
     if problems:
         raise errors.InvalidVisit(" ".join(problems))
@@ -126,7 +127,7 @@ def visit_edit(*, visit: Visit, by, data: VisitData, now: datetime | None = None
     now = now or timezone.now()
     case = locked_case(visit.case)
     if not may_log_visits(by, case):
-        raise errors.OutsideScope("Only the case's visitors and coordinators edit its visits.")
+        raise errors.OutsideScope(_("Only the case's visitors and coordinators edit its visits."))
     problems = _visit_problems(case, data, now)
     if problems:
         raise errors.InvalidVisit(" ".join(problems))
@@ -153,9 +154,9 @@ def visit_edit(*, visit: Visit, by, data: VisitData, now: datetime | None = None
 def referral_outcome_set(*, referral: Referral, by, outcome: str) -> Referral:
     referral = Referral.objects.select_related("visit__case").select_for_update(of=("self",)).get(pk=referral.pk)
     if not may_log_visits(by, referral.visit.case):
-        raise errors.OutsideScope("Only the case's visitors and coordinators follow up its referrals.")
+        raise errors.OutsideScope(_("Only the case's visitors and coordinators follow up its referrals."))
     if outcome not in Referral.Outcome.values:
-        raise errors.InvalidVisit("Choose connected or not connected.")
+        raise errors.InvalidVisit(_("Choose connected or not connected."))
     referral.outcome = outcome
     referral.outcome_at = timezone.now() if outcome != Referral.Outcome.PENDING else None
     referral.save(update_fields=["outcome", "outcome_at", "updated_at"])
