@@ -297,5 +297,5 @@ def test_the_scheduler_queues_the_jobs_and_the_worker_records_them_finished(prof
         time.sleep(0.5)
     assert states == dict.fromkeys(("purge_closed_cases", "purge_roundtable_contacts", "send_certificate_reminders",
                                     "send_session_reminders", "jobs_recover", "jobs_purge_expired", "outbox_prune",
-                                    "runs_prune", "announce_certificate_lapses"), "finished"), \
+                                    "runs_prune", "announce_certificate_lapses", "impact_refresh"), "finished"), \
         (states, running.tail("scheduler-output"))

@@ -120,7 +120,7 @@ def test_the_apps_register_their_jobs_each_named_after_the_command_that_does_it_
                      "purge_roundtable_contacts": "Every day at 02:15", "purge_closed_cases": "Every day at 02:45",
                      "jobs_recover": "Every 5 minutes", "jobs_purge_expired": "Every day at 03:00",
                      "outbox_prune": "Every day at 03:30", "runs_prune": "Every day at 03:40",
-                     "announce_certificate_lapses": "Every 10 minutes"}
+                     "announce_certificate_lapses": "Every 10 minutes", "impact_refresh": "Every hour"}
     assert set(names) <= set(get_commands())
 
 
@@ -138,6 +138,7 @@ def test_the_real_jobs_run_through_their_services_and_say_what_they_did(on_commi
         "outbox_prune": "0 old messages and 0 finished task records deleted",
         "runs_prune": "0 old runs deleted",
         "announce_certificate_lapses": "0 people whose certificate ran out told",
+        "impact_refresh": "impact figures of 0 students refreshed",
     }
 
 
