@@ -13,6 +13,12 @@ students by every breakdown key at once and returns, per group and horizon, the 
 their changes and the sum of squares. Python only merges those groups (bounded by the number of
 categories, not of students) into each breakdown, so a page costs a constant number of queries.
 
+Stored, not live (issue 16): at 100,000 students those subqueries take seconds, so the page reads each
+student's figures as `coordinators.services.impact_summary_refresh` stored them (`ImpactStudent`: the
+same SQL, `impact_student_rows`, written as cases, visits and attendance change and every hour), one
+grouped query for every breakdown at once (`_groups_stored`); `impact_table(live=True)` still computes
+the table from the source tables (`_groups_live`), and the known-answer test checks the two agree.
+
 The comparison: referred students who were never visited (the family declined, or they are still
 waiting), with the month of referral standing in for the month of the first visit. Served and
 comparison students are matched on grade band and prior attendance band; the difference in
@@ -763,9 +769,17 @@ def _level(rows: list[dict], prefix: str) -> Moments:
 
 
 def change_summary(*, district_ids: Iterable[int]) -> dict[int, Moments]:
-    """The served students' change at each horizon over all time (the dashboard's figure): one query."""
-    rows = _grouped(served_students(district_ids), [])
-    return {k: _moments(rows, f"c{k}") for k in HORIZONS}
+    """The served students' change at each horizon over all time (the dashboard's figure): one query, over
+    the stored figures the impact table reads, so the dashboard and the impact page agree."""
+    from coordinators.models import ImpactStudent
+
+    sums = {}
+    for k in HORIZONS:
+        change = F(f"c{k}")
+        sums |= {f"n{k}": Count(f"c{k}"), f"s{k}": Sum(change), f"q{k}": Sum(change * change)}
+    ids = district_ids if isinstance(district_ids, QuerySet) else list(district_ids)
+    row = ImpactStudent.objects.filter(served=True, district_id__in=ids).aggregate(**sums)
+    return {k: Moments(row[f"n{k}"] or 0, row[f"s{k}"] or 0.0, row[f"q{k}"] or 0.0) for k in HORIZONS}
 
 
 def case_change(case_id: int) -> dict | None:
