@@ -21,7 +21,7 @@ from coordinators import errors
 from coordinators.models import AttendanceMonth, StudentCase
 from coordinators.months import BadMonth, month_parse
 from coordinators.selectors import may_manage_cases
-from coordinators.services import CaseData, case_validate
+from coordinators.services import CaseData, case_validate, impact_summary_refresh_on_commit
 from hub.audit.services import audit_record
 from hub.csv_import import ImportReport, batch_write, csv_rows
 from hub.models import District, School
@@ -124,6 +124,8 @@ def cases_import(*, district: District, file, by, progress: Callable[[ImportRepo
             else:
                 report.unchanged += 1
         batch_write(StudentCase, new, changed, fields, report)
+        # Grade, English-learner status and month of referral are breakdowns of the impact table.
+        impact_summary_refresh_on_commit([c.pk for c in new + changed if c.pk])
         batch.clear()
         if progress:
             progress(report)
@@ -202,6 +204,7 @@ def attendance_import(*, district: District, file, by, progress: Callable[[Impor
             else:
                 report.unchanged += 1
         batch_write(AttendanceMonth, new, changed, ["days_enrolled", "days_absent", "updated_at"], report)
+        impact_summary_refresh_on_commit({row.case_id for row in new + changed})  # the rates themselves
         batch.clear()
         if progress:
             progress(report)

@@ -38,6 +38,7 @@ from coordinators.models import (
     impact_grade_band,
 )
 from coordinators.months import month_add, month_index
+from coordinators.services.impact import impact_summary_refresh
 from hub.models import District, Partner, Person, School
 
 REFERENCE_EFFECT = {1: 4.0, 3: 8.0, 6: 15.0, 9: 16.0}
@@ -222,6 +223,9 @@ def impact_data_generate(*, students: int, seed: int, districts: list[District] 
                                                                                          strict=True)
                  for p in people], batch_size=2000)
             AttendanceMonth.objects.bulk_create(months, batch_size=2000)
+            # The stored figures of these students, in the same transaction (not on commit): whoever
+            # generates them (the demo, a benchmark, a test inside its own transaction) reads the table next.
+            impact_summary_refresh(case_ids=list(ids.values()))
         result.cases += len(cases)
         result.visits += len(visits)
         result.attendance_months += len(months)

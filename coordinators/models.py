@@ -13,7 +13,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hub.idempotency import form_token_field, form_token_unique
-from hub.models import District, Partner, Person, School, TimeStampedModel
+from hub.models import District, Partner, Person, Region, School, TimeStampedModel
 
 
 class DistrictSettings(TimeStampedModel):
@@ -507,3 +507,86 @@ class FidelityTargets(TimeStampedModel):
 
     def __str__(self) -> str:
         return "Fidelity targets"
+
+
+# -- the impact table's stored figures (issue 16) -------------------------------------------------
+
+class ImpactStudent(models.Model):
+    """One student's figures for the impact table, as `coordinators.services.impact_summary_refresh`
+    computed them from the case, its visits and its attendance months (`coordinators.selectors.impact`'s
+    live rules, in SQL).
+
+    Why stored: the state-wide table over 100,000 students computed live takes seconds (each rate a
+    correlated subquery over the attendance months); read from these rows it is one grouped query over one
+    table. Every service that changes what a row depends on refreshes that case's row when its
+    transaction commits, and an hourly job (`impact_refresh`) recomputes them all, catching any change
+    made around the services. A case that is neither served (no first visit) nor in the comparison group
+    has no row.
+
+    The rates are attendance rates in percent (NULL: no attendance that month): `base` over the (up to)
+    three months before the month of the first visit (or referral), `m0` … `m12` each month from three
+    before it (m0) to nine after it (m12, so m3 is the month itself); `c1` … `c9` are the changes the
+    table shows (the rate 1, 3, 6 and 9 months after, minus the baseline). The breakdown keys are never
+    NULL ("" when not known), so that a grouped read can tell a group from a grouping set's total."""
+
+    case = models.OneToOneField(StudentCase, on_delete=models.CASCADE, primary_key=True,
+                                related_name="impact_figures")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", db_index=False)
+    served = models.BooleanField(help_text="Visited (True) or in the comparison group: declined or still waiting.")
+    zero_month = models.DateField(help_text="The month of the first visit (served) or of referral (comparison).")
+    cohort = models.PositiveIntegerField(help_text="School-year cohort: year·10, or year·10 + 1 for the summer.")
+    band = models.CharField("grade band", max_length=4, blank=True)
+    english_learner = models.BooleanField(default=False)
+    place = models.CharField("first visit's place", max_length=10, blank=True)
+    who = models.CharField("who went", max_length=8, blank=True, help_text="school or partner (served only).")
+    pair = models.CharField("pair or single", max_length=6, blank=True)
+    prior = models.CharField("prior attendance band", max_length=12, blank=True)
+    base = models.FloatField(null=True)
+    m0 = models.FloatField(null=True)
+    m1 = models.FloatField(null=True)
+    m2 = models.FloatField(null=True)
+    m3 = models.FloatField(null=True)
+    m4 = models.FloatField(null=True)
+    m5 = models.FloatField(null=True)
+    m6 = models.FloatField(null=True)
+    m7 = models.FloatField(null=True)
+    m8 = models.FloatField(null=True)
+    m9 = models.FloatField(null=True)
+    m10 = models.FloatField(null=True)
+    m11 = models.FloatField(null=True)
+    m12 = models.FloatField(null=True)
+    c1 = models.FloatField(null=True)
+    c3 = models.FloatField(null=True)
+    c6 = models.FloatField(null=True)
+    c9 = models.FloatField(null=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case"]
+        indexes = [models.Index(fields=["district", "zero_month"], name="impact_district_month"),
+                   models.Index(fields=["zero_month"], name="impact_month")]
+
+    def __str__(self) -> str:
+        return f"Impact figures of case {self.case_id}"
+
+
+class ImpactRefresh(models.Model):
+    """When the stored impact figures were last recomputed: one row for the full refresh (every case:
+    the hourly job, the command) and one for the partial ones (the cases a service just changed)."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Every case"
+        PARTIAL = "partial", "Changed cases"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, unique=True)
+    at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0, help_text="Rows written.")
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name_plural = "impact refreshes"
+
+    def __str__(self) -> str:
+        return f"Impact figures refreshed ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"

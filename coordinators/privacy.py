@@ -128,6 +128,13 @@ holding_register(
     fields=[("Month", "month"), ("Days enrolled", "days_enrolled"), ("Days absent", "days_absent")],
     erase=keep(), reason=COUNTS + " (attendance change after the first visit)")
 holding_register(
+    "coordinators.ImpactStudent", subject=STUDENT, find="case_id", section="Figures for the impact evaluation",
+    fields=[("Visited", "served"), ("Month of the first visit or referral", "zero_month"),
+            ("Attendance before (%)", "base"), ("Change after 1 month", "c1"), ("Change after 3 months", "c3"),
+            ("Change after 6 months", "c6"), ("Change after 9 months", "c9")],
+    erase=keep(), reason=COUNTS + " (computed from the case's visits and attendance, which stay; recomputed "
+                                  "every hour, deleted with the case)")
+holding_register(
     "coordinators.BoardOpening", subject=STUDENT, find="case_id", section="On the case board",
     fields=[("Opened", "opened_at"), ("Closed", "closed_at"), ("Note for volunteers", "note")],
     erase=anonymise(note=""), reason="When the case was offered to volunteers; the note goes.")

@@ -13,6 +13,12 @@ students by every breakdown key at once and returns, per group and horizon, the 
 their changes and the sum of squares. Python only merges those groups (bounded by the number of
 categories, not of students) into each breakdown, so a page costs a constant number of queries.
 
+Stored, not live (issue 16): at 100,000 students those subqueries take seconds, so the page reads each
+student's figures as `coordinators.services.impact_summary_refresh` stored them (`ImpactStudent`: the
+same SQL, `impact_student_rows`, written as cases, visits and attendance change and every hour), one
+grouped query for every breakdown at once (`_groups_stored`); `impact_table(live=True)` still computes
+the table from the source tables (`_groups_live`), and the known-answer test checks the two agree.
+
 The comparison: referred students who were never visited (the family declined, or they are still
 waiting), with the month of referral standing in for the month of the first visit. Served and
 comparison students are matched on grade band and prior attendance band; the difference in
@@ -29,7 +35,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import (
@@ -338,11 +344,19 @@ def _grouped(per_student: QuerySet, keys: list[str]) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def served_students(district_ids: Iterable[int] | None, period: Period | None = None, *, case_id=None):
-    """One row per visited student (their first visit), with where it happened and who went."""
+def served_students(district_ids: Iterable[int] | None, period: Period | None = None, *, case_id=None,
+                    case_ids: Iterable[int] | None = None):
+    """One row per visited student (their first visit), with where it happened and who went: of the
+    districts (None: every district), or of one case, or of some cases."""
     through = Visit.attendees.through
-    visits = (Visit.objects.filter(case_id=case_id) if case_id is not None
-              else Visit.objects.filter(case__district_id__in=list(district_ids)))
+    if case_id is not None:
+        visits = Visit.objects.filter(case_id=case_id)
+    elif district_ids is not None:
+        visits = Visit.objects.filter(case__district_id__in=list(district_ids))
+    else:
+        visits = Visit.objects.all()
+    if case_ids is not None:
+        visits = visits.filter(case_id__in=list(case_ids))
     visits = visits.filter(
         pk=Subquery(first_visit_of(OuterRef("case_id")).values("pk")[:1]))
     if period is not None:
@@ -360,11 +374,16 @@ def served_students(district_ids: Iterable[int] | None, period: Period | None = 
                         zero_ref=OuterRef("visited_on"))
 
 
-def comparison_students(district_ids: Iterable[int], period: Period | None = None):
-    """One row per referred student never visited (declined or waiting), from the month of referral."""
-    cases = (StudentCase.objects.filter(district_id__in=list(district_ids), status__in=COMPARISON_STATUSES,
-                                        referral_month__isnull=False)
+def comparison_students(district_ids: Iterable[int] | None, period: Period | None = None, *,
+                        case_ids: Iterable[int] | None = None):
+    """One row per referred student never visited (declined or waiting), from the month of referral: of
+    the districts (None: every district), or of some cases."""
+    cases = (StudentCase.objects.filter(status__in=COMPARISON_STATUSES, referral_month__isnull=False)
              .filter(~Exists(Visit.objects.filter(case_id=OuterRef("pk")).exclude(kind=Visit.Kind.ATTEMPTED))))
+    if district_ids is not None:
+        cases = cases.filter(district_id__in=list(district_ids))
+    if case_ids is not None:
+        cases = cases.filter(pk__in=list(case_ids))
     if period is not None:
         cases = cases.filter(referral_month__gte=period.first, referral_month__lte=period.last)
     return _per_student(cases, case="", zero="referral_month", case_ref=OuterRef("pk"),
@@ -373,6 +392,28 @@ def comparison_students(district_ids: Iterable[int], period: Period | None = Non
 
 SERVED_KEYS = ["band", "el", "place", "who", "pair", "district_key", "cohort"]
 COMPARISON_KEYS = ["band"]
+
+# What `coordinators.models.ImpactStudent` stores of each student, as (column, alias in the querysets of
+# `impact_student_rows`), in the order both querysets select them; then the rates (RATE_COLUMNS), then the
+# changes and the prior band (computed over these by the refresh, `coordinators.services.impact`).
+STORED_KEYS = (("case_id", "i_case"), ("district_id", "district_key"), ("region_id", "i_region"),
+               ("school_id", "i_school"), ("served", "i_served"), ("zero_month", "i_zero"), ("cohort", "cohort"),
+               ("band", "band"), ("english_learner", "el"), ("place", "i_place"), ("who", "i_who"),
+               ("pair", "i_pair"))
+
+
+def impact_student_rows(case_ids: Iterable[int] | None = None) -> tuple[QuerySet, QuerySet]:
+    """The per-student figures the impact table is made of, the served and the comparison students, every
+    case (or only `case_ids`): the live rules above, as two querysets whose values() are STORED_KEYS'
+    aliases and RATE_COLUMNS. What the refresh stores; the live table (`live=True`) groups the same."""
+    served = served_students(None, case_ids=case_ids).annotate(
+        i_case=F("case_id"), i_region=F("case__district__region_id"), i_school=F("case__school_id"),
+        i_served=Value(True), i_zero=MonthStart(F("visited_on"), 0), i_place=F("place"), i_who=F("who"),
+        i_pair=F("pair"))
+    compared = comparison_students(None, case_ids=case_ids).annotate(
+        i_case=F("pk"), i_region=F("district__region_id"), i_school=F("school_id"), i_served=Value(False),
+        i_zero=F("referral_month"), i_place=Value(""), i_who=Value(""), i_pair=Value(""))
+    return served, compared
 
 
 # -- estimates -------------------------------------------------------------------------------------------
@@ -480,6 +521,8 @@ class ImpactTable:
     comparison: list[ImpactRow]  # difference in differences: overall and by grade band
     comparison_raw: ImpactRow  # the comparison students' own change
     chart: list[ChartPoint] = field(default_factory=list)
+    figures_as_of: datetime | None = None  # when the stored figures were refreshed (`figures_as_of`)
+    live: bool = False  # computed from the source tables (`impact_table(live=True)`)
 
     def breakdown(self, key: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.key == key), None)
@@ -546,33 +589,167 @@ def _row(key: str, label: str, rows: list[dict]) -> ImpactRow:
     return ImpactRow(key, label, {k: Estimate.of(_moments(rows, f"c{k}")) for k in HORIZONS})
 
 
-def impact_table(*, scope: ImpactScope, period: Period) -> ImpactTable:
-    """The impact table for the scope and period: three queries whatever the number of students."""
-    names = dict(District.objects.filter(pk__in=scope.district_ids).values_list("pk", "name"))
+# -- the groups the table is made of ------------------------------------------------------------------
+#
+# Both ways of computing the table (stored rows, or live from the source tables) give, for the served and
+# for the comparison students, the moments (count, sum, sum of squares of each horizon's change; count and
+# sum of each month's rate) of each group of these grouping sets. One builder (`_table_of`) makes the
+# table from them, so the two cannot disagree on anything but the figures themselves.
+GROUPING_SETS = {"all": (), "band": ("band",), "band_prior": ("band", "prior"), "el": ("el",),
+                 "place": ("place",), "who": ("who",), "pair": ("pair",), "district": ("district_key",),
+                 "cohort": ("cohort",)}
+# The stored row's column of each key (`ImpactStudent`).
+STORED_KEY_COLUMNS = {"band": "band", "prior": "prior", "el": "english_learner", "place": "place",
+                      "who": "who", "pair": "pair", "district_key": "district_id", "cohort": "cohort"}
+GROUP_KEYS = tuple(STORED_KEY_COLUMNS)
+
+# served (True/False) -> grouping set -> key (a tuple of the set's keys) -> the moments' row
+Groups = dict[bool, dict[str, dict[tuple, dict]]]
+
+
+def _aggregate_names() -> list[str]:
+    names = []
+    for k in HORIZONS:
+        names += [f"nc{k}", f"sc{k}", f"qc{k}"]
+    for column in RATE_COLUMNS:
+        names += [f"n{column}", f"s{column}"]
+    return names
+
+
+def _merge(into: dict, row: dict) -> None:
+    for name in _aggregate_names():
+        into[name] = (into.get(name) or 0) + (row.get(name) or 0)
+
+
+def _groups_live(scope: ImpactScope, period: Period) -> Groups:
+    """The groups from the source tables (two queries, each over every student's correlated subqueries)."""
     served = _grouped(served_students(scope.district_ids, period), SERVED_KEYS)
     compared = _grouped(comparison_students(scope.district_ids, period), COMPARISON_KEYS)
+    groups: Groups = {True: {}, False: {}}
+    for is_served, rows in ((True, served), (False, compared)):
+        available = {*(SERVED_KEYS if is_served else COMPARISON_KEYS), "prior"}
+        for set_name, keys in GROUPING_SETS.items():
+            if not set(keys) <= available:
+                continue
+            merged = groups[is_served].setdefault(set_name, {})
+            for row in rows:
+                _merge(merged.setdefault(tuple(row[k] for k in keys), {}), row)
+    return groups
+
+
+def _groups_stored(scope: ImpactScope, period: Period) -> Groups:
+    """The groups from the stored rows (`ImpactStudent`): one query of two parts. Every breakdown's groups
+    with the changes' moments: on PostgreSQL GROUPING SETS (one scan for every set), on SQLite, which has
+    none, one SELECT per set, UNION ALL. And the overall group with the changes and each month's rate (the
+    chart): asking the rates of every set would be 26 more sums per row and set, for figures only the
+    overall group shows (at 100,000 students, three times slower)."""
+    from coordinators.models import ImpactStudent
+
+    quote = connection.ops.quote_name
+    table = quote(ImpactStudent._meta.db_table)
+    where = [f"{quote('zero_month')} >= %s", f"{quote('zero_month')} <= %s"]
+    params = [connection.ops.adapt_datefield_value(period.first), connection.ops.adapt_datefield_value(period.last)]
+    if scope.kind != "state":  # the state is every district: no list to check
+        where.append(f"{quote('district_id')} IN ({', '.join(['%s'] * len(scope.district_ids)) or 'NULL'})")
+        params += list(scope.district_ids)
+    changes, rates = [], []
+    for k in HORIZONS:
+        change = quote(f"c{k}")
+        changes += [f"COUNT({change})", f"SUM({change})", f"SUM({change} * {change})"]
+    for column in RATE_COLUMNS:
+        rates += [f"COUNT({quote(column)})", f"SUM({quote(column)})"]
+    no_rates = ", ".join(["NULL"] * len(rates))
+    columns = [quote(STORED_KEY_COLUMNS[k]) for k in GROUP_KEYS]
+    condition = " AND ".join(where)
+
+    def mask_of(keys) -> int:  # GROUPING()'s bits: 1 for each key not grouped by, the first key highest
+        return sum(1 << (len(GROUP_KEYS) - 1 - i) for i, k in enumerate(GROUP_KEYS) if k not in keys)
+
+    breakdown_sets = {name: keys for name, keys in GROUPING_SETS.items() if keys}
+    branches, run_params = [], []
+    if connection.vendor == "postgresql":
+        sets = ", ".join("(" + ", ".join(["served", *(quote(STORED_KEY_COLUMNS[k]) for k in keys)]) + ")"
+                         for keys in breakdown_sets.values())
+        branches.append(f"SELECT served, {', '.join(columns)}, GROUPING({', '.join(columns)}), {', '.join(changes)}, "
+                        f"{no_rates} FROM {table} WHERE {condition} GROUP BY GROUPING SETS ({sets})")
+        run_params += params
+    else:
+        for keys in breakdown_sets.values():
+            picked = [quote(STORED_KEY_COLUMNS[k]) if k in keys else "NULL" for k in GROUP_KEYS]
+            grouping = ", ".join(["served", *(quote(STORED_KEY_COLUMNS[k]) for k in keys)])
+            branches.append(f"SELECT served, {', '.join(picked)}, {mask_of(keys)}, {', '.join(changes)}, {no_rates} "
+                            f"FROM {table} WHERE {condition} GROUP BY {grouping}")
+            run_params += params
+    branches.append(f"SELECT served, {', '.join(['NULL'] * len(GROUP_KEYS))}, {mask_of(())}, {', '.join(changes)}, "
+                    f"{', '.join(rates)} FROM {table} WHERE {condition} GROUP BY served")
+    run_params += params
+    by_mask = {mask_of(keys): name for name, keys in GROUPING_SETS.items()}
+    names = _aggregate_names()
+    groups: Groups = {True: {}, False: {}}
+    width = len(GROUP_KEYS)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), run_params)
+        for row in cursor.fetchall():
+            served, keys, mask, figures = bool(row[0]), row[1:1 + width], row[1 + width], row[2 + width:]
+            set_name = by_mask[mask]
+            key = tuple(value for k, value in zip(GROUP_KEYS, keys, strict=True) if k in GROUPING_SETS[set_name])
+            if set_name == "el":
+                key = (bool(key[0]),)
+            groups[served].setdefault(set_name, {})[key] = dict(zip(names, figures, strict=True))
+    return groups
+
+
+def figures_as_of():
+    """When the stored figures were last recomputed: the last full refresh (every change made through the
+    Hub since is in them too, refreshed as it committed); before any full refresh, the last partial one;
+    None before any."""
+    from coordinators.models import ImpactRefresh
+
+    times = dict(ImpactRefresh.objects.values_list("kind", "at"))
+    return times.get(ImpactRefresh.Kind.FULL) or times.get(ImpactRefresh.Kind.PARTIAL)
+
+
+def impact_table(*, scope: ImpactScope, period: Period, live: bool = False) -> ImpactTable:
+    """The impact table for the scope and period, from the stored figures (`ImpactStudent`): three queries
+    (the districts' names, when the figures were refreshed, the groups) whatever the number of students.
+    `live=True` computes the same table from the cases, visits and attendance months (as the refresh
+    does): slow at scale, kept to check the stored figures against."""
+    names = dict(District.objects.filter(pk__in=scope.district_ids).values_list("pk", "name"))
+    if live:
+        return _table_of(scope, period, names, _groups_live(scope, period), as_of=timezone.now(), live=True)
+    return _table_of(scope, period, names, _groups_stored(scope, period), as_of=figures_as_of(), live=False)
+
+
+def _rows_of(groups: Groups, served: bool, set_name: str) -> dict[tuple, dict]:
+    return groups[served].get(set_name, {})
+
+
+def _table_of(scope: ImpactScope, period: Period, names: dict[int, str], groups: Groups, *, as_of, live: bool
+              ) -> ImpactTable:
     labels = _labels(names)
-    cohorts = sorted({row["cohort"] for row in served if row["cohort"] is not None})
+    cohorts = sorted(key[0] for key in _rows_of(groups, True, "cohort") if key[0] is not None)
     labels["cohort"] = (labels["cohort"][0], [(str(c), cohort_label(c)) for c in cohorts])
+    # Which rows of which grouping set make each breakdown's group (PK-5 against 6-12 and in person against
+    # remote are merged from the grade bands and the places).
+    sources = {"band": "band", "level": "band", "el": "el", "place": "place", "mode": "place", "who": "who",
+               "pair": "pair", "district": "district", "cohort": "cohort"}
     breakdowns = []
     for dimension in BREAKDOWN_KEYS:
-        title, groups = labels[dimension]
+        title, choices = labels[dimension]
         grouped = defaultdict(list)
-        for row in served:
-            grouped[_group_of(dimension, row)].append(row)
-        breakdowns.append(Breakdown(dimension, title, [_row(g, label, grouped.get(g, [])) for g, label in groups]))
+        for key, row in _rows_of(groups, True, sources[dimension]).items():
+            grouped[_group_of(dimension, {GROUPING_SETS[sources[dimension]][0]: key[0]})].append(row)
+        breakdowns.append(Breakdown(dimension, title, [_row(g, label, grouped.get(g, [])) for g, label in choices]))
     # Difference in differences, matched on grade band and prior attendance band.
-    cells_served, cells_compared = defaultdict(list), defaultdict(list)
-    for row in served:
-        cells_served[(row["band"], row["prior"])].append(row)
-    for row in compared:
-        cells_compared[(row["band"], row["prior"])].append(row)
+    cells_served = _rows_of(groups, True, "band_prior")
+    cells_compared = _rows_of(groups, False, "band_prior")
 
     def did(bands: set[str] | None) -> dict[int, Estimate]:
         estimates = {}
         for k in HORIZONS:
-            cells = [(_moments(rows, f"c{k}"), _moments(cells_compared.get(cell, []), f"c{k}"))
-                     for cell, rows in cells_served.items()
+            cells = [(_moments([row], f"c{k}"), _moments([cells_compared[cell]] if cell in cells_compared else [],
+                                                         f"c{k}"))
+                     for cell, row in cells_served.items()
                      if cell[1] and (bands is None or cell[0] in bands)]
             estimates[k] = Estimate.difference(cells)
         return estimates
@@ -580,13 +757,16 @@ def impact_table(*, scope: ImpactScope, period: Period) -> ImpactTable:
     comparison = [ImpactRow("all", _("All students"), did(None))]
     comparison += [ImpactRow(c, label, did({c})) for c, label, _g in IMPACT_GRADE_BANDS]
     comparison.append(ImpactRow("g612", _("6–12"), did({"g68", "g912"})))
+    served = list(_rows_of(groups, True, "all").values())
+    compared = list(_rows_of(groups, False, "all").values())
     chart = []
     for offset in CHART_OFFSETS:
         m = f"m{offset + BASELINE_MONTHS}"
         chart.append(ChartPoint(offset, Estimate.of(_level(served, m)), Estimate.of(_level(compared, m))))
     return ImpactTable(scope=scope, period=period, overall=_row("all", _("All students"), served),
                        breakdowns=breakdowns, comparison=comparison,
-                       comparison_raw=_row("comparison", _("Comparison students"), compared), chart=chart)
+                       comparison_raw=_row("comparison", _("Comparison students"), compared), chart=chart,
+                       figures_as_of=as_of, live=live)
 
 
 def _level(rows: list[dict], prefix: str) -> Moments:
@@ -598,9 +778,17 @@ def _level(rows: list[dict], prefix: str) -> Moments:
 
 
 def change_summary(*, district_ids: Iterable[int]) -> dict[int, Moments]:
-    """The served students' change at each horizon over all time (the dashboard's figure): one query."""
-    rows = _grouped(served_students(district_ids), [])
-    return {k: _moments(rows, f"c{k}") for k in HORIZONS}
+    """The served students' change at each horizon over all time (the dashboard's figure): one query, over
+    the stored figures the impact table reads, so the dashboard and the impact page agree."""
+    from coordinators.models import ImpactStudent
+
+    sums = {}
+    for k in HORIZONS:
+        change = F(f"c{k}")
+        sums |= {f"n{k}": Count(f"c{k}"), f"s{k}": Sum(change), f"q{k}": Sum(change * change)}
+    ids = district_ids if isinstance(district_ids, QuerySet) else list(district_ids)
+    row = ImpactStudent.objects.filter(served=True, district_id__in=ids).aggregate(**sums)
+    return {k: Moments(row[f"n{k}"] or 0, row[f"s{k}"] or 0.0, row[f"q{k}"] or 0.0) for k in HORIZONS}
 
 
 def case_change(case_id: int) -> dict | None:
@@ -645,6 +833,7 @@ def impact_data(table: ImpactTable, breakdown: str = "") -> dict:
         "scope": table.scope.key, "scope_label": table.scope.label,
         "from": f"{table.period.first:%Y-%m}", "to": f"{table.period.last:%Y-%m}",
         "horizons_months": list(HORIZONS),
+        "figures_as_of": table.figures_as_of.isoformat() if table.figures_as_of else None,
         "interval": "95% confidence interval: mean ± 1.96 × sd / √n",
         "overall": row(table.overall),
         "breakdowns": [{"key": b.key, "title": b.title, "rows": [row(r) for r in b.rows]}
@@ -658,6 +847,6 @@ def impact_data(table: ImpactTable, breakdown: str = "") -> dict:
 
 __all__ = ["BREAKDOWN_KEYS", "BadImpactQuery", "Breakdown", "CSV_HEADER", "Estimate", "HORIZONS", "ImpactRow",
            "ImpactScope", "ImpactTable", "Moments", "Period", "TOO_FEW", "breakdown_choices", "case_change",
-           "change_summary", "cohort_label", "comparison_students", "first_visit_day", "first_visit_of", "impact_data",
-           "impact_rows", "impact_table", "month_from_index", "period_read", "scope_choices", "scope_read",
-           "served_students"]
+           "change_summary", "cohort_label", "comparison_students", "figures_as_of", "first_visit_day",
+           "first_visit_of", "impact_data", "impact_rows", "impact_student_rows", "impact_table", "month_from_index",
+           "period_read", "scope_choices", "scope_read", "served_students"]

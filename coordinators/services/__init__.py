@@ -8,6 +8,7 @@
 - `board`: the live case board.
 - `retention`: purging closed cases.
 - `fidelity`: the state's fidelity targets.
+- `impact`: the impact table's stored figures (refreshing them).
 
 Each service checks its own rule (who may, in which scope) and raises a `coordinators.errors` error
 that writes nothing. The reads with a rule in them that the services rely on — may this person manage
@@ -37,6 +38,11 @@ from coordinators.services.cases import CaseData, case_create, case_family_choic
 from coordinators.services.catalogue import BARRIERS, barriers_ensure, resource_create
 from coordinators.services.district_settings import data_sharing_agreement_record, district_settings_set
 from coordinators.services.fidelity import fidelity_targets_set
+from coordinators.services.impact import (
+    RefreshResult,
+    impact_summary_refresh,
+    impact_summary_refresh_on_commit,
+)
 from coordinators.services.retention import closed_cases_purge
 from coordinators.services.visits import VisitData, referral_outcome_set, visit_edit, visit_log
 from hub.audit.services import audit_record
@@ -61,6 +67,9 @@ __all__ = [
     "case_volunteer",
     "closed_cases_purge",
     "fidelity_targets_set",
+    "impact_summary_refresh",
+    "impact_summary_refresh_on_commit",
+    "RefreshResult",
     "data_sharing_agreement_record",
     "district_settings_set",
     "locked_case",

@@ -18,6 +18,7 @@ from coordinators.models import Assignment, AssignmentMember, CaseStatus, Studen
 from coordinators.selectors.access import require_manager
 from coordinators.selectors.eligibility import assignment_refusals
 from coordinators.services.cases import locked_case
+from coordinators.services.impact import impact_summary_refresh_on_commit
 from hub.audit.services import audit_record
 from hub.models import Person
 
@@ -57,6 +58,7 @@ def case_assign(*, case: StudentCase, visitors: list[Person], by, reassign: bool
         case.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="case.reassign" if current else "case.assign", obj=case,
                  detail="Visitors: " + ", ".join(v.full_name for v in visitors))
+    impact_summary_refresh_on_commit([case.pk])  # the status decides the comparison group
     return assignment
 
 
@@ -89,4 +91,5 @@ def case_close(*, case: StudentCase, by, reason: str = "Closed") -> StudentCase:
     case.status = CaseStatus.CLOSED
     case.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="case.close", obj=case, detail=reason)
+    impact_summary_refresh_on_commit([case.pk])  # a closed case that was never visited leaves the comparison
     return case

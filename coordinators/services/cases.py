@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from coordinators import errors
 from coordinators.models import Assignment, CaseEvent, CaseStatus, StudentCase
 from coordinators.selectors.access import require_manager
+from coordinators.services.impact import impact_summary_refresh_on_commit
 from hub.audit.services import audit_record
 from hub.idempotency import create_once
 from hub.models import District, School
@@ -110,6 +111,7 @@ def _case_create(*, district: District, data: CaseData, by, form_token) -> Stude
             raise
         raise errors.InvalidCase(duplicate) from None
     audit_record(actor=by, action="case.create", obj=case)
+    impact_summary_refresh_on_commit([case.pk])  # a referred student joins the comparison group
     return case
 
 
@@ -151,4 +153,5 @@ def _family_choice_record(*, case: StudentCase, kind: str, by, note: str, at: da
         case.status = CaseStatus.OFFERED
     case.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action=f"case.{kind}", obj=case)
+    impact_summary_refresh_on_commit([case.pk])  # the status decides the comparison group
     return event

@@ -23,6 +23,7 @@ from coordinators.models import (
 from coordinators.selectors.access import may_log_visits
 from coordinators.selectors.eligibility import family_choice
 from coordinators.services.cases import locked_case
+from coordinators.services.impact import impact_summary_refresh_on_commit
 from hub.audit.services import audit_record
 from hub.idempotency import create_once
 from hub.models import Person
@@ -95,6 +96,7 @@ def _visit_create(*, case: StudentCase, by, data: VisitData, now: datetime, form
         case.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="visit.log", obj=visit, district=case.district_id,
                  detail=f"Case {case.pk}, visit #{number}")
+    impact_summary_refresh_on_commit([case.pk])  # a first visit moves the case into the impact table
     return visit
 
 
@@ -147,6 +149,7 @@ def visit_edit(*, visit: Visit, by, data: VisitData, now: datetime | None = None
     Referral.objects.bulk_create([Referral(visit=visit, resource_id=r) for r in wanted - have])
     audit_record(actor=by, action="visit.edit", obj=visit, district=case.district_id,
                  detail=f"Case {case.pk}, visit #{visit.number}")
+    impact_summary_refresh_on_commit([case.pk])  # the date, kind, place or visitors of a first visit
     return visit
 
 

@@ -21,6 +21,10 @@ from hub.roles import REGIONAL_STAFF, STATE_STAFF
 TODAY = date.today()
 PERIOD = selectors.period_read(month_add(TODAY.replace(day=1), -30), TODAY.replace(day=1))
 TOO_FEW = "too few to show"
+# The impact page for state staff, whatever the number of students (the session, the person and their
+# roles, the scope and its choices, the table's four, the navigation): pinned, so that a query per row,
+# group or district shows here first.
+PAGE_QUERIES = 19
 
 
 @pytest.fixture
@@ -86,6 +90,27 @@ def test_the_impact_table_recovers_each_set_effect_within_its_confidence_interva
     # The set ratios show: 6-12 twice PK-5, English learners about half, remote about half.
     level = {r.key: r.estimates[6].mean - 3.0 for r in table.breakdown("level").rows}
     assert 1.7 < level["g612"] / level["pk5"] < 2.3
+    # The stored figures the page reads are the live rules' figures: the same table, cell for cell, for
+    # the state and for one district (the known answer above is the stored table's).
+    assert not table.live and table.figures_as_of is not None
+    for scope in ("state", f"district:{orgs['New Haven'].pk}"):
+        stored = _table(scope)
+        live = selectors.impact_table(scope=selectors.scope_read(scope), period=PERIOD, live=True)
+        assert live.live
+        assert _figures(selectors.impact_data(stored)) == _figures(selectors.impact_data(live))
+        assert selectors.impact_rows(stored) == selectors.impact_rows(live)
+
+
+def _figures(data: dict) -> dict:
+    """The report without its time, every number rounded past the float noise of summing in another order."""
+    def tidy(value):
+        if isinstance(value, dict):
+            return {k: tidy(v) for k, v in value.items() if k != "figures_as_of"}
+        if isinstance(value, list):
+            return [tidy(v) for v in value]
+        return round(value, 6) if isinstance(value, float) else value
+
+    return tidy(data)
 
 
 @pytest.mark.django_db
@@ -102,8 +127,10 @@ def test_the_table_costs_the_same_number_of_queries_whatever_the_number_of_stude
         _table()
     with CaptureQueriesContext(connection) as page_large:
         assert client.get(reverse("coordinators:impact")).status_code == 200
-    assert len(small) == len(large) == 4  # the scope's districts, their names, served, comparison
-    assert len(page_small) == len(page_large)
+    # The scope's districts, their names, when the figures were refreshed, and one grouped read of the
+    # stored figures (GROUPING SETS on PostgreSQL, UNION ALL on SQLite).
+    assert len(small) == len(large) == 4
+    assert len(page_small) == len(page_large) == PAGE_QUERIES, [q["sql"][:120] for q in page_large]
 
 
 @pytest.mark.django_db
@@ -318,3 +345,94 @@ def test_grade_bands_and_month_arithmetic():
     assert month_index(date(2026, 1, 1)) - month_index(date(2025, 10, 1)) == 3
     assert month_add(date(2026, 1, 1), -1) == date(2025, 12, 1)
     assert selectors.period_read("", "2026-06").first == date(2023, 7, 1)
+
+
+# -- the stored figures: refreshed by the services, the hourly job and the command ----------------------
+
+def _case_data(orgs, ref, **extra):
+    from coordinators.services import CaseData
+    from hub.models import School
+
+    school = School.objects.filter(district=orgs["Hartford"]).first()
+    return CaseData(student_ref=ref, first_name="Ana", last_initial="P", grade="7", school=school,
+                    home_language="Spanish", days_enrolled=60, days_absent=12, **extra)
+
+
+@pytest.mark.django_db
+def test_a_case_created_joins_the_stored_comparison_group_when_it_commits_and_leaves_it_when_closed(
+        orgs, make_person, django_capture_on_commit_callbacks):
+    from coordinators import csv_import, services
+    from coordinators.models import ImpactRefresh, ImpactStudent
+    from hub.roles import COORDINATOR
+
+    carla = make_person("carla", roles=[COORDINATOR], home_district=orgs["Hartford"])
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        case = services.case_create(district=orgs["Hartford"], data=_case_data(orgs, "R-1"), by=carla.user)
+    assert not ImpactStudent.objects.exists()  # nothing until the change commits
+    for callback in pending:
+        callback()
+    row = ImpactStudent.objects.get(case=case)
+    assert not row.served and row.band == "g68" and row.base is None and row.zero_month == case.referral_month
+    assert ImpactRefresh.objects.get(kind="partial").rows == 1
+    # The school's attendance for the three months before the referral and the month after it.
+    months = [month_add(case.referral_month, n) for n in (-3, -2, -1, 1)]
+    text = "student_id,month,days_enrolled,days_absent\n" + "".join(
+        f"R-1,{m:%Y-%m},20,{absent}\n" for m, absent in zip(months, (4, 4, 4, 1), strict=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        csv_import.attendance_import(district=orgs["Hartford"], file=io.BytesIO(text.encode()), by=carla.user)
+    row.refresh_from_db()
+    assert row.base == pytest.approx(80.0) and row.c1 == pytest.approx(15.0) and row.prior == "severe"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_close(case=case, by=carla.user)
+    assert not ImpactStudent.objects.filter(case=case).exists()  # a closed, never visited case is no comparison
+
+
+@pytest.mark.django_db
+def test_a_change_made_around_the_services_shows_after_the_full_refresh_the_hourly_job_runs(orgs, state, client):
+    from coordinators.models import AttendanceMonth, ImpactRefresh
+    from coordinators.scheduled import JOBS
+
+    impact_data_generate(students=300, seed=8, districts=[orgs["Hartford"]])
+    before = _table().overall.estimates[1]
+    AttendanceMonth.objects.all().update(days_absent=0)  # e.g. a fix in the admin: no service saw it
+    assert _table().overall.estimates[1] == before  # the stored figures stand
+    job = next(job for job in JOBS if job.name == "impact_refresh")
+    assert job.schedule.describe() == "Every hour"
+    assert job.task.func.work() == "impact figures of 300 students refreshed"
+    after = _table().overall.estimates[1]
+    assert after.n == before.n and after.mean == pytest.approx(0.0)  # every rate 100%: no change
+    full = ImpactRefresh.objects.get(kind="full")
+    assert _table().figures_as_of == full.at
+    client.force_login(state.user)
+    html = client.get(reverse("coordinators:impact")).content.decode()
+    assert 'id="impact-as-of"' in html and "Figures as of" in html
+    client.cookies["django_language"] = "es"
+    html = client.get(reverse("coordinators:impact"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Cifras al" in html
+
+
+@pytest.mark.django_db
+def test_the_refresh_command_says_how_many_rows_and_how_long_and_the_report_when(orgs):
+    from coordinators.models import ImpactStudent
+
+    impact_data_generate(students=50, seed=9, districts=[orgs["Hartford"]])
+    ImpactStudent.objects.all().delete()
+    out = io.StringIO()
+    call_command("impact_refresh", stdout=out)
+    assert out.getvalue().startswith("Impact figures refreshed: 50 student row(s) written, 0 removed, in ")
+    assert out.getvalue().rstrip().endswith(" s.")
+    assert ImpactStudent.objects.count() == 50
+    report = io.StringIO()
+    call_command("impact_report", "--scope", "state", stdout=report)
+    as_of = json.loads(report.getvalue())["figures_as_of"]
+    assert as_of == _table().figures_as_of.isoformat()
+
+
+@pytest.mark.django_db
+def test_before_any_refresh_the_page_says_the_figures_are_not_computed_yet(client, state):
+    client.force_login(state.user)
+    html = client.get(reverse("coordinators:impact")).content.decode()
+    assert "The figures have not been computed yet." in html
+    out = io.StringIO()
+    call_command("impact_report", "--scope", "state", stdout=out)
+    assert json.loads(out.getvalue())["figures_as_of"] is None

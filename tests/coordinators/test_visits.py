@@ -141,3 +141,20 @@ def test_my_cases_lists_the_visitors_open_cases(client, assigned, marcus, hartfo
     html = client.get(reverse("coordinators:my_cases")).content.decode()
     assert "Jaylen R." in html and "Other R." not in html
     assert "1 contact logged" in html and "Call Friday" in html
+
+
+def test_a_first_visit_moves_the_case_from_the_comparison_into_the_served_figures_as_it_commits(
+        assigned, marcus, luis, django_capture_on_commit_callbacks):
+    from coordinators.models import ImpactStudent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_family_choice(case=assigned, kind=CaseEvent.Kind.ACCEPTED, by=assigned.created_by)
+    assert not ImpactStudent.objects.get(case=assigned).served  # waiting: the comparison group
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = services.visit_log(case=assigned, by=marcus.user, data=data(kind=Visit.Kind.ATTEMPTED))
+    assert not ImpactStudent.objects.get(case=assigned).served  # an attempt is no first visit
+    with django_capture_on_commit_callbacks(execute=True):
+        services.visit_edit(visit=attempt, by=marcus.user, data=data(attendees=[marcus, luis]))
+    row = ImpactStudent.objects.get(case=assigned)
+    assert row.served and row.place == "home" and row.pair == "pair" and row.who == "school"
+    assert row.zero_month == timezone.localdate().replace(day=1)

@@ -318,6 +318,7 @@ def test_the_scheduler_queues_the_jobs_and_the_worker_records_them_finished(prof
             break
         time.sleep(0.5)
     assert states == dict.fromkeys(("purge_closed_cases", "purge_roundtable_contacts", "send_certificate_reminders",
-                                    "send_session_reminders", "jobs_recover", "jobs_purge_expired", "outbox_prune", "outbox_recover",
-                                    "runs_prune", "announce_certificate_lapses"), "finished"), \
+                                    "send_session_reminders", "jobs_recover", "jobs_purge_expired", "outbox_prune",
+                                    "outbox_recover", "runs_prune", "announce_certificate_lapses", "impact_refresh"),
+                                   "finished"), \
         (states, running.tail("scheduler-output"))

@@ -42,6 +42,7 @@ def test_the_beat_queues_the_due_jobs_and_a_real_worker_records_each_run_finishe
         worker.stop()
     assert runs == [
         ("announce_certificate_lapses", "finished", "0 people whose certificate ran out told"),
+        ("impact_refresh", "finished", "impact figures of 0 students refreshed"),
         ("jobs_purge_expired", "finished", "0 expired jobs removed with their files"),
         ("jobs_recover", "finished", "0 stopped jobs resumed or failed"),
         ("outbox_prune", "finished", "0 old messages and 0 finished task records deleted"),

@@ -121,7 +121,7 @@ def test_the_apps_register_their_jobs_each_named_after_the_command_that_does_it_
                      "jobs_recover": "Every 5 minutes", "jobs_purge_expired": "Every day at 03:00",
                      "outbox_prune": "Every day at 03:30", "outbox_recover": "Every 5 minutes",
                      "runs_prune": "Every day at 03:40",
-                     "announce_certificate_lapses": "Every 10 minutes"}
+                     "announce_certificate_lapses": "Every 10 minutes", "impact_refresh": "Every hour"}
     assert set(names) <= set(get_commands())
 
 
@@ -140,6 +140,7 @@ def test_the_real_jobs_run_through_their_services_and_say_what_they_did(on_commi
         "outbox_recover": "0 send tasks whose worker stopped queued again; 0 failed after too many tries",
         "runs_prune": "0 old runs deleted",
         "announce_certificate_lapses": "0 people whose certificate ran out told",
+        "impact_refresh": "impact figures of 0 students refreshed",
     }
 
 
