@@ -247,6 +247,13 @@ def processes_with(token: str) -> list[int]:
     return found
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the recipe's process, before bash starts: SIGINT does what it does in a terminal. A test run
+    started in the background of a shell without job control (`(bash .ci/run &)`) inherits SIGINT
+    ignored, and bash, Python and daphne then keep ignoring it: the recipe never stops on Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Foreground:
     """A recipe whose last command serves until Ctrl-C, run as a terminal would: in its own process
     group, so that SIGINT to the group is what Ctrl-C sends. Every process it starts carries a token in
@@ -256,7 +263,7 @@ class Foreground:
         self.token = secrets.token_hex(8)
         self.proc = subprocess.Popen(["bash", "-c", checked(block)], cwd=cwd, env={**env, "HUB_RECIPE_RUN": self.token},
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
         self.lines: list[str] = []
         self.reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True)
         self.reader.start()
@@ -275,13 +282,13 @@ class Foreground:
     def ctrl_c(self) -> None:
         os.killpg(self.proc.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground group
         try:
-            # A second is usual; CI runs beside heavy work once saw over 60 s, so the wait is generous, and
-            # a timeout shows what the recipe printed and which of its processes were still there.
-            code = self.proc.wait(180)
+            # A second is usual (a production profile stops its processes one after another: give it a
+            # minute); a timeout shows what the recipe printed and which of its processes were still there.
+            code = self.proc.wait(90)
         except subprocess.TimeoutExpired:
             still = subprocess.run(["ps", "-o", "pid,stat,etime,args", "-g", str(self.proc.pid)], capture_output=True,
                                    text=True).stdout
-            raise AssertionError(f"still running 180 s after Ctrl-C:\n{still}\n{self.output[-5000:]}") from None
+            raise AssertionError(f"still running 90 s after Ctrl-C:\n{still}\n{self.output[-5000:]}") from None
         assert code == 0, self.output[-5000:]
         self.reader.join(10)
         assert processes_with(self.token) == [], "processes the recipe started are still running"
