@@ -105,24 +105,29 @@ def time_table(scope: str, iterations: int, *, live: bool = False) -> dict:
     return {**figures, "students_1m": table.overall.estimates[1].n}
 
 
-def time_impact_page(scope: str, iterations: int) -> dict:
-    """The whole impact page (tables, chart, scope choices) rendered for a state staff member."""
+def _time_page(view, path: str, scope: str, iterations: int) -> dict:
+    """A whole page rendered by its view for a state staff member: p50, p95 and queries."""
     from django.test import RequestFactory
-
-    from coordinators import views
 
     user = _state_user()
     factory = RequestFactory()
 
     def page():
-        request = factory.get("/coordinators/impact/", {"scope": scope})
+        request = factory.get(path, {"scope": scope})
         request.user = user
-        response = views.impact(request)
+        response = view(request)
         assert response.status_code == 200, response.status_code
         return response
 
     figures, _response = _timed(page, iterations)
     return {"page_p50_ms": figures["p50_ms"], "page_p95_ms": figures["p95_ms"], "page_queries": figures["queries"]}
+
+
+def time_impact_page(scope: str, iterations: int) -> dict:
+    """The whole impact page (tables, chart, scope choices) rendered for a state staff member."""
+    from coordinators import views
+
+    return _time_page(views.impact, "/coordinators/impact/", scope, iterations)
 
 
 def _state_user():
@@ -139,26 +144,13 @@ def _state_user():
 def time_fidelity(scope: str, iterations: int) -> dict:
     """The fidelity page (issue 16): its selector, and the whole view rendered (the HTML of 11 small
     multiples and their tables) for a state staff member, on the same data, default period (12 months)."""
-    from django.test import RequestFactory
-
     from coordinators import fidelity_views, selectors
 
     period = selectors.period_read("", "", default_months=selectors.FIDELITY_DEFAULT_MONTHS)
     figures, report = _timed(lambda: selectors.fidelity_report(scope=selectors.scope_read(scope), period=period),
                              iterations)
-    user = _state_user()
-    factory = RequestFactory()
-
-    def page():
-        request = factory.get("/coordinators/fidelity/", {"scope": scope})
-        request.user = user
-        response = fidelity_views.fidelity(request)
-        assert response.status_code == 200, response.status_code
-        return response
-
-    page_figures, _response = _timed(page, iterations)
-    return {**figures, "page_p50_ms": page_figures["p50_ms"], "page_p95_ms": page_figures["p95_ms"],
-            "page_queries": page_figures["queries"], "cases_first_visit": report.overall.cells["first_visit"].period.n}
+    return {**figures, **_time_page(fidelity_views.fidelity, "/coordinators/fidelity/", scope, iterations),
+            "cases_first_visit": report.overall.cells["first_visit"].period.n}
 
 
 def worker(args) -> None:

@@ -119,3 +119,13 @@ def case(hartford, school, coordinator):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture
+def assigned(case, coordinator, marcus, luis):
+    """The Hartford case assigned to Marcus and Luis (the barriers list made first, as the demo does)."""
+    from coordinators import services
+
+    services.barriers_ensure()
+    services.case_assign(case=case, visitors=[marcus, luis], by=coordinator.user)
+    return case

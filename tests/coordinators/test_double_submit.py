@@ -22,13 +22,6 @@ SENDS = 5
 
 
 @pytest.fixture
-def assigned(case, coordinator, marcus, luis):
-    services.barriers_ensure()
-    services.case_assign(case=case, visitors=[marcus, luis], by=coordinator.user)
-    return case
-
-
-@pytest.fixture
 def food(hartford):
     return services.resource_create(district=hartford, name="Foodshare", kind="food")
 

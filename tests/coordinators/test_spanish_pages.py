@@ -10,17 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coordinators import services
 from coordinators.models import Visit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def assigned(case, coordinator, marcus, luis):
-    services.barriers_ensure()
-    services.case_assign(case=case, visitors=[marcus, luis], by=coordinator.user)
-    return case
 
 
 def spanish(client, person):

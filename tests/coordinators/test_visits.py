@@ -15,13 +15,6 @@ from tests.coordinators.conftest import make_case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def assigned(case, coordinator, marcus, luis):
-    services.barriers_ensure()
-    services.case_assign(case=case, visitors=[marcus, luis], by=coordinator.user)
-    return case
-
-
 def data(**kw):
     values = dict(visited_on=timezone.localdate(), kind=Visit.Kind.HOME_VISIT, place=Visit.Place.HOME,
                   wants_more=Visit.WantsMore.YES, attendees=[], barriers=[], resources=[])
